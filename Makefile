@@ -1,0 +1,119 @@
+# hooksnoop build.
+#
+#   make             build/hooksnoop (BPF object embedded via a bpftool skeleton,
+#                    libbpf linked statically)
+#   make STATIC=1    fully static binary
+#   make test        install deps, build, run unit + integration tests
+#   make demo        install deps, build, run the demo containers
+#   make bench       install deps, build, run the benchmarks
+#   make vmlinux     regenerate vmlinux/$(ARCH)/vmlinux.h from the running kernel
+#   make fuzz        build the libFuzzer targets
+#
+# Every object goes to $(OUTPUT); header dependencies are tracked with -MMD -MP.
+
+OUTPUT    ?= build
+CC        ?= cc
+CLANG     ?= clang
+BPFTOOL   ?= bpftool
+ARCH      ?= x86
+LIBBPF_A  ?= $(firstword $(wildcard /usr/lib/$(shell $(CC) -dumpmachine)/libbpf.a /usr/lib64/libbpf.a /usr/lib/libbpf.a))
+VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+GITREV    := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+OPT       ?= -O2
+CFLAGS    ?= -g $(OPT)
+WARN      := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 -Wvla
+CPPFLAGS  += -Ibpf -Iuser -I$(OUTPUT) -D_GNU_SOURCE \
+             -DHOOKSNOOP_VERSION='"$(VERSION) ($(GITREV))"'
+LDLIBS    := $(LIBBPF_A) -lelf -lz -ljansson -lm
+ifeq ($(STATIC),1)
+LDFLAGS   += -static
+LDLIBS    += -lzstd
+endif
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
+              -I$(OUTPUT) -Ibpf -Ivmlinux/$(ARCH) -idirafter /usr/include \
+              -idirafter /usr/include/$(shell $(CC) -dumpmachine)
+
+BPF_SRCS   := $(wildcard bpf/*.bpf.c)
+BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
+SKELS      := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
+
+USER_SRCS  := $(wildcard user/*.c)
+USER_OBJS  := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
+LIB_OBJS   := $(filter-out $(OUTPUT)/user/main.o,$(USER_OBJS))
+
+# Unit tests and fuzz targets build the same sources with sanitizers.
+SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer
+SAN_OBJS   := $(patsubst user/%.c,$(OUTPUT)/san/%.o,$(USER_SRCS))
+SAN_LIB    := $(filter-out $(OUTPUT)/san/main.o,$(SAN_OBJS))
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
+FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_OBJS  := $(patsubst user/%.c,$(OUTPUT)/fuzzobj/%.o,$(USER_SRCS))
+FUZZ_LIB   := $(filter-out $(OUTPUT)/fuzzobj/main.o,$(FUZZ_OBJS))
+
+.PHONY: all clean test unit demo bench vmlinux deps fuzz check-libbpf
+.DELETE_ON_ERROR:
+
+all: $(OUTPUT)/hooksnoop
+
+check-libbpf:
+	@test -n "$(LIBBPF_A)" || { echo "libbpf.a not found: run tools/install-deps" >&2; exit 1; }
+
+$(OUTPUT) $(OUTPUT)/user $(OUTPUT)/san $(OUTPUT)/tests $(OUTPUT)/fuzz $(OUTPUT)/fuzzobj:
+	@mkdir -p $@
+
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)
+	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@
+
+# Every user object may include a skeleton; generate them first.
+$(OUTPUT)/user/%.o: user/%.c | $(SKELS) $(OUTPUT)/user
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+
+$(OUTPUT)/hooksnoop: $(USER_OBJS) | check-libbpf
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(OUTPUT)/san/%.o: user/%.c | $(SKELS) $(OUTPUT)/san
+	$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(WARN) -MMD -MP -c $< -o $@
+
+$(OUTPUT)/tests/%: tests/unit/%.c $(SAN_LIB) | $(OUTPUT)/tests
+	$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(WARN) -MMD -MP -o $@ $< $(SAN_LIB) $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BINS)
+
+$(OUTPUT)/fuzzobj/%.o: user/%.c | $(SKELS) $(OUTPUT)/fuzzobj
+	$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
+
+$(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) | $(OUTPUT)/fuzz
+	$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB) $(LDLIBS)
+
+fuzz: $(FUZZ_BINS)
+
+deps:
+	tools/install-deps
+
+test: deps
+	$(MAKE) all unit fuzz
+	tests/run
+
+demo: deps
+	$(MAKE) all
+	$(OUTPUT)/hooksnoop demo
+
+bench: deps
+	$(MAKE) all
+	bench/run-all
+
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/$(ARCH)/vmlinux.h
+
+clean:
+	rm -rf $(OUTPUT)
+
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*.d $(OUTPUT)/san/*.d $(OUTPUT)/tests/*.d \
+	$(OUTPUT)/fuzzobj/*.d)

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Escaping of untrusted bytes for text and JSON output, and the small growable
+ * string buffer both output formats build lines in (one write per line keeps
+ * records whole when stdout is a pipe). See escape.h for the rules.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+
+void sbuf_init(struct sbuf *sb)
+{
+	memset(sb, 0, sizeof(*sb));
+}
+
+void sbuf_free(struct sbuf *sb)
+{
+	free(sb->buf);
+	sbuf_init(sb);
+}
+
+void sbuf_reset(struct sbuf *sb)
+{
+	sb->len = 0;
+	if (sb->buf)
+		sb->buf[0] = '\0';
+}
+
+static bool sbuf_grow(struct sbuf *sb, size_t extra)
+{
+	size_t need, cap;
+	char *nb;
+
+	if (sb->oom)
+		return false;
+	if (extra > SIZE_MAX / 2 - sb->len) {
+		sb->oom = true;
+		return false;
+	}
+	need = sb->len + extra + 1;
+	if (need <= sb->cap)
+		return true;
+	cap = sb->cap ? sb->cap : 256;
+	while (cap < need)
+		cap *= 2;
+	nb = realloc(sb->buf, cap);
+	if (!nb) {
+		sb->oom = true;
+		return false;
+	}
+	sb->buf = nb;
+	sb->cap = cap;
+	return true;
+}
+
+void sbuf_add(struct sbuf *sb, const char *s, size_t n)
+{
+	if (!sbuf_grow(sb, n))
+		return;
+	memcpy(sb->buf + sb->len, s, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void sbuf_puts(struct sbuf *sb, const char *s)
+{
+	sbuf_add(sb, s, strlen(s));
+}
+
+void sbuf_addf(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !sbuf_grow(sb, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb->len += (size_t)n;
+}
+
+const char *sbuf_str(struct sbuf *sb)
+{
+	return sb->buf ? sb->buf : "";
+}
+
+size_t utf8_seq_len(const unsigned char *s, size_t avail)
+{
+	unsigned char c = s[0];
+	size_t n, i;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (avail < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* overlong forms, surrogates, beyond U+10FFFF */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	/* C1 controls (U+0080..U+009F) are terminal controls too */
+	if (cp >= 0x80 && cp <= 0x9f)
+		return 0;
+	return n;
+}
+
+void esc_text(struct sbuf *sb, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+
+	while (i < n) {
+		unsigned char c = p[i];
+
+		if (c >= 0x20 && c < 0x7f) {
+			if (c == '\\')
+				sbuf_add(sb, "\\\\", 2);
+			else
+				sbuf_add(sb, (const char *)&p[i], 1);
+			i++;
+			continue;
+		}
+		if (c >= 0x80 && (k = utf8_seq_len(p + i, n - i)) > 0) {
+			sbuf_add(sb, (const char *)&p[i], k);
+			i += k;
+			continue;
+		}
+		switch (c) {
+		case '\n':
+			sbuf_add(sb, "\\n", 2);
+			break;
+		case '\t':
+			sbuf_add(sb, "\\t", 2);
+			break;
+		case '\r':
+			sbuf_add(sb, "\\r", 2);
+			break;
+		default:
+			sbuf_addf(sb, "\\x%02x", c);
+		}
+		i++;
+	}
+}
+
+void esc_json(struct sbuf *sb, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+
+	sbuf_add(sb, "\"", 1);
+	while (i < n) {
+		unsigned char c = p[i];
+
+		if (c >= 0x20 && c < 0x7f) {
+			if (c == '"' || c == '\\')
+				sbuf_add(sb, "\\", 1);
+			sbuf_add(sb, (const char *)&p[i], 1);
+			i++;
+			continue;
+		}
+		if (c >= 0x80 && (k = utf8_seq_len(p + i, n - i)) > 0) {
+			sbuf_add(sb, (const char *)&p[i], k);
+			i += k;
+			continue;
+		}
+		switch (c) {
+		case '\n':
+			sbuf_add(sb, "\\n", 2);
+			break;
+		case '\t':
+			sbuf_add(sb, "\\t", 2);
+			break;
+		case '\r':
+			sbuf_add(sb, "\\r", 2);
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				sbuf_addf(sb, "\\u%04x", c);
+			else /* invalid UTF-8 or a C1 control: visible, lossless */
+				sbuf_addf(sb, "\\\\x%02x", c);
+		}
+		i++;
+	}
+	sbuf_add(sb, "\"", 1);
+}
+
+/* Calls fn for each NUL-separated string of argv[0..n). */
+#define FOR_EACH_ARG(argv, n, a, alen, body)                                                       \
+	do {                                                                                       \
+		size_t _off = 0;                                                                   \
+		while (_off < (n)) {                                                               \
+			const char *a = (argv) + _off;                                             \
+			const char *_nul = memchr(a, '\0', (n) - _off);                            \
+			size_t alen = _nul ? (size_t)(_nul - a) : (n) - _off;                      \
+			body;                                                                      \
+			_off += alen + 1;                                                          \
+		}                                                                                  \
+	} while (0)
+
+static bool needs_quotes(const char *a, size_t alen)
+{
+	size_t i;
+
+	if (alen == 0)
+		return true;
+	for (i = 0; i < alen; i++)
+		if (a[i] == ' ' || a[i] == '\'' || a[i] == '"')
+			return true;
+	return false;
+}
+
+void esc_argv_text(struct sbuf *sb, const char *argv, size_t n)
+{
+	bool first = true;
+
+	FOR_EACH_ARG(argv, n, a, alen, {
+		bool q = needs_quotes(a, alen);
+
+		if (!first)
+			sbuf_add(sb, " ", 1);
+		first = false;
+		if (q)
+			sbuf_add(sb, "\"", 1);
+		esc_text(sb, a, alen);
+		if (q)
+			sbuf_add(sb, "\"", 1);
+	});
+}
+
+void esc_argv_json(struct sbuf *sb, const char *argv, size_t n)
+{
+	bool first = true;
+
+	sbuf_add(sb, "[", 1);
+	FOR_EACH_ARG(argv, n, a, alen, {
+		if (!first)
+			sbuf_add(sb, ",", 1);
+		first = false;
+		esc_json(sb, a, alen);
+	});
+	sbuf_add(sb, "]", 1);
+}

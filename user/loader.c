@@ -1,0 +1,492 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Owns the BPF side's lifecycle (open -> size maps / set rodata -> load ->
+ * register runtime names -> attach -> poll -> destroy), the mapping of libbpf
+ * failures to one actionable error line, and seeding of runtime trees that were
+ * already running when hooksnoop started (read from /proc, inserted into the
+ * tracking map after attach so nothing forked later is missed).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <sys/mount.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "hooksnoop.skel.h"
+#include "loader.h"
+#include "log.h"
+
+int hs_verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (!hs_verbose)
+		return 0;
+	if (level == LIBBPF_DEBUG && hs_verbose < 2 && !getenv("HOOKSNOOP_LIBBPF_DEBUG"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* CAP_BPF + CAP_PERFMON, or CAP_SYS_ADMIN (pre-5.8 style): enough to load and attach. */
+static bool have_bpf_caps(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+	__u64 eff;
+
+	if (syscall(SYS_capget, &hdr, data))
+		return geteuid() == 0;
+	eff = ((__u64)data[1].effective << 32) | data[0].effective;
+	if (eff & (1ull << CAP_SYS_ADMIN))
+		return true;
+	return (eff & (1ull << 39 /* CAP_BPF */)) && (eff & (1ull << 38 /* CAP_PERFMON */));
+}
+
+/*
+ * Failed execs are caught on syscalls:sys_exit_execve(at), whose ids libbpf
+ * reads from tracefs. A fresh machine has tracefs unmounted: mount it at its
+ * standard place. Returns false (and says why) when that is impossible.
+ */
+static bool ensure_tracefs(void)
+{
+	if (!access("/sys/kernel/tracing/events/syscalls/sys_exit_execve/id", R_OK) ||
+	    !access("/sys/kernel/debug/tracing/events/syscalls/sys_exit_execve/id", R_OK))
+		return true;
+	if (access("/sys/kernel/tracing/events", F_OK) &&
+	    mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) && errno != EBUSY) {
+		hs_warn("cannot mount tracefs on /sys/kernel/tracing (%s): failed execs will be "
+			"reported without errno or path",
+			strerror(errno));
+		return false;
+	}
+	if (access("/sys/kernel/tracing/events/syscalls/sys_exit_execve/id", R_OK)) {
+		hs_warn("the kernel has no syscalls:sys_exit_execve tracepoint: failed execs will "
+			"be reported without errno or path");
+		return false;
+	}
+	hs_dbg("mounted tracefs on /sys/kernel/tracing for the execve exit tracepoints");
+	return true;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct tracer *t = ctx;
+	struct hs_event ev;
+
+	if (hs_event_decode(data, size, &ev)) {
+		t->malformed++;
+		return 0;
+	}
+	t->fn(t->ctx, &ev);
+	return 0;
+}
+
+int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn, void *ctx)
+{
+	struct runtime_name {
+		char comm[HS_COMM_LEN];
+	} rn;
+	__u8 one = 1;
+	size_t i;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->fn = fn;
+	t->ctx = ctx;
+	hs_verbose = s->verbose;
+	libbpf_set_print(libbpf_print);
+
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		hs_err("kernel BTF not found (/sys/kernel/btf/vmlinux): hooksnoop needs a kernel "
+		       "built with CONFIG_DEBUG_INFO_BTF=y");
+		return -ENOENT;
+	}
+
+	if (!have_bpf_caps()) {
+		hs_err("permission denied: tracing needs root or CAP_BPF and CAP_PERFMON "
+		       "(try: sudo hooksnoop ...)");
+		return -EPERM;
+	}
+
+	t->skel = hooksnoop_bpf__open();
+	if (!t->skel) {
+		err = -errno;
+		hs_err("cannot open the BPF object: %s", strerror(-err));
+		return err;
+	}
+	t->skel->rodata->argv_budget = s->argv_bytes;
+	bpf_map__set_max_entries(t->skel->maps.events, s->ringbuf_bytes);
+	bpf_map__set_max_entries(t->skel->maps.tracked, s->max_tracked);
+	t->exec_failures = ensure_tracefs();
+	if (!t->exec_failures) {
+		bpf_program__set_autoload(t->skel->progs.hs_execve_exit, false);
+		bpf_program__set_autoload(t->skel->progs.hs_execveat_exit, false);
+	}
+	bpf_map__set_max_entries(t->skel->maps.scratch,
+				 libbpf_num_possible_cpus() > 0 ? libbpf_num_possible_cpus() : 1);
+
+	err = hooksnoop_bpf__load(t->skel);
+	if (err) {
+		hs_err("cannot load BPF programs (%s): the kernel refused them; rerun with -vv "
+		       "for libbpf's and the verifier's log",
+		       strerror(-err));
+		goto fail;
+	}
+
+	for (i = 0; i < s->nruntimes; i++) {
+		memset(&rn, 0, sizeof(rn));
+		strncpy(rn.comm, s->runtimes[i], HS_COMM_LEN - 1);
+		if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.runtime_names), &rn, &one,
+					BPF_ANY)) {
+			err = -errno;
+			hs_err("cannot register runtime name '%s': %s", s->runtimes[i],
+			       strerror(-err));
+			goto fail;
+		}
+	}
+
+	err = hooksnoop_bpf__attach(t->skel);
+	if (err) {
+		if (err == -EPERM || err == -EACCES)
+			hs_err("permission denied attaching BPF programs: run as root or with "
+			       "CAP_BPF and CAP_PERFMON");
+		else
+			hs_err("cannot attach BPF programs (%s): the kernel needs BTF-enabled "
+			       "tracepoints and fexit; rerun with -vv for details",
+			       strerror(-err));
+		goto fail;
+	}
+
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_record, t, NULL);
+	if (!t->rb) {
+		err = -errno;
+		hs_err("cannot set up the ring buffer: %s", strerror(-err));
+		goto fail;
+	}
+	return 0;
+fail:
+	hooksnoop_bpf__destroy(t->skel);
+	t->skel = NULL;
+	return err;
+}
+
+int tracer__poll(struct tracer *t, int timeout_ms)
+{
+	return ring_buffer__poll(t->rb, timeout_ms);
+}
+
+int tracer__stats(struct tracer *t, __u64 out[HS_STAT_MAX])
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 *vals;
+	__u32 k;
+	int i, fd;
+
+	memset(out, 0, sizeof(__u64) * HS_STAT_MAX);
+	if (ncpu <= 0)
+		return -EINVAL;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	fd = bpf_map__fd(t->skel->maps.stats);
+	for (k = 0; k < HS_STAT_MAX; k++) {
+		if (bpf_map_lookup_elem(fd, &k, vals))
+			continue;
+		for (i = 0; i < ncpu; i++)
+			out[k] += vals[i];
+	}
+	free(vals);
+	return 0;
+}
+
+void tracer__close(struct tracer *t)
+{
+	ring_buffer__free(t->rb);
+	hooksnoop_bpf__destroy(t->skel);
+	t->rb = NULL;
+	t->skel = NULL;
+}
+
+/* ---- seeding from /proc ------------------------------------------------- */
+
+struct pinfo {
+	__u32 pid, ppid;
+	unsigned long long starttime; /* clock ticks since boot, from /proc/PID/stat */
+	char comm[HS_COMM_LEN];
+	__u8 role;     /* HS_ROLE_* once resolved */
+	__u8 resolved; /* 0 no, 1 in progress, 2 done */
+	__u32 root;
+};
+
+static int read_file(const char *path, char *buf, size_t sz)
+{
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sz - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+static int read_stat(__u32 pid, struct pinfo *pi)
+{
+	char path[64], buf[1024], *lp, *rp;
+	size_t clen;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return -ENOENT;
+	lp = strchr(buf, '(');
+	rp = strrchr(buf, ')');
+	if (!lp || !rp || rp < lp)
+		return -EINVAL;
+	clen = (size_t)(rp - lp - 1);
+	if (clen >= HS_COMM_LEN)
+		clen = HS_COMM_LEN - 1;
+	memset(pi, 0, sizeof(*pi));
+	memcpy(pi->comm, lp + 1, clen);
+	pi->pid = pid;
+	/* fields after ')': state(3) ppid(4) ... starttime(22) */
+	lp = rp + 2;
+	for (i = 3; i <= 22 && lp; i++) {
+		if (i == 4)
+			pi->ppid = (__u32)strtoul(lp, NULL, 10);
+		if (i == 22)
+			pi->starttime = strtoull(lp, NULL, 10);
+		lp = strchr(lp, ' ');
+		if (lp)
+			lp++;
+	}
+	return 0;
+}
+
+static bool is_runtime_comm(const struct settings *s, const char *comm)
+{
+	size_t i, n;
+
+	for (i = 0; i < s->nruntimes; i++) {
+		n = strlen(s->runtimes[i]);
+		/* "runc" and runc's own renames "runc:[0:PARENT]", "runc:[2:INIT]" */
+		if (!strncmp(comm, s->runtimes[i], n) && (comm[n] == '\0' || comm[n] == ':'))
+			return true;
+	}
+	return false;
+}
+
+static struct pinfo *find_pid(struct pinfo *v, size_t n, __u32 pid)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) { /* v is sorted by pid */
+		size_t mid = (lo + hi) / 2;
+
+		if (v[mid].pid == pid)
+			return &v[mid];
+		if (v[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static void resolve(const struct settings *s, struct pinfo *v, size_t n, struct pinfo *p,
+		    int depth)
+{
+	struct pinfo *pp;
+
+	if (p->resolved)
+		return;
+	p->resolved = 1;
+	pp = depth < 4096 ? find_pid(v, n, p->ppid) : NULL;
+	if (pp && pp != p)
+		resolve(s, v, n, pp, depth + 1);
+	if (is_runtime_comm(s, p->comm)) {
+		p->role = HS_ROLE_RUNTIME;
+		p->root = (pp && pp->role == HS_ROLE_RUNTIME) ? pp->root : p->pid;
+	} else if (pp && pp->role == HS_ROLE_RUNTIME) {
+		p->role = HS_ROLE_LEAF;
+		p->root = pp->root;
+	}
+	p->resolved = 2;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	const struct pinfo *x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+static __u32 ns_inum(__u32 pid, const char *ns)
+{
+	char path[64], buf[64], *p;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%u/ns/%s", pid, ns);
+	n = readlink(path, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strchr(buf, '[');
+	return p ? (__u32)strtoul(p + 1, NULL, 10) : 0;
+}
+
+static void status_fields(__u32 pid, __u32 *vpid, __u32 *uid)
+{
+	char path[64], buf[4096], *l;
+
+	snprintf(path, sizeof(path), "/proc/%u/status", pid);
+	*vpid = pid;
+	*uid = 0;
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return;
+	l = strstr(buf, "\nUid:");
+	if (l)
+		*uid = (__u32)strtoul(l + 5, NULL, 10);
+	l = strstr(buf, "\nNSpid:");
+	if (l) {
+		char *end = strchr(l + 1, '\n'), *last = l + 7, *q;
+
+		/* the last number on the line is the pid in the innermost namespace */
+		for (q = l + 7; *q && q != end; q++)
+			if ((*q == ' ' || *q == '\t') && q[1] >= '0' && q[1] <= '9')
+				last = q + 1;
+		*vpid = (__u32)strtoul(last, NULL, 10);
+	}
+}
+
+/* Deliver a synthetic exec record for a seeded process. */
+static void seed_event(struct tracer *t, const struct settings *s, const struct pinfo *p)
+{
+	size_t cap = sizeof(struct hs_exec) + s->argv_bytes;
+	struct hs_exec *e = calloc(1, cap + 1);
+	char path[64];
+	struct timespec ts;
+	long hz = sysconf(_SC_CLK_TCK);
+	ssize_t n;
+	int fd;
+
+	if (!e)
+		return;
+	e->hdr.type = HS_EV_EXEC;
+	e->hdr.role = p->role;
+	e->hdr.prev_role = p->role == HS_ROLE_LEAF ? HS_ROLE_RUNTIME : HS_ROLE_NONE;
+	e->hdr.flags = HS_F_SEEDED | (p->root == p->pid ? HS_F_NEW_ROOT : 0);
+	e->hdr.pid = e->hdr.tgid = p->pid;
+	e->hdr.ppid = p->ppid;
+	e->hdr.root_pid = p->root;
+	status_fields(p->pid, &e->hdr.vpid, &e->hdr.uid);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	e->hdr.ts_ns = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+	e->hdr.start_ns = hz > 0 ? p->starttime * (1000000000ull / (unsigned long long)hz) : 0;
+	e->hdr.mntns = ns_inum(p->pid, "mnt");
+	e->hdr.pidns = ns_inum(p->pid, "pid");
+	memcpy(e->hdr.comm, p->comm, HS_COMM_LEN);
+
+	snprintf(path, sizeof(path), "/proc/%u/exe", p->pid);
+	n = readlink(path, e->filename, sizeof(e->filename) - 1);
+	e->filename[n > 0 ? n : 0] = '\0';
+
+	snprintf(path, sizeof(path), "/proc/%u/cmdline", p->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = 0;
+	if (fd >= 0) {
+		char extra;
+
+		n = read(fd, e->argv, s->argv_bytes);
+		if (n < 0)
+			n = 0;
+		if ((size_t)n == s->argv_bytes && read(fd, &extra, 1) == 1)
+			e->hdr.flags |= HS_F_ARGV_TRUNC;
+		close(fd);
+	}
+	e->argv_len = (__u16)n;
+	for (ssize_t i = 0; i < n; i++)
+		if (e->argv[i] == '\0')
+			e->argc++;
+	if (n && e->argv[n - 1] != '\0')
+		e->argc++;
+	e->hdr.size = (__u16)(sizeof(*e) + (size_t)n);
+	on_record(t, e, e->hdr.size);
+	free(e);
+}
+
+int tracer__seed(struct tracer *t, const struct settings *s)
+{
+	struct pinfo *v = NULL, *nv, again;
+	size_t n = 0, cap = 0, i;
+	struct dirent *de;
+	int fd = bpf_map__fd(t->skel->maps.tracked);
+	int seeded = 0;
+	DIR *d;
+
+	d = opendir("/proc");
+	if (!d) {
+		hs_warn("cannot read /proc (%s): runtimes already running are not followed",
+			strerror(errno));
+		return -errno;
+	}
+	while ((de = readdir(d))) {
+		char *end;
+		unsigned long pid = strtoul(de->d_name, &end, 10);
+
+		if (*end || !pid)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 512;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				break;
+			v = nv;
+		}
+		if (read_stat((__u32)pid, &v[n]) == 0)
+			n++;
+	}
+	closedir(d);
+	if (!v)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_pid);
+	for (i = 0; i < n; i++)
+		resolve(s, v, n, &v[i], 0);
+
+	for (i = 0; i < n; i++) {
+		struct hs_track tr = { .role = v[i].role, .root_pid = v[i].root };
+		__u32 key = v[i].pid;
+
+		if (v[i].role == HS_ROLE_NONE)
+			continue;
+		/* start_ns 0: identity unknown (/proc has only tick resolution); BPF_NOEXIST keeps what the kernel side saw */
+		if (bpf_map_update_elem(fd, &key, &tr, BPF_NOEXIST)) {
+			if (errno == E2BIG)
+				hs_warn("tracking map full while seeding: raise --max-tracked");
+			continue;
+		}
+		/* the process may have died before the insert: drop a stale entry */
+		if (read_stat(key, &again) || again.starttime != v[i].starttime) {
+			bpf_map_delete_elem(fd, &key);
+			continue;
+		}
+		seed_event(t, s, &v[i]);
+		seeded++;
+	}
+	free(v);
+	hs_dbg("seeded %d running runtime-tree processes from /proc", seeded);
+	return seeded;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * BPF lifecycle: open the embedded skeleton, size maps and set rodata from the
+ * settings, load, register runtime names, attach, seed already-running runtime
+ * trees from /proc, poll the ring buffer and read the drop counters.
+ */
+#ifndef HS_LOADER_H
+#define HS_LOADER_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+
+#include "event.h"
+#include "opts.h"
+
+struct hooksnoop_bpf;
+struct ring_buffer;
+
+typedef void (*tracer_event_fn)(void *ctx, const struct hs_event *ev);
+
+struct tracer {
+	struct hooksnoop_bpf *skel;
+	struct ring_buffer *rb;
+	tracer_event_fn fn;
+	void *ctx;
+	__u64 malformed;     /* records that failed validation */
+	bool exec_failures;  /* failed-exec tracepoints attached */
+};
+
+/* Each returns 0 or -errno after printing one clear error line. */
+int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn, void *ctx);
+/*
+ * Insert runtime processes already running (and their children) into the
+ * tracking map, and deliver a synthetic exec event (HS_F_SEEDED) for each so
+ * user space knows their argv. Call after tracer__open (programs attached).
+ */
+int tracer__seed(struct tracer *t, const struct settings *s);
+/* Poll once; returns events handled, or -errno (-EINTR on a signal). */
+int tracer__poll(struct tracer *t, int timeout_ms);
+/* Sum of per-CPU stats (HS_STAT_*). */
+int tracer__stats(struct tracer *t, __u64 out[HS_STAT_MAX]);
+void tracer__close(struct tracer *t);
+
+#endif

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Command-line parsing for trace runs (getopt_long) into struct settings, and
+ * the usage text. Validation happens here so that every later module can trust
+ * the settings: bad values end the run with one line on stderr, exit 2.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "opts.h"
+
+static const char *const default_runtimes[] = {
+	"crun", "runc", "youki", "runsc", "krun", "podman",
+};
+
+static const char *const stage_names[] = {
+	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
+	"all",
+};
+
+enum {
+	OPT_EXPECT = 0x100,
+	OPT_GRACE,
+	OPT_ARGV_BYTES,
+	OPT_RINGBUF,
+	OPT_MAX_TRACKED,
+};
+
+static const struct option long_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "container", required_argument, NULL, 'c' },
+	{ "runtime", required_argument, NULL, 'r' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "time", no_argument, NULL, 'T' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "expect", required_argument, NULL, OPT_EXPECT },
+	{ "grace", required_argument, NULL, OPT_GRACE },
+	{ "argv-bytes", required_argument, NULL, OPT_ARGV_BYTES },
+	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
+	{ "max-tracked", required_argument, NULL, OPT_MAX_TRACKED },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{},
+};
+
+void opts_usage(FILE *f)
+{
+	fputs("Usage: hooksnoop [OPTIONS]                  trace live until Ctrl-C / --duration\n"
+	      "       hooksnoop [OPTIONS] -- CMD [ARG...]  run CMD under tracing (CI mode)\n"
+	      "       hooksnoop lint [--json] PATH...      check config.json / bundles / hooks.d\n"
+	      "       hooksnoop demo                       run sample containers with hooks\n"
+	      "\n"
+	      "Shows which OCI hooks container runtimes (crun, runc, youki, podman) ran, when,\n"
+	      "for how long and how they ended, per container and stage.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -j, --json             JSON Lines records instead of text\n"
+	      "  -o, --output FILE      write records to FILE instead of stdout\n"
+	      "  -c, --container ID     only this container (glob; repeatable)\n"
+	      "  -r, --runtime NAME     also follow runtime binaries with this comm (repeatable)\n"
+	      "  -a, --all              also show every exec/exit in runtime trees\n"
+	      "  -T, --time             wall-clock timestamps in text output\n"
+	      "  -d, --duration SEC     stop after SEC seconds\n"
+	      "      --expect STAGE     CI mode: STAGE hooks must be configured, fire and succeed\n"
+	      "                         (prestart createRuntime createContainer startContainer\n"
+	      "                         poststart poststop, or all; repeatable)\n"
+	      "      --grace SEC        CI mode: wait up to SEC for in-flight runtime/hook\n"
+	      "                         processes after CMD exits (default 5)\n"
+	      "      --argv-bytes N     argv bytes captured per exec (default 4096, max 32768)\n"
+	      "      --ringbuf-size N   kernel ring buffer size, K/M suffix (default 1M)\n"
+	      "      --max-tracked N    processes followed at once (default 8192)\n"
+	      "  -v, --verbose          debug output, including libbpf's log\n"
+	      "  -h, --help             this help\n"
+	      "  -V, --version          print the version\n"
+	      "\n"
+	      "Exit status (CI mode): 0 CMD succeeded and every expectation held; CMD's status\n"
+	      "if CMD failed; 3 an expectation failed or could not be verified.\n"
+	      "\n"
+	      "Examples:\n"
+	      "  hooksnoop                                   # timelines of every container\n"
+	      "  hooksnoop -a -T                             # every runtime exec, wall time\n"
+	      "  hooksnoop -j -o hooks.jsonl -d 60           # one minute of JSON records\n"
+	      "  hooksnoop --expect poststart -- podman run --rm img true\n"
+	      "  hooksnoop lint bundle/config.json /etc/containers/oci/hooks.d\n",
+	      f);
+}
+
+static int parse_seconds(const char *opt, const char *arg, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(v) || v < 0 || v > 31536000) {
+		hs_err("invalid %s '%s': expected seconds (e.g. 5 or 0.5)", opt, arg);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_size(const char *opt, const char *arg, unsigned long long lo,
+		      unsigned long long hi, unsigned long long *out)
+{
+	unsigned long long v, mul = 1;
+	char *end;
+
+	errno = 0;
+	if (arg[0] == '-')
+		goto bad;
+	v = strtoull(arg, &end, 0);
+	if (errno || end == arg)
+		goto bad;
+	if (*end == 'k' || *end == 'K')
+		mul = 1024, end++;
+	else if (*end == 'm' || *end == 'M')
+		mul = 1024 * 1024, end++;
+	if (*end || v > hi / mul || v * mul < lo)
+		goto bad;
+	*out = v * mul;
+	return 0;
+bad:
+	hs_err("invalid %s '%s': expected a number from %llu to %llu", opt, arg, lo, hi);
+	return -1;
+}
+
+static int add_runtime(struct settings *s, const char *name)
+{
+	size_t i;
+
+	if (!*name || strlen(name) >= HS_COMM_LEN || strchr(name, '/')) {
+		hs_err("invalid runtime name '%.64s': give the process name (comm, at most %d "
+		       "characters), e.g. -r youki",
+		       name, HS_COMM_LEN - 1);
+		return -1;
+	}
+	for (i = 0; i < s->nruntimes; i++)
+		if (!strcmp(s->runtimes[i], name))
+			return 0;
+	if (s->nruntimes == HS_RUNTIME_NAMES) {
+		hs_err("too many runtime names (at most %d)", HS_RUNTIME_NAMES);
+		return -1;
+	}
+	s->runtimes[s->nruntimes++] = name;
+	return 0;
+}
+
+int opts_parse(int argc, char **argv, struct settings *s)
+{
+	unsigned long long v;
+	size_t i;
+	int c;
+
+	memset(s, 0, sizeof(*s));
+	s->grace = 5;
+	s->argv_bytes = HS_ARGV_DEFAULT;
+	s->ringbuf_bytes = 1 << 20;
+	s->max_tracked = 8192;
+	for (i = 0; i < sizeof(default_runtimes) / sizeof(default_runtimes[0]); i++)
+		s->runtimes[s->nruntimes++] = default_runtimes[i];
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:jo:c:r:aTd:vhV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			s->json = true;
+			break;
+		case 'o':
+			s->output = optarg;
+			break;
+		case 'c':
+			if (s->ncontainers == HS_MAX_FILTERS) {
+				hs_err("too many -c filters (at most %d)", HS_MAX_FILTERS);
+				return -1;
+			}
+			s->containers[s->ncontainers++] = optarg;
+			break;
+		case 'r':
+			if (add_runtime(s, optarg))
+				return -1;
+			break;
+		case 'a':
+			s->all = true;
+			break;
+		case 'T':
+			s->wall_time = true;
+			break;
+		case 'd':
+			if (parse_seconds("--duration", optarg, &s->duration))
+				return -1;
+			if (s->duration == 0) {
+				hs_err("invalid --duration '%s': must be more than 0", optarg);
+				return -1;
+			}
+			break;
+		case OPT_GRACE:
+			if (parse_seconds("--grace", optarg, &s->grace))
+				return -1;
+			break;
+		case OPT_EXPECT:
+			for (i = 0; i < sizeof(stage_names) / sizeof(stage_names[0]); i++)
+				if (!strcmp(optarg, stage_names[i]))
+					break;
+			if (i == sizeof(stage_names) / sizeof(stage_names[0])) {
+				hs_err("invalid --expect '%.64s': expected prestart, createRuntime, "
+				       "createContainer, startContainer, poststart, poststop or all",
+				       optarg);
+				return -1;
+			}
+			if (s->nexpect == HS_MAX_EXPECT) {
+				hs_err("too many --expect (at most %d)", HS_MAX_EXPECT);
+				return -1;
+			}
+			s->expect[s->nexpect++] = optarg;
+			break;
+		case OPT_ARGV_BYTES:
+			if (parse_size("--argv-bytes", optarg, 64, HS_ARGV_MAX, &v))
+				return -1;
+			s->argv_bytes = (unsigned int)v;
+			break;
+		case OPT_RINGBUF:
+			if (parse_size("--ringbuf-size", optarg, 4096, 1ULL << 30, &v))
+				return -1;
+			if (v & (v - 1)) {
+				hs_err("invalid --ringbuf-size '%s': must be a power of two (e.g. 256K, "
+				       "1M, 8M)",
+				       optarg);
+				return -1;
+			}
+			s->ringbuf_bytes = (unsigned int)v;
+			break;
+		case OPT_MAX_TRACKED:
+			if (parse_size("--max-tracked", optarg, 16, 1 << 22, &v))
+				return -1;
+			s->max_tracked = (unsigned int)v;
+			break;
+		case 'v':
+			s->verbose++;
+			break;
+		case 'h':
+			opts_usage(stdout);
+			return 1;
+		case 'V':
+			printf("hooksnoop %s\n", HOOKSNOOP_VERSION);
+			return 1;
+		case ':':
+			hs_err("option '%s' needs a value (see hooksnoop --help)", argv[optind - 1]);
+			return -1;
+		default:
+			if (optopt)
+				hs_err("unknown option '-%c' (see hooksnoop --help)", optopt);
+			else
+				hs_err("unknown option '%.64s' (see hooksnoop --help)",
+				       argv[optind - 1]);
+			return -1;
+		}
+	}
+
+	if (optind < argc) {
+		if (strcmp(argv[optind - 1], "--") != 0) {
+			hs_err("unexpected argument '%.64s': to run a command under tracing use "
+			       "'hooksnoop [OPTIONS] -- CMD ARGS'",
+			       argv[optind]);
+			return -1;
+		}
+		s->cmd = &argv[optind];
+	} else if (optind > 1 && !strcmp(argv[optind - 1], "--")) {
+		hs_err("'--' must be followed by a command to run");
+		return -1;
+	}
+	if (s->cmd && s->duration) {
+		hs_err("--duration cannot be combined with a command: hooksnoop stops when the "
+		       "command exits");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Drives a trace run: parses options, starts CMD (CI mode) held on a pipe
+ * until the programs are attached, loads and attaches the tracer, seeds
+ * runtimes already running, polls the ring buffer, reports kernel-side drops
+ * as they happen, keeps the table of live tracked processes (roles for the
+ * --all stream, in-flight detection for --grace), and ends with the summary
+ * and the right exit status.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <uthash.h>
+
+#include "loader.h"
+#include "log.h"
+#include "output.h"
+#include "trace.h"
+
+struct proc {
+	__u32 tgid;
+	enum hs_urole role;
+	bool seeded;
+	UT_hash_handle hh;
+};
+
+struct trace {
+	const struct settings *s;
+	struct output out;
+	struct tracer tr;
+	struct proc *procs;
+	unsigned hooks;
+	__u64 drops_seen; /* ring buffer + tracking drops already reported */
+	__u64 drop_rb, drop_track;
+};
+
+static volatile sig_atomic_t stop_signal;
+static volatile pid_t child_pid;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+	if (child_pid > 0 && sig == SIGTERM)
+		kill(child_pid, SIGTERM);
+}
+
+static struct proc *proc_get(struct trace *t, __u32 tgid, bool create)
+{
+	struct proc *p;
+
+	HASH_FIND(hh, t->procs, &tgid, sizeof(tgid), p);
+	if (p || !create)
+		return p;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->tgid = tgid;
+	p->role = HS_UROLE_RUNTIME;
+	HASH_ADD(hh, t->procs, tgid, sizeof(p->tgid), p);
+	return p;
+}
+
+static void on_event(void *ctx, const struct hs_event *ev)
+{
+	struct trace *t = ctx;
+	const struct hs_hdr *h = ev->hdr;
+	enum hs_urole role = hs_event_role_guess(ev);
+	struct proc *p = proc_get(t, h->tgid, ev->type != HS_EV_EXIT);
+
+	switch (ev->type) {
+	case HS_EV_FORK:
+		if (p)
+			p->role = HS_UROLE_RUNTIME;
+		break;
+	case HS_EV_EXEC:
+		if (p) {
+			/* a leaf's later execs keep the role its first exec gave it */
+			if (role == HS_UROLE_OTHER && p->role != HS_UROLE_RUNTIME)
+				role = p->role;
+			p->role = role;
+			p->seeded = h->flags & HS_F_SEEDED;
+		}
+		if (h->prev_role == HS_ROLE_RUNTIME && role == HS_UROLE_HOOK)
+			t->hooks++;
+		break;
+	case HS_EV_EXEC_FAILED:
+		/* the process is still the runtime-tree child that tried to exec */
+		role = h->vpid == 1 ? HS_UROLE_CONTAINER : HS_UROLE_HOOK;
+		break;
+	case HS_EV_EXIT:
+		role = p ? p->role : (h->role == HS_ROLE_RUNTIME ? HS_UROLE_RUNTIME
+								  : HS_UROLE_OTHER);
+		break;
+	default:
+		break;
+	}
+
+	if (t->s->all)
+		output__event(&t->out, ev, role);
+
+	if (ev->type == HS_EV_EXIT && p) {
+		HASH_DEL(t->procs, p);
+		free(p);
+	}
+}
+
+/* Processes CI mode waits for: runtime and hook processes started after us. */
+static unsigned inflight(struct trace *t)
+{
+	struct proc *p, *tmp;
+	unsigned n = 0;
+
+	HASH_ITER(hh, t->procs, p, tmp)
+		if (!p->seeded && (p->role == HS_UROLE_RUNTIME || p->role == HS_UROLE_HOOK))
+			n++;
+	return n;
+}
+
+static void check_drops(struct trace *t)
+{
+	__u64 st[HS_STAT_MAX], total;
+
+	if (tracer__stats(&t->tr, st))
+		return;
+	total = st[HS_STAT_DROP_RINGBUF] + st[HS_STAT_DROP_TRACK_FULL];
+	if (total > t->drops_seen) {
+		output__lost(&t->out, total - t->drops_seen,
+			     st[HS_STAT_DROP_RINGBUF] - t->drop_rb,
+			     st[HS_STAT_DROP_TRACK_FULL] - t->drop_track);
+		t->drops_seen = total;
+		t->drop_rb = st[HS_STAT_DROP_RINGBUF];
+		t->drop_track = st[HS_STAT_DROP_TRACK_FULL];
+	}
+}
+
+/* Fork CMD now, blocked until release_cmd(); returns the write end of the gate. */
+static int spawn_cmd(const struct settings *s, int *gate)
+{
+	int pfd[2];
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC)) {
+		hs_err("cannot create a pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		hs_err("cannot fork to run '%s': %s", s->cmd[0], strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		char c;
+
+		close(pfd[1]);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		if (read(pfd[0], &c, 1) != 1)
+			_exit(127); /* tracer failed to start: never run CMD untraced */
+		/* JSON records own stdout: CMD's own output goes to stderr then */
+		if (s->json && !s->output)
+			dup2(STDERR_FILENO, STDOUT_FILENO);
+		execvp(s->cmd[0], s->cmd);
+		fprintf(stderr, "hooksnoop: cannot run '%s': %s\n", s->cmd[0], strerror(errno));
+		_exit(127);
+	}
+	close(pfd[0]);
+	*gate = pfd[1];
+	child_pid = pid;
+	return 0;
+}
+
+int trace_main(int argc, char **argv)
+{
+	struct settings s;
+	struct trace t;
+	struct sigaction sa;
+	__u64 start, deadline = 0, grace_deadline = 0;
+	int gate = -1, status = 0, rc = 0, err;
+	bool child_done = false;
+
+	err = opts_parse(argc, argv, &s);
+	if (err)
+		return err > 0 ? 0 : 2;
+
+	memset(&t, 0, sizeof(t));
+	t.s = &s;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (output__open(&t.out, &s))
+		return 1;
+	if (s.cmd && spawn_cmd(&s, &gate)) {
+		output__close(&t.out);
+		return 1;
+	}
+	if (tracer__open(&t.tr, &s, on_event, &t)) {
+		rc = 1;
+		goto out_child;
+	}
+	tracer__seed(&t.tr, &s);
+	hs_dbg("tracing (%zu runtime names)", s.nruntimes);
+
+	if (gate >= 0) {
+		if (write(gate, "g", 1) != 1) {
+			hs_err("cannot start '%s': %s", s.cmd[0], strerror(errno));
+			rc = 1;
+			goto out_tracer;
+		}
+		close(gate);
+		gate = -1;
+	}
+
+	start = mono_now_ns();
+	if (s.duration)
+		deadline = start + (__u64)llround(s.duration * 1e9);
+	while (!stop_signal) {
+		__u64 now;
+
+		err = tracer__poll(&t.tr, 100);
+		if (err < 0 && err != -EINTR) {
+			hs_err("reading the ring buffer failed: %s", strerror(-err));
+			rc = 1;
+			break;
+		}
+		check_drops(&t);
+		now = mono_now_ns();
+		if (child_pid > 0 && !child_done) {
+			pid_t w = waitpid(child_pid, &status, WNOHANG);
+
+			if (w == child_pid) {
+				child_done = true;
+				grace_deadline = now + (__u64)llround(s.grace * 1e9);
+			}
+		}
+		if (child_done && (inflight(&t) == 0 || now >= grace_deadline))
+			break;
+		if (deadline && now >= deadline)
+			break;
+	}
+	/* drain what the kernel already delivered */
+	while (tracer__poll(&t.tr, 0) > 0)
+		;
+	check_drops(&t);
+	if (child_done && inflight(&t))
+		hs_warn("%u runtime/hook processes still running after --grace %.1fs",
+			inflight(&t), s.grace);
+	if (t.tr.malformed)
+		hs_warn("%llu malformed kernel records ignored (kernel/user layout mismatch?)",
+			(unsigned long long)t.tr.malformed);
+	output__summary(&t.out, 0, t.hooks, t.drops_seen, "none");
+
+out_tracer:
+	tracer__close(&t.tr);
+out_child:
+	if (gate >= 0)
+		close(gate); /* child sees EOF and exits without running CMD */
+	if (child_pid > 0 && !child_done) {
+		if (stop_signal)
+			kill(child_pid, SIGTERM);
+		while (waitpid(child_pid, &status, 0) < 0 && errno == EINTR)
+			;
+		child_done = rc == 0;
+	}
+	output__close(&t.out);
+	{
+		struct proc *p, *tmp;
+
+		HASH_ITER(hh, t.procs, p, tmp) {
+			HASH_DEL(t.procs, p);
+			free(p);
+		}
+	}
+	if (rc)
+		return rc;
+	if (s.cmd && child_done) {
+		if (WIFEXITED(status) && WEXITSTATUS(status))
+			return WEXITSTATUS(status);
+		if (WIFSIGNALED(status))
+			return 128 + WTERMSIG(status);
+	}
+	return 0;
+}
