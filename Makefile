@@ -84,7 +84,15 @@ $(OUTPUT)/san/%.o: user/%.c | $(SKELS) $(OUTPUT)/san
 $(OUTPUT)/tests/%: tests/unit/%.c $(SAN_LIB) | $(OUTPUT)/tests
 	$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(WARN) -MMD -MP -o $@ $< $(SAN_LIB) $(LDLIBS) -lcmocka
 
-unit: $(UNIT_BINS)
+HELPERS    := $(OUTPUT)/tests/execstorm $(OUTPUT)/tests/nop
+
+$(OUTPUT)/tests/execstorm: tests/helpers/execstorm.c | $(OUTPUT)/tests
+	$(CC) -O2 $(WARN) -o $@ $<
+
+$(OUTPUT)/tests/nop: tests/helpers/nop.c | $(OUTPUT)/tests
+	$(CC) -O2 -static -o $@ $<
+
+unit: $(UNIT_BINS) $(HELPERS)
 
 $(OUTPUT)/fuzzobj/%.o: user/%.c | $(SKELS) $(OUTPUT)/fuzzobj
 	$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
