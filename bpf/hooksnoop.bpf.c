@@ -14,24 +14,30 @@
  * arguments come from the task's saved user registers, which a failed execve
  * leaves intact, so no entry/exit pairing map is needed.
  *
- * Tracking. `tracked` maps tgid -> {role, root, start time}. A process becomes
- * a runtime root when its comm after exec is in `runtime_names` (filled by user
- * space before attach). Forks of runtime-role processes inherit the role. An
- * exec by a runtime-role process stays "runtime" when it is a re-exec of a
- * runtime (/proc/self/exe, /dev/fd/N, /proc/self/fd/N, or the new comm is a
- * runtime name); any other exec turns it into a leaf (hook, container process
- * or helper) whose forks are not followed, so a busy container costs nothing.
- * Threads are ignored (everything is keyed by tgid). Entries are removed when
- * the last thread exits.
+ * Tracking. Each followed process carries a task-local storage slot (on its
+ * thread-group leader) holding {role, root}. Task storage rather than a pid
+ * hash: for the untracked majority the lookup is a NULL test on
+ * task->bpf_storage (no hashing), and the slot dies with the task, so a
+ * reused pid can never inherit a role. `tracked_now` caps how many processes
+ * are followed at once (--max-tracked); refusals are counted as drops.
  *
- * Cost for everyone else: exec = one hash lookup on tgid plus one on comm;
- * fork = one lookup (after a thread test); exit = one lookup (only when the
- * thread group dies); failed-exec = a return-value test, then one lookup.
- * Nothing about an untracked process is copied.
+ * A process becomes a runtime root when its comm after exec is one of the
+ * runtime names (set in rodata by user space before load). Forks of
+ * runtime-role processes inherit the role. An exec by a runtime-role process
+ * stays "runtime" when it is a re-exec of a runtime (/proc/self/exe,
+ * /dev/fd/N, /proc/self/fd/N, or a runtime comm); any other exec turns it into
+ * a leaf (hook, container process or helper) whose forks are not followed, so
+ * a busy container costs nothing. Threads are ignored (the slot is per
+ * process). The slot is removed when the last thread exits.
  *
- * Records are built in a per-CPU scratch buffer and sent with
- * bpf_ringbuf_output at their real size (exec records carry a variable argv).
- * Every drop is counted per cause in `stats`.
+ * Cost for everyone else: exec = a storage NULL test plus a few compares of
+ * the comm against the names; fork = a thread test and a storage NULL test;
+ * exit = a live-thread test and a storage NULL test; failed exec = a return
+ * value test. No helper call, no hashing, nothing copied.
+ *
+ * Records are built in a per-CPU scratch slot and sent with bpf_ringbuf_output
+ * at their real size (exec records carry a variable argv). Every drop is
+ * counted per cause in `stats`.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -45,6 +51,13 @@
 
 /* Set by user space before load. */
 const volatile __u32 argv_budget = HS_ARGV_DEFAULT; /* bytes, <= HS_ARGV_MAX */
+const volatile __u32 max_tracked = 8192;
+const volatile __u32 nr_runtime_names = 0;
+/* comm of each runtime as two zero-padded 8-byte words (task->comm is zero-padded) */
+const volatile __u64 runtime_names[HS_RUNTIME_NAMES][2] = {};
+
+/* Processes followed right now (user space adds the ones it seeds). */
+__u64 tracked_now = 0;
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -54,22 +67,11 @@ struct {
 } events SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8192); /* resized by user space (--max-tracked) */
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct hs_track);
 } tracked SEC(".maps");
-
-struct runtime_name {
-	char comm[HS_COMM_LEN];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, HS_RUNTIME_NAMES);
-	__type(key, struct runtime_name);
-	__type(value, __u8);
-} runtime_names SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -113,10 +115,49 @@ static __always_inline int emit(void *rec, __u64 size)
 	return 0;
 }
 
-/* Map membership as a scalar (keeps the compiler from or-ing two map pointers). */
-static __noinline bool lookup_bool(void *map, const void *key)
+static __always_inline struct hs_track *track_get(struct task_struct *leader)
 {
-	return bpf_map_lookup_elem(map, key) != NULL;
+	/*
+	 * A task nobody attached BPF storage to has a NULL bpf_storage: one load
+	 * instead of a helper call for nearly every task on the host.
+	 */
+	if (!leader->bpf_storage)
+		return NULL;
+	return bpf_task_storage_get(&tracked, leader, NULL, 0);
+}
+
+/* New slot for leader, within the --max-tracked cap; NULL (and a drop) otherwise. */
+static __always_inline struct hs_track *track_new(struct task_struct *leader, __u8 role,
+						  __u32 root)
+{
+	struct hs_track *tr;
+
+	if (__sync_fetch_and_add(&tracked_now, 1) >= max_tracked)
+		goto full;
+	tr = bpf_task_storage_get(&tracked, leader, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!tr)
+		goto full;
+	tr->role = role;
+	tr->root_pid = root;
+	return tr;
+full:
+	__sync_fetch_and_add(&tracked_now, -1);
+	stat_inc(HS_STAT_DROP_TRACK_FULL);
+	return NULL;
+}
+
+static __always_inline bool is_runtime_comm(const char *comm)
+{
+	__u64 w0 = *(const __u64 *)comm, w1 = *(const __u64 *)(comm + 8);
+	__u32 i;
+
+	for (i = 0; i < HS_RUNTIME_NAMES; i++) {
+		if (i >= nr_runtime_names)
+			break;
+		if (runtime_names[i][0] == w0 && runtime_names[i][1] == w1)
+			return true;
+	}
+	return false;
 }
 
 static __always_inline __u32 task_vpid(struct task_struct *t)
@@ -135,18 +176,18 @@ static __always_inline __u32 task_pidns(struct task_struct *t)
 	return BPF_CORE_READ(p, numbers[level].ns, ns.inum);
 }
 
-/* Fill the common header from task t (which is `current` except for forks). */
+/* Fill the common header from task t (`current`, or the child for forks). */
 static __always_inline void fill_hdr(struct hs_hdr *h, struct task_struct *t, __u16 type,
-				     const struct hs_track *tr, __u8 prev_role)
+				     __u8 role, __u32 root, __u8 prev_role)
 {
 	h->type = type;
-	h->role = tr ? tr->role : HS_ROLE_NONE;
+	h->role = role;
 	h->prev_role = prev_role;
 	h->flags = 0;
 	h->pid = BPF_CORE_READ(t, pid);
 	h->tgid = BPF_CORE_READ(t, tgid);
 	h->ppid = BPF_CORE_READ(t, real_parent, tgid);
-	h->root_pid = tr ? tr->root_pid : 0;
+	h->root_pid = root;
 	h->vpid = task_vpid(t);
 	h->uid = BPF_CORE_READ(t, cred, uid.val);
 	h->ts_ns = bpf_ktime_get_ns();
@@ -196,77 +237,63 @@ static __always_inline bool reexec_path(const char *name)
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(hs_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	struct runtime_name rn;
-	struct hs_track *tr, ntr = {};
+	struct hs_track *tr;
 	struct hs_exec *e;
-	__u32 tgid;
-	__u8 prev_role = HS_ROLE_NONE;
-	__u16 fill_flags = 0;
-	bool is_runtime_name;
+	__u8 prev_role = HS_ROLE_NONE, role;
+	__u16 flags = 0;
+	bool rt_name;
 	unsigned long arg_start, arg_end, len;
-	__u32 b;
+	__u32 b, root, tgid;
 	long n;
 
 	/*
-	 * Filter first: tracked tgid, or a comm that names a runtime. `p` is a
-	 * trusted BTF pointer here: plain loads, no probe-read helper calls.
+	 * Filter first. `p` is a trusted BTF pointer and, after exec, the
+	 * thread-group leader: plain loads, no helper calls before we know the
+	 * process matters.
 	 */
-	tgid = p->tgid;
-	tr = bpf_map_lookup_elem(&tracked, &tgid);
-	__builtin_memcpy(rn.comm, p->comm, sizeof(rn.comm));
-	is_runtime_name = lookup_bool(&runtime_names, &rn);
-	if (!tr && !is_runtime_name)
+	tr = track_get(p);
+	rt_name = is_runtime_comm(p->comm);
+	if (!tr && !rt_name)
 		return 0;
 
 	e = exec_scratch();
 	if (!e)
 		return 0;
-	n = bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename));
+	n = bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), bprm->filename);
 	if (n < 0)
 		e->filename[0] = '\0';
 
-	if (tr && tr->start_ns && tr->start_ns != BPF_CORE_READ(p, start_time)) {
-		/* stale entry of a dead process whose pid was reused */
-		bpf_map_delete_elem(&tracked, &tgid);
-		tr = NULL;
-		if (!is_runtime_name)
-			return 0;
-	}
-	if (tr && tr->role == HS_ROLE_LEAF && is_runtime_name) {
-		/* a leaf exec'ing a runtime starts a new runtime tree of its own */
+	tgid = p->tgid;
+	barrier_var(tgid); /* one load of p->tgid, not merged with tr->root_pid's */
+	if (!tr) {
+		/* a runtime binary started from outside any runtime tree: a new root */
+		tr = track_new(p, HS_ROLE_RUNTIME, tgid);
+		flags = HS_F_NEW_ROOT;
+		role = HS_ROLE_RUNTIME;
+		root = tgid;
+	} else if (tr->role == HS_ROLE_LEAF) {
 		prev_role = HS_ROLE_LEAF;
-		tr->role = HS_ROLE_RUNTIME;
-		tr->root_pid = tgid;
-		ntr = *tr;
-		fill_flags = HS_F_NEW_ROOT;
-	} else if (tr) {
-		prev_role = tr->role;
-		if (tr->role == HS_ROLE_RUNTIME) {
-			if (reexec_path(e->filename) || is_runtime_name) {
-				/* runtime re-exec: stays runtime */
-			} else {
-				tr->role = HS_ROLE_LEAF;
-			}
+		if (rt_name) {
+			/* a hook or helper exec'ing a runtime starts a tree of its own */
+			tr->role = HS_ROLE_RUNTIME;
+			tr->root_pid = tgid;
+			flags = HS_F_NEW_ROOT;
 		}
-		ntr = *tr;
+		role = tr->role;
+		root = tr->root_pid;
 	} else {
-		ntr.role = HS_ROLE_RUNTIME;
-		ntr.root_pid = tgid;
-		ntr.start_ns = BPF_CORE_READ(p, start_time);
-		if (bpf_map_update_elem(&tracked, &tgid, &ntr, BPF_ANY)) {
-			/* cannot follow this runtime: say so, still report the exec */
-			stat_inc(HS_STAT_DROP_TRACK_FULL);
-		}
+		prev_role = HS_ROLE_RUNTIME;
+		if (rt_name || reexec_path(e->filename))
+			flags = HS_F_REEXEC; /* runtime re-exec: stays runtime */
+		else
+			tr->role = HS_ROLE_LEAF;
+		role = tr->role;
+		root = tr->root_pid;
 	}
 
-	fill_hdr(&e->hdr, p, HS_EV_EXEC, &ntr, prev_role);
-	if (!tr)
-		fill_flags = HS_F_NEW_ROOT;
-	else if (!fill_flags && ntr.role == HS_ROLE_RUNTIME)
-		fill_flags = HS_F_REEXEC;
-	e->hdr.flags = fill_flags;
+	fill_hdr(&e->hdr, p, HS_EV_EXEC, role, root, prev_role);
 	if (n == sizeof(e->filename))
-		e->hdr.flags |= HS_F_FILENAME_TRUNC;
+		flags |= HS_F_FILENAME_TRUNC;
 	e->err = 0;
 
 	/* argv: the new image's argument area, already in place in user memory. */
@@ -276,14 +303,15 @@ int BPF_PROG(hs_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	b = budget();
 	if (len > b) {
 		len = b;
-		e->hdr.flags |= HS_F_ARGV_TRUNC;
+		flags |= HS_F_ARGV_TRUNC;
 	}
 	if (len > HS_ARGV_MAX) /* b <= MAX already; this states it for the verifier */
 		len = HS_ARGV_MAX;
 	if (len && bpf_probe_read_user(e->argv, len, (void *)arg_start)) {
-		e->hdr.flags |= HS_F_ARGV_FAULT;
+		flags |= HS_F_ARGV_FAULT;
 		len = 0;
 	}
+	e->hdr.flags = flags;
 	e->argv_len = len;
 	e->argc = BPF_CORE_READ(bprm, argc);
 	e->hdr.size = sizeof(*e) + len;
@@ -295,26 +323,25 @@ int BPF_PROG(hs_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 static __always_inline int exec_failed(long ret, bool at)
 {
 	struct task_struct *t;
-	struct pt_regs *regs;
 	struct hs_track *tr;
+	struct pt_regs *regs;
 	struct hs_exec *e;
 	const char *const *uargv;
 	const char *fname;
-	__u32 tgid, off = 0, b;
+	__u32 off = 0, b;
 	int i;
 
 	if (ret >= 0)
 		return 0;
-	tgid = bpf_get_current_pid_tgid() >> 32;
-	tr = bpf_map_lookup_elem(&tracked, &tgid);
+	t = bpf_get_current_task_btf();
+	tr = track_get(t->group_leader);
 	if (!tr)
 		return 0;
 	e = exec_scratch();
 	if (!e)
 		return 0;
 
-	t = bpf_get_current_task_btf();
-	fill_hdr(&e->hdr, t, HS_EV_EXEC_FAILED, tr, tr->role);
+	fill_hdr(&e->hdr, t, HS_EV_EXEC_FAILED, tr->role, tr->root_pid, tr->role);
 	e->err = -ret;
 	/* a failed execve leaves the user registers, and so its arguments, intact */
 	regs = (struct pt_regs *)bpf_task_pt_regs(t);
@@ -377,31 +404,24 @@ int hs_execveat_exit(struct trace_event_raw_sys_exit *ctx)
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(hs_fork, struct task_struct *parent, struct task_struct *child)
 {
-	struct hs_track *tr, ntr;
+	struct hs_track *tr, *ctr;
 	struct hs_fork f;
-	__u32 ptgid, ctgid;
+	__u32 root;
 
-	ptgid = BPF_CORE_READ(parent, tgid);
-	ctgid = BPF_CORE_READ(child, tgid);
-	if (ptgid == ctgid) /* new thread, not a new process */
+	if (parent->tgid == child->tgid) /* new thread, not a new process */
 		return 0;
-	tr = bpf_map_lookup_elem(&tracked, &ptgid);
+	tr = track_get(parent->group_leader);
 	if (!tr || tr->role != HS_ROLE_RUNTIME)
 		return 0;
-
-	ntr.role = HS_ROLE_RUNTIME;
-	ntr.root_pid = tr->root_pid;
-	ntr.start_ns = BPF_CORE_READ(child, start_time);
-	ntr.pad[0] = ntr.pad[1] = ntr.pad[2] = 0;
-	if (bpf_map_update_elem(&tracked, &ctgid, &ntr, BPF_ANY)) {
-		stat_inc(HS_STAT_DROP_TRACK_FULL);
+	root = tr->root_pid;
+	ctr = track_new(child, HS_ROLE_RUNTIME, root);
+	if (!ctr)
 		return 0;
-	}
 
-	fill_hdr(&f.hdr, child, HS_EV_FORK, &ntr, HS_ROLE_NONE);
+	fill_hdr(&f.hdr, child, HS_EV_FORK, HS_ROLE_RUNTIME, root, HS_ROLE_NONE);
 	/* the child has not run yet: its cgroup is the parent's (current's) */
 	f.hdr.size = sizeof(f);
-	f.parent_pid = BPF_CORE_READ(parent, pid);
+	f.parent_pid = parent->pid;
 	f.pad = 0;
 	emit(&f, sizeof(f));
 	return 0;
@@ -410,30 +430,31 @@ int BPF_PROG(hs_fork, struct task_struct *parent, struct task_struct *child)
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(hs_exit, struct task_struct *p)
 {
+	struct task_struct *leader;
 	struct hs_track *tr;
 	struct hs_exit x;
-	__u32 tgid;
 	int code;
 
 	/* Only when the whole thread group is gone (portable group_dead test). */
-	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+	if (p->signal->live.counter != 0)
 		return 0;
-	tgid = BPF_CORE_READ(p, tgid);
-	tr = bpf_map_lookup_elem(&tracked, &tgid);
+	leader = p->group_leader;
+	tr = track_get(leader);
 	if (!tr)
 		return 0;
 
-	fill_hdr(&x.hdr, p, HS_EV_EXIT, tr, tr->role);
+	fill_hdr(&x.hdr, p, HS_EV_EXIT, tr->role, tr->root_pid, tr->role);
 	x.hdr.size = sizeof(x);
-	if (BPF_CORE_READ(p, signal, flags) & 0x4 /* SIGNAL_GROUP_EXIT */)
-		code = BPF_CORE_READ(p, signal, group_exit_code);
+	if (p->signal->flags & 0x4 /* SIGNAL_GROUP_EXIT */)
+		code = p->signal->group_exit_code;
 	else
-		code = BPF_CORE_READ(p, exit_code);
+		code = p->exit_code;
 	x.exit_code = (code >> 8) & 0xff;
 	x.signal = code & 0x7f;
 	x.core = (code & 0x80) ? 1 : 0;
 	x.pad = 0;
-	bpf_map_delete_elem(&tracked, &tgid);
+	bpf_task_storage_delete(&tracked, leader);
+	__sync_fetch_and_add(&tracked_now, -1);
 	emit(&x, sizeof(x));
 	return 0;
 }

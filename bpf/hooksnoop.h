@@ -94,19 +94,19 @@ struct hs_exit {
 };
 _Static_assert(sizeof(struct hs_exit) == 96, "hs_exit layout");
 
-/* Value of the tracking map, keyed by tgid. */
+/* Task-local storage of a followed process (on its thread-group leader). */
 struct hs_track {
-	__u64 start_ns;   /* identity with the key: a reused pid has another start time */
 	__u32 root_pid;
 	__u8 role;
 	__u8 pad[3];
 };
+_Static_assert(sizeof(struct hs_track) == 8, "hs_track layout");
 
 /* Indexes of the per-CPU stats array. */
 enum hs_stat {
 	HS_STAT_EVENTS = 0,      /* records the kernel tried to emit */
 	HS_STAT_DROP_RINGBUF,    /* ring buffer full: record lost */
-	HS_STAT_DROP_TRACK_FULL, /* tracking map full: a process could not be followed */
+	HS_STAT_DROP_TRACK_FULL, /* --max-tracked reached: a process could not be followed */
 	HS_STAT_MAX,
 };
 

@@ -93,10 +93,6 @@ static int on_record(void *ctx, void *data, size_t size)
 
 int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn, void *ctx)
 {
-	struct runtime_name {
-		char comm[HS_COMM_LEN];
-	} rn;
-	__u8 one = 1;
 	size_t i;
 	int err;
 
@@ -125,8 +121,15 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 		return err;
 	}
 	t->skel->rodata->argv_budget = s->argv_bytes;
+	t->skel->rodata->max_tracked = s->max_tracked;
+	for (i = 0; i < s->nruntimes && i < HS_RUNTIME_NAMES; i++) {
+		char comm[HS_COMM_LEN] = {}; /* zero-padded like task->comm */
+
+		strncpy(comm, s->runtimes[i], HS_COMM_LEN - 1);
+		memcpy((void *)t->skel->rodata->runtime_names[i], comm, HS_COMM_LEN);
+	}
+	t->skel->rodata->nr_runtime_names = (__u32)i;
 	bpf_map__set_max_entries(t->skel->maps.events, s->ringbuf_bytes);
-	bpf_map__set_max_entries(t->skel->maps.tracked, s->max_tracked);
 	t->exec_failures = ensure_tracefs();
 	if (!t->exec_failures) {
 		bpf_program__set_autoload(t->skel->progs.hs_execve_exit, false);
@@ -141,18 +144,6 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 		       "for libbpf's and the verifier's log",
 		       strerror(-err));
 		goto fail;
-	}
-
-	for (i = 0; i < s->nruntimes; i++) {
-		memset(&rn, 0, sizeof(rn));
-		strncpy(rn.comm, s->runtimes[i], HS_COMM_LEN - 1);
-		if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.runtime_names), &rn, &one,
-					BPF_ANY)) {
-			err = -errno;
-			hs_err("cannot register runtime name '%s': %s", s->runtimes[i],
-			       strerror(-err));
-			goto fail;
-		}
 	}
 
 	err = hooksnoop_bpf__attach(t->skel);
@@ -468,21 +459,32 @@ int tracer__seed(struct tracer *t, const struct settings *s)
 
 	for (i = 0; i < n; i++) {
 		struct hs_track tr = { .role = v[i].role, .root_pid = v[i].root };
-		__u32 key = v[i].pid;
+		int pidfd;
 
 		if (v[i].role == HS_ROLE_NONE)
 			continue;
-		/* start_ns 0: identity unknown (/proc has only tick resolution); BPF_NOEXIST keeps what the kernel side saw */
-		if (bpf_map_update_elem(fd, &key, &tr, BPF_NOEXIST)) {
-			if (errno == E2BIG)
-				hs_warn("tracking map full while seeding: raise --max-tracked");
+		/* task storage is keyed by pidfd from user space: no pid-reuse race */
+		pidfd = (int)syscall(SYS_pidfd_open, v[i].pid, 0);
+		if (pidfd < 0)
+			continue; /* already gone */
+		if (__atomic_fetch_add(&t->skel->bss->tracked_now, 1, __ATOMIC_RELAXED) >=
+		    s->max_tracked) {
+			__atomic_fetch_sub(&t->skel->bss->tracked_now, 1, __ATOMIC_RELAXED);
+			hs_warn("--max-tracked %u reached while seeding running runtimes",
+				s->max_tracked);
+			close(pidfd);
+			break;
+		}
+		/* BPF_NOEXIST keeps what the kernel side already set up since attach */
+		if (bpf_map_update_elem(fd, &pidfd, &tr, BPF_NOEXIST)) {
+			__atomic_fetch_sub(&t->skel->bss->tracked_now, 1, __ATOMIC_RELAXED);
+			close(pidfd);
 			continue;
 		}
-		/* the process may have died before the insert: drop a stale entry */
-		if (read_stat(key, &again) || again.starttime != v[i].starttime) {
-			bpf_map_delete_elem(fd, &key);
+		close(pidfd);
+		/* pidfd_open pins the identity; a pid reused before it is caught here */
+		if (read_stat(v[i].pid, &again) || again.starttime != v[i].starttime)
 			continue;
-		}
 		seed_event(t, s, &v[i]);
 		seeded++;
 	}

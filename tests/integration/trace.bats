@@ -169,3 +169,20 @@ run_all_stages() { # runc|crun
 	[ "$(grep -c "$(printf '[\033\007\177]')" "$BATS_TEST_TMPDIR/text")" -eq 0 ]
 	grep -q "$CID\\\\x1b\[31mred\\\\x07\\\\x7f" "$BATS_TEST_TMPDIR/text"
 }
+
+@test "tracking cap: processes beyond --max-tracked are counted as lost, never silent" {
+	cp /bin/sleep "$BATS_TEST_TMPDIR/crun" # comm "crun": a runtime root each
+	hs_start --max-tracked 16
+	pids=""
+	for _ in $(seq 24); do
+		"$BATS_TEST_TMPDIR/crun" 1 &
+		pids="$pids $!"
+	done
+	wait $pids
+	sleep 0.3
+	hs_stop
+	lost=$(q 'select(.type=="summary")|.lost_events')
+	[ "$lost" -ge 8 ]
+	[ "$(q -s '[.[]|select(.type=="lost")|.tracking_full]|add')" -eq "$lost" ]
+	[ "$(q -s '[.[]|select(.type=="lost")|.count]|add')" -eq "$lost" ]
+}
