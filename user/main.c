@@ -4,9 +4,15 @@
  */
 #include <string.h>
 
+#include "demo.h"
+#include "lint.h"
 #include "trace.h"
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "lint"))
+		return lint_main(argc - 1, argv + 1);
+	if (argc > 1 && (!strcmp(argv[1], "demo") || !strcmp(argv[1], "__demo-run")))
+		return demo_main(argc - 1, argv + 1);
 	return trace_main(argc, argv);
 }

@@ -2,10 +2,10 @@
 /*
  * Drives a trace run: parses options, starts CMD (CI mode) held on a pipe
  * until the programs are attached, loads and attaches the tracer, seeds
- * runtimes already running, polls the ring buffer, reports kernel-side drops
- * as they happen, keeps the table of live tracked processes (roles for the
- * --all stream, in-flight detection for --grace), and ends with the summary
- * and the right exit status.
+ * runtimes already running, polls the ring buffer into the correlator,
+ * reports kernel-side drops as they happen (and marks the containers they
+ * touch), waits for in-flight runtime and hook processes after CMD (--grace),
+ * and ends with the summary and the right exit status.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,26 +16,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <uthash.h>
-
+#include "correlate.h"
 #include "loader.h"
 #include "log.h"
 #include "output.h"
 #include "trace.h"
 
-struct proc {
-	__u32 tgid;
-	enum hs_urole role;
-	bool seeded;
-	UT_hash_handle hh;
-};
-
 struct trace {
 	const struct settings *s;
 	struct output out;
 	struct tracer tr;
-	struct proc *procs;
-	unsigned hooks;
+	struct correlator *corr;
 	__u64 drops_seen; /* ring buffer + tracking drops already reported */
 	__u64 drop_rb, drop_track;
 };
@@ -50,76 +41,11 @@ static void on_signal(int sig)
 		kill(child_pid, SIGTERM);
 }
 
-static struct proc *proc_get(struct trace *t, __u32 tgid, bool create)
-{
-	struct proc *p;
-
-	HASH_FIND(hh, t->procs, &tgid, sizeof(tgid), p);
-	if (p || !create)
-		return p;
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return NULL;
-	p->tgid = tgid;
-	p->role = HS_UROLE_RUNTIME;
-	HASH_ADD(hh, t->procs, tgid, sizeof(p->tgid), p);
-	return p;
-}
-
 static void on_event(void *ctx, const struct hs_event *ev)
 {
 	struct trace *t = ctx;
-	const struct hs_hdr *h = ev->hdr;
-	enum hs_urole role = hs_event_role_guess(ev);
-	struct proc *p = proc_get(t, h->tgid, ev->type != HS_EV_EXIT);
 
-	switch (ev->type) {
-	case HS_EV_FORK:
-		if (p)
-			p->role = HS_UROLE_RUNTIME;
-		break;
-	case HS_EV_EXEC:
-		if (p) {
-			/* a leaf's later execs keep the role its first exec gave it */
-			if (role == HS_UROLE_OTHER && p->role != HS_UROLE_RUNTIME)
-				role = p->role;
-			p->role = role;
-			p->seeded = h->flags & HS_F_SEEDED;
-		}
-		if (h->prev_role == HS_ROLE_RUNTIME && role == HS_UROLE_HOOK)
-			t->hooks++;
-		break;
-	case HS_EV_EXEC_FAILED:
-		/* the process is still the runtime-tree child that tried to exec */
-		role = h->vpid == 1 ? HS_UROLE_CONTAINER : HS_UROLE_HOOK;
-		break;
-	case HS_EV_EXIT:
-		role = p ? p->role : (h->role == HS_ROLE_RUNTIME ? HS_UROLE_RUNTIME
-								  : HS_UROLE_OTHER);
-		break;
-	default:
-		break;
-	}
-
-	if (t->s->all)
-		output__event(&t->out, ev, role);
-
-	if (ev->type == HS_EV_EXIT && p) {
-		HASH_DEL(t->procs, p);
-		free(p);
-	}
-}
-
-/* Processes CI mode waits for: runtime and hook processes started after us. */
-static unsigned inflight(struct trace *t)
-{
-	struct proc *p, *tmp;
-	unsigned n = 0;
-
-	HASH_ITER(hh, t->procs, p, tmp)
-		if (!p->seeded && (p->role == HS_UROLE_RUNTIME || p->role == HS_UROLE_HOOK))
-			n++;
-	return n;
+	correlator__on_event(t->corr, ev);
 }
 
 static void check_drops(struct trace *t)
@@ -133,6 +59,7 @@ static void check_drops(struct trace *t)
 		output__lost(&t->out, total - t->drops_seen,
 			     st[HS_STAT_DROP_RINGBUF] - t->drop_rb,
 			     st[HS_STAT_DROP_TRACK_FULL] - t->drop_track);
+		correlator__on_lost(t->corr, total - t->drops_seen);
 		t->drops_seen = total;
 		t->drop_rb = st[HS_STAT_DROP_RINGBUF];
 		t->drop_track = st[HS_STAT_DROP_TRACK_FULL];
@@ -179,15 +106,23 @@ static int spawn_cmd(const struct settings *s, int *gate)
 int trace_main(int argc, char **argv)
 {
 	struct settings s;
-	struct trace t;
-	struct sigaction sa;
-	__u64 start, deadline = 0, grace_deadline = 0;
-	int gate = -1, status = 0, rc = 0, err;
-	bool child_done = false;
+	int err;
 
 	err = opts_parse(argc, argv, &s);
 	if (err)
 		return err > 0 ? 0 : 2;
+	return trace_run(&s);
+}
+
+int trace_run(const struct settings *sp)
+{
+	struct settings s = *sp;
+	struct trace t;
+	struct sigaction sa;
+	__u64 start, deadline = 0, grace_deadline = 0;
+	int gate = -1, status = 0, rc = 0, err, expect = -1;
+	bool child_done = false;
+	const char *expect_word = "none";
 
 	memset(&t, 0, sizeof(t));
 	t.s = &s;
@@ -199,6 +134,12 @@ int trace_main(int argc, char **argv)
 
 	if (output__open(&t.out, &s))
 		return 1;
+	t.corr = correlator__new(&s, &t.out);
+	if (!t.corr) {
+		hs_err("out of memory");
+		output__close(&t.out);
+		return 1;
+	}
 	if (s.cmd && spawn_cmd(&s, &gate)) {
 		output__close(&t.out);
 		return 1;
@@ -242,7 +183,7 @@ int trace_main(int argc, char **argv)
 				grace_deadline = now + (__u64)llround(s.grace * 1e9);
 			}
 		}
-		if (child_done && (inflight(&t) == 0 || now >= grace_deadline))
+		if (child_done && (correlator__inflight(t.corr) == 0 || now >= grace_deadline))
 			break;
 		if (deadline && now >= deadline)
 			break;
@@ -251,13 +192,28 @@ int trace_main(int argc, char **argv)
 	while (tracer__poll(&t.tr, 0) > 0)
 		;
 	check_drops(&t);
-	if (child_done && inflight(&t))
+	if (child_done && correlator__inflight(t.corr))
 		hs_warn("%u runtime/hook processes still running after --grace %.1fs",
-			inflight(&t), s.grace);
+			correlator__inflight(t.corr), s.grace);
 	if (t.tr.malformed)
 		hs_warn("%llu malformed kernel records ignored (kernel/user layout mismatch?)",
 			(unsigned long long)t.tr.malformed);
-	output__summary(&t.out, 0, t.hooks, t.drops_seen, "none");
+	if (s.verbose) {
+		__u64 st[HS_STAT_MAX];
+
+		if (!tracer__stats(&t.tr, st))
+			hs_dbg("kernel: %llu records, %llu lost (ring buffer full), %llu not "
+			       "followed (--max-tracked)",
+			       (unsigned long long)st[HS_STAT_EVENTS],
+			       (unsigned long long)st[HS_STAT_DROP_RINGBUF],
+			       (unsigned long long)st[HS_STAT_DROP_TRACK_FULL]);
+	}
+	correlator__finish(t.corr);
+	expect = correlator__expectations(t.corr);
+	if (expect >= 0)
+		expect_word = expect == 0 ? "pass" : "fail";
+	output__summary(&t.out, correlator__containers(t.corr), correlator__hooks(t.corr),
+			t.drops_seen, expect_word);
 
 out_tracer:
 	tracer__close(&t.tr);
@@ -272,14 +228,7 @@ out_child:
 		child_done = rc == 0;
 	}
 	output__close(&t.out);
-	{
-		struct proc *p, *tmp;
-
-		HASH_ITER(hh, t.procs, p, tmp) {
-			HASH_DEL(t.procs, p);
-			free(p);
-		}
-	}
+	correlator__free(t.corr);
 	if (rc)
 		return rc;
 	if (s.cmd && child_done) {
@@ -288,5 +237,5 @@ out_child:
 		if (WIFSIGNALED(status))
 			return 128 + WTERMSIG(status);
 	}
-	return 0;
+	return expect > 0 ? 3 : 0;
 }

@@ -7,6 +7,10 @@
 #ifndef HS_TRACE_H
 #define HS_TRACE_H
 
+#include "opts.h"
+
 int trace_main(int argc, char **argv);
+/* A run with settings already parsed (used by the demo). Returns the exit status. */
+int trace_run(const struct settings *s);
 
 #endif

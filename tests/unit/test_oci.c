@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * OCI model and JSON position index tests: each runtime dialect's reading of
+ * tricky configs (the expectations are what runc 1.1.5 and crun 1.8.1 were
+ * observed to run), podman's hooks.d "when" rule, and jloc positions,
+ * duplicates and depth limit.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "jsonloc.h"
+#include "oci.h"
+
+static void load(const char *json, enum oci_dialect d, struct oci_hooks *h)
+{
+	assert_int_equal(oci_hooks_from_buf(json, strlen(json), d, h), 0);
+}
+
+static void test_stage_names(void **state)
+{
+	assert_string_equal(oci_stage_name(OCI_CREATE_RUNTIME), "createRuntime");
+	assert_string_equal(oci_stage_name(OCI_STAGE_MAX), "unknown");
+	assert_int_equal(oci_stage_from_name("startContainer"), OCI_START_CONTAINER);
+	assert_int_equal(oci_stage_from_name("Poststart"), -1);
+}
+
+static void test_miscased_key(void **state)
+{
+	static const char j[] = "{\"Hooks\":{\"Poststart\":[{\"Path\":\"/a\"}]}}";
+	struct oci_hooks go, ex;
+
+	load(j, OCI_DIALECT_GO, &go);
+	load(j, OCI_DIALECT_EXACT, &ex);
+	assert_int_equal(go.n[OCI_POSTSTART], 1);
+	assert_string_equal(go.v[OCI_POSTSTART][0].path, "/a");
+	assert_int_equal(ex.n[OCI_POSTSTART], 0);
+	assert_null(go.refused);
+	oci_hooks_free(&go);
+	oci_hooks_free(&ex);
+}
+
+/* runc: last duplicate wins, decoded on top of the first (args and timeout survive). */
+static void test_duplicate_merge(void **state)
+{
+	static const char j[] = "{\"hooks\":{\"poststart\":[{\"path\":\"/a\",\"args\":[\"h\",\"a\",\"x\"],"
+				"\"timeout\":5}],\"poststart\":[{\"path\":\"/b\"}]}}";
+	struct oci_hooks go, ex;
+
+	load(j, OCI_DIALECT_GO, &go);
+	load(j, OCI_DIALECT_EXACT, &ex);
+	assert_int_equal(go.n[OCI_POSTSTART], 1);
+	assert_string_equal(go.v[OCI_POSTSTART][0].path, "/b");
+	assert_int_equal(go.v[OCI_POSTSTART][0].nargs, 3);
+	assert_string_equal(go.v[OCI_POSTSTART][0].args[2], "x");
+	assert_true(go.v[OCI_POSTSTART][0].timeout_set);
+	assert_int_equal(go.v[OCI_POSTSTART][0].timeout, 5);
+	assert_string_equal(ex.v[OCI_POSTSTART][0].path, "/a");
+	oci_hooks_free(&go);
+	oci_hooks_free(&ex);
+}
+
+static void test_null_and_hooks_merge(void **state)
+{
+	static const char j[] = "{\"hooks\":{\"prestart\":[{\"path\":\"/p\"}],\"poststart\":[{\"path\":\"/a\"}],"
+				"\"poststart\":null},\"hooks\":{\"poststop\":[{\"path\":\"/s\"}]},"
+				"\"hoo\xe2\x84\xaas\":{\"createRuntime\":[{\"path\":\"/k\"}]}}";
+	struct oci_hooks go, ex;
+
+	load(j, OCI_DIALECT_GO, &go);
+	load(j, OCI_DIALECT_EXACT, &ex);
+	assert_int_equal(go.n[OCI_POSTSTART], 0);	/* null reset it */
+	assert_int_equal(go.n[OCI_PRESTART], 1);	/* hooks objects merge */
+	assert_int_equal(go.n[OCI_POSTSTOP], 1);
+	assert_int_equal(go.n[OCI_CREATE_RUNTIME], 1);	/* Kelvin sign folds to k */
+	assert_int_equal(ex.n[OCI_POSTSTART], 1);	/* first wins */
+	assert_int_equal(ex.n[OCI_POSTSTOP], 0);
+	assert_int_equal(ex.n[OCI_CREATE_RUNTIME], 0);
+	oci_hooks_free(&go);
+	oci_hooks_free(&ex);
+}
+
+static void test_refusals(void **state)
+{
+	struct oci_hooks h;
+
+	load("{\"hooks\":{\"poststart\":[{\"path\":\"/a\",\"args\":\"x\"}]}}", OCI_DIALECT_GO, &h);
+	assert_non_null(h.refused);
+	assert_non_null(strstr(h.refused, "cannot unmarshal string"));
+	oci_hooks_free(&h);
+	load("{\"hooks\":{\"poststart\":[{\"path\":\"/a\",\"args\":\"x\"}]}}", OCI_DIALECT_EXACT, &h);
+	assert_null(h.refused);
+	assert_int_equal(h.v[OCI_POSTSTART][0].nargs, 0);
+	oci_hooks_free(&h);
+	load("{\"hooks\":{\"poststart\":[{\"Path\":\"/a\"}]}}", OCI_DIALECT_EXACT, &h);
+	assert_non_null(h.refused);
+	oci_hooks_free(&h);
+	load("{\"hooks\":{\"poststart\":[{\"path\":\"/a\",\"args\":[\"a\",1]}]}}", OCI_DIALECT_EXACT, &h);
+	assert_int_equal(h.v[OCI_POSTSTART][0].nargs, 2);
+	assert_string_equal(h.v[OCI_POSTSTART][0].args[1], "");
+	oci_hooks_free(&h);
+}
+
+static void test_rootfs_args_annotations(void **state)
+{
+	static const char j[] = "{\"root\":{\"path\":\"rootfs\"},\"process\":{\"args\":[\"/bin/sh\",\"-c\"]},"
+				"\"annotations\":{\"io.x\":\"1\",\"io.x\":\"2\"}}";
+	struct oci_hooks go, ex;
+
+	load(j, OCI_DIALECT_GO, &go);
+	load(j, OCI_DIALECT_EXACT, &ex);
+	assert_string_equal(go.rootfs, "rootfs");
+	assert_int_equal(go.nproc_args, 2);
+	assert_int_equal(go.nann, 1);
+	assert_string_equal(go.ann_vals[0], "2");
+	assert_string_equal(ex.ann_vals[0], "1");
+	oci_hooks_free(&go);
+	oci_hooks_free(&ex);
+}
+
+static void hd(const char *json, struct oci_hooksd_hook *h)
+{
+	assert_int_equal(oci_hooksd_load_buf("/d/x.json", json, strlen(json), h), 0);
+}
+
+static void test_hooksd_when(void **state)
+{
+	struct oci_hooks cfg = { 0 };
+	char *args[] = { "/sbin/init" };
+	char *ak[] = { "com.example.department" }, *av[] = { "fluid-dynamics" };
+	struct oci_hooksd_hook h;
+
+	cfg.proc_args = args;
+	cfg.nproc_args = 1;
+	cfg.ann_keys = ak;
+	cfg.ann_vals = av;
+	cfg.nann = 1;
+	hd("{\"version\":\"1.0.0\",\"hook\":{\"path\":\"/bin/true\"},\"when\":{\"always\":true},"
+	   "\"stages\":[\"poststart\"]}", &h);
+	assert_null(h.load_error);
+	assert_false(h.dropped);
+	assert_true(h.stage[OCI_POSTSTART]);
+	assert_int_equal(oci_hooksd_matches(&h, &cfg, false), 1);
+	oci_hooksd_hook_free(&h);
+
+	hd("{\"version\":\"1.0.0\",\"hook\":{\"path\":\"/bin/true\"},\"when\":{},\"stages\":[\"poststart\"]}", &h);
+	assert_int_equal(oci_hooksd_matches(&h, &cfg, true), 0);
+	oci_hooksd_hook_free(&h);
+
+	hd("{\"version\":\"1.0.0\",\"hook\":{\"path\":\"/bin/true\"},\"when\":{\"commands\":[\".*/init$\"],"
+	   "\"annotations\":{\"^com\\\\.example\\\\.department$\":\".*fluid-dynamics$\"}},"
+	   "\"stages\":[\"prestart\"]}", &h);
+	assert_null(h.load_error);
+	assert_int_equal(oci_hooksd_matches(&h, &cfg, false), 1);
+	args[0] = "/bin/sh";
+	assert_int_equal(oci_hooksd_matches(&h, &cfg, false), 0);
+	oci_hooksd_hook_free(&h);
+
+	/* 0.1.0: any condition suffices; args = [hook] + arguments */
+	hd("{\"hook\":\"/bin/true\",\"arguments\":[\"-x\"],\"hasbindmounts\":true,\"cmds\":[\"^nomatch$\"],"
+	   "\"stages\":[\"poststart\"]}", &h);
+	assert_true(h.legacy);
+	assert_int_equal(h.hook.nargs, 2);
+	assert_string_equal(h.hook.args[0], "/bin/true");
+	assert_int_equal(oci_hooksd_matches(&h, &cfg, true), 1);
+	oci_hooksd_hook_free(&h);
+
+	hd("{\"version\":\"1.0.0\",\"hook\":{\"path\":\"/nonexistent/x\"},\"when\":{\"always\":true},"
+	   "\"stages\":[\"postStart\"]}", &h);
+	assert_true(h.dropped);
+	assert_non_null(h.load_error);
+	assert_non_null(strstr(h.load_error, "unknown stage"));
+	oci_hooksd_hook_free(&h);
+}
+
+static void test_regex(void **state)
+{
+	const char *why;
+
+	assert_int_equal(oci_regex_check("^(?i)foo\\d+.*?$", &why), 0);
+	assert_int_equal(oci_regex_match("(?i)^SH$", "sh"), 1);
+	assert_int_equal(oci_regex_match("\\d", "abc"), 0);
+	assert_int_equal(oci_regex_check("(x", &why), -EINVAL);
+	assert_int_equal(oci_regex_check("a**", &why), -EINVAL);
+	assert_int_equal(oci_regex_check("(a)\\1", &why), -EINVAL);
+}
+
+static void test_jloc_positions(void **state)
+{
+	static const char j[] = "{\n  \"a\": [1, \"x\"],\n  \"\\u00e9\": {\"a\": true, \"a\": null}\n}";
+	struct jloc_doc doc;
+	const struct jloc_node *e, *arr;
+
+	assert_int_equal(jloc_parse(&doc, j, strlen(j)), 0);
+	arr = jloc_at(&doc, jloc_member(&doc, 0, "a"));
+	assert_non_null(arr);
+	assert_int_equal(arr->kline, 2);
+	assert_int_equal(arr->kcol, 3);
+	assert_int_equal(arr->line, 2);
+	assert_int_equal(arr->col, 8);
+	assert_int_equal(arr->nkids, 2);
+	e = jloc_at(&doc, jloc_member(&doc, 0, "\xc3\xa9"));
+	assert_non_null(e);
+	assert_int_equal(e->nkids, 2);	/* duplicates kept */
+	assert_int_equal(jloc_at(&doc, e->first)->type, JLOC_TRUE);
+	assert_int_equal(jloc_at(&doc, e->last)->col, 30);
+	jloc_free(&doc);
+}
+
+static void test_jloc_limits(void **state)
+{
+	struct jloc_doc doc;
+	char *deep = malloc(2 * 600 + 1);
+
+	memset(deep, '[', 600);
+	memset(deep + 600, ']', 600);
+	deep[1200] = 0;
+	assert_int_equal(jloc_parse(&doc, deep, 1200), -E2BIG);
+	jloc_free(&doc);
+	assert_int_equal(jloc_parse(&doc, deep + 100, 1000), 0);	/* 500 deep is fine */
+	jloc_free(&doc);
+	free(deep);
+	assert_int_equal(jloc_parse(&doc, "{\"a\":\"\\ud800\"}", 14), -EINVAL);
+	jloc_free(&doc);
+	assert_int_equal(jloc_parse(&doc, "{\"a\":1} x", 9), -EINVAL);
+	assert_int_equal(doc.err_col, 9);
+	jloc_free(&doc);
+	assert_int_equal(jloc_parse(&doc, "[01]", 4), -EINVAL);
+	jloc_free(&doc);
+}
+
+int main(void)
+{
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stage_names),
+		cmocka_unit_test(test_miscased_key),
+		cmocka_unit_test(test_duplicate_merge),
+		cmocka_unit_test(test_null_and_hooks_merge),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_rootfs_args_annotations),
+		cmocka_unit_test(test_hooksd_when),
+		cmocka_unit_test(test_regex),
+		cmocka_unit_test(test_jloc_positions),
+		cmocka_unit_test(test_jloc_limits),
+	};
+
+	return cmocka_run_group_tests_name("oci", tests, NULL, NULL);
+}

@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * JSON position index: a strict, iterative RFC 8259 parser that records the
+ * line and column of every key and value and keeps every member of an object,
+ * duplicates included, in document order. It exists only because jansson (which
+ * remains the authority on whether a document is valid) drops duplicates and
+ * positions; see jsonloc.h. Hostile input is bounded: nesting is capped at
+ * JLOC_MAX_DEPTH with an explicit stack, node count is bounded by input size.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonloc.h"
+
+struct jloc_lexer {
+	const unsigned char *p, *end;
+	unsigned line, col;
+};
+
+static void lex_advance(struct jloc_lexer *lx)
+{
+	unsigned char c = *lx->p++;
+
+	if (c == '\n') {
+		lx->line++;
+		lx->col = 1;
+	} else if ((c & 0xc0) != 0x80) {
+		/* count characters, not bytes, as jansson does */
+		lx->col++;
+	}
+}
+
+static void lex_skip_ws(struct jloc_lexer *lx)
+{
+	while (lx->p < lx->end &&
+	       (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\n' || *lx->p == '\r'))
+		lex_advance(lx);
+}
+
+static int fail(struct jloc_doc *doc, struct jloc_lexer *lx, const char *why, int err)
+{
+	doc->err = why;
+	doc->err_line = lx->line;
+	doc->err_col = lx->col;
+	return err;
+}
+
+static int node_new(struct jloc_doc *doc, int parent, enum jloc_type t, unsigned line,
+		    unsigned col)
+{
+	struct jloc_node *n;
+	int idx;
+
+	if (doc->n >= (size_t)INT32_MAX)
+		return -ENOMEM;
+	if (doc->n == doc->cap) {
+		size_t cap = doc->cap ? doc->cap * 2 : 64;
+		struct jloc_node *nv = realloc(doc->nodes, cap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		doc->nodes = nv;
+		doc->cap = cap;
+	}
+	idx = (int)doc->n++;
+	n = &doc->nodes[idx];
+	memset(n, 0, sizeof(*n));
+	n->type = t;
+	n->parent = parent;
+	n->first = n->last = n->next = -1;
+	n->line = line;
+	n->col = col;
+	if (parent >= 0) {
+		struct jloc_node *p = &doc->nodes[parent];
+
+		if (p->last >= 0)
+			doc->nodes[p->last].next = idx;
+		else
+			p->first = idx;
+		p->last = idx;
+		p->nkids++;
+	}
+	return idx;
+}
+
+static int hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int read_hex4(struct jloc_lexer *lx, unsigned *out)
+{
+	unsigned v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int h;
+
+		if (lx->p >= lx->end || (h = hexval(*lx->p)) < 0)
+			return -1;
+		v = v << 4 | (unsigned)h;
+		lex_advance(lx);
+	}
+	*out = v;
+	return 0;
+}
+
+static size_t put_utf8(char *o, unsigned cp)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xc0 | cp >> 6);
+		o[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xe0 | cp >> 12);
+		o[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		o[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | cp >> 18);
+	o[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	o[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	o[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* Decode the string at lx->p (which points at the opening quote). */
+static int lex_string(struct jloc_doc *doc, struct jloc_lexer *lx, char **out, size_t *outlen)
+{
+	const unsigned char *q;
+	char *buf, *o;
+
+	lex_advance(lx);
+	/* decoded length never exceeds the raw length */
+	for (q = lx->p; q < lx->end && *q != '"'; q++)
+		if (*q == '\\' && q + 1 < lx->end)
+			q++;
+	buf = malloc((size_t)(q - lx->p) + 1);
+	if (!buf)
+		return -ENOMEM;
+	o = buf;
+	for (;;) {
+		unsigned char c;
+
+		if (lx->p >= lx->end) {
+			free(buf);
+			return fail(doc, lx, "unterminated string", -EINVAL);
+		}
+		c = *lx->p;
+		if (c == '"') {
+			lex_advance(lx);
+			break;
+		}
+		if (c < 0x20) {
+			free(buf);
+			return fail(doc, lx, "control character in string", -EINVAL);
+		}
+		if (c != '\\') {
+			*o++ = (char)c;
+			lex_advance(lx);
+			continue;
+		}
+		lex_advance(lx);
+		if (lx->p >= lx->end) {
+			free(buf);
+			return fail(doc, lx, "unterminated string", -EINVAL);
+		}
+		c = *lx->p;
+		if (c == 'u') {
+			unsigned cp, lo;
+
+			lex_advance(lx);
+			if (read_hex4(lx, &cp))
+				goto bad_escape;
+			if (cp >= 0xdc00 && cp <= 0xdfff)
+				goto bad_escape;
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				if (lx->end - lx->p < 2 || lx->p[0] != '\\' || lx->p[1] != 'u')
+					goto bad_escape;
+				lex_advance(lx);
+				lex_advance(lx);
+				if (read_hex4(lx, &lo) || lo < 0xdc00 || lo > 0xdfff)
+					goto bad_escape;
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			}
+			/* \uXXXX never takes more output bytes than its 6 input bytes */
+			o += put_utf8(o, cp);
+			continue;
+		}
+		switch (c) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '/': *o++ = '/'; break;
+		case 'b': *o++ = '\b'; break;
+		case 'f': *o++ = '\f'; break;
+		case 'n': *o++ = '\n'; break;
+		case 'r': *o++ = '\r'; break;
+		case 't': *o++ = '\t'; break;
+		default:
+			goto bad_escape;
+		}
+		lex_advance(lx);
+	}
+	*o = '\0';
+	*out = buf;
+	*outlen = (size_t)(o - buf);
+	return 0;
+bad_escape:
+	free(buf);
+	return fail(doc, lx, "invalid escape in string", -EINVAL);
+}
+
+static bool is_digit(const struct jloc_lexer *lx)
+{
+	return lx->p < lx->end && *lx->p >= '0' && *lx->p <= '9';
+}
+
+static int lex_number(struct jloc_doc *doc, struct jloc_lexer *lx, char **out, size_t *outlen)
+{
+	const unsigned char *start = lx->p;
+
+	if (*lx->p == '-')
+		lex_advance(lx);
+	if (!is_digit(lx))
+		return fail(doc, lx, "invalid number", -EINVAL);
+	if (*lx->p == '0')
+		lex_advance(lx);
+	else
+		while (is_digit(lx))
+			lex_advance(lx);
+	if (lx->p < lx->end && *lx->p == '.') {
+		lex_advance(lx);
+		if (!is_digit(lx))
+			return fail(doc, lx, "invalid number", -EINVAL);
+		while (is_digit(lx))
+			lex_advance(lx);
+	}
+	if (lx->p < lx->end && (*lx->p == 'e' || *lx->p == 'E')) {
+		lex_advance(lx);
+		if (lx->p < lx->end && (*lx->p == '+' || *lx->p == '-'))
+			lex_advance(lx);
+		if (!is_digit(lx))
+			return fail(doc, lx, "invalid number", -EINVAL);
+		while (is_digit(lx))
+			lex_advance(lx);
+	}
+	*outlen = (size_t)(lx->p - start);
+	*out = malloc(*outlen + 1);
+	if (!*out)
+		return -ENOMEM;
+	memcpy(*out, start, *outlen);
+	(*out)[*outlen] = '\0';
+	return 0;
+}
+
+static int lex_word(struct jloc_doc *doc, struct jloc_lexer *lx, const char *w)
+{
+	size_t n = strlen(w);
+
+	if ((size_t)(lx->end - lx->p) < n || memcmp(lx->p, w, n))
+		return fail(doc, lx, "invalid literal", -EINVAL);
+	while (n--)
+		lex_advance(lx);
+	return 0;
+}
+
+/*
+ * Parse one scalar or open one container as a child of parent. Returns the new
+ * node index or -errno.
+ */
+static int parse_value(struct jloc_doc *doc, struct jloc_lexer *lx, int parent, char *key,
+		       size_t klen, unsigned kline, unsigned kcol)
+{
+	unsigned line = lx->line, col = lx->col;
+	char *s = NULL;
+	size_t slen = 0;
+	enum jloc_type t;
+	int err = 0, idx;
+
+	if (lx->p >= lx->end) {
+		free(key);
+		return fail(doc, lx, "unexpected end of input", -EINVAL);
+	}
+	switch (*lx->p) {
+	case '{': t = JLOC_OBJECT; lex_advance(lx); break;
+	case '[': t = JLOC_ARRAY; lex_advance(lx); break;
+	case '"': t = JLOC_STRING; err = lex_string(doc, lx, &s, &slen); break;
+	case 't': t = JLOC_TRUE; err = lex_word(doc, lx, "true"); break;
+	case 'f': t = JLOC_FALSE; err = lex_word(doc, lx, "false"); break;
+	case 'n': t = JLOC_NULL; err = lex_word(doc, lx, "null"); break;
+	default:
+		if (*lx->p == '-' || (*lx->p >= '0' && *lx->p <= '9')) {
+			t = JLOC_NUMBER;
+			err = lex_number(doc, lx, &s, &slen);
+		} else {
+			free(key);
+			return fail(doc, lx, "unexpected character", -EINVAL);
+		}
+	}
+	if (err) {
+		free(key);
+		return err;
+	}
+	idx = node_new(doc, parent, t, line, col);
+	if (idx < 0) {
+		free(key);
+		free(s);
+		return idx;
+	}
+	doc->nodes[idx].key = key;
+	doc->nodes[idx].klen = klen;
+	doc->nodes[idx].kline = kline;
+	doc->nodes[idx].kcol = kcol;
+	doc->nodes[idx].str = s;
+	doc->nodes[idx].slen = slen;
+	return idx;
+}
+
+int jloc_parse(struct jloc_doc *doc, const char *buf, size_t len)
+{
+	struct jloc_lexer lx = {
+		.p = (const unsigned char *)buf,
+		.end = (const unsigned char *)buf + len,
+		.line = 1,
+		.col = 1,
+	};
+	int stack[JLOC_MAX_DEPTH];
+	int depth = 0, idx, err;
+
+	memset(doc, 0, sizeof(*doc));
+	lex_skip_ws(&lx);
+	idx = parse_value(doc, &lx, -1, NULL, 0, 0, 0);
+	if (idx < 0)
+		return idx;
+	for (;;) {
+		struct jloc_node *top;
+		char *key = NULL;
+		size_t klen = 0;
+		unsigned kline = 0, kcol = 0;
+
+		/* idx is the value just parsed: descend into a fresh container */
+		if (idx >= 0 && doc->nodes[idx].type >= JLOC_ARRAY) {
+			if (depth == JLOC_MAX_DEPTH)
+				return fail(doc, &lx, "nesting too deep", -E2BIG);
+			stack[depth++] = idx;
+			lex_skip_ws(&lx);
+			if (lx.p < lx.end &&
+			    *lx.p == (doc->nodes[idx].type == JLOC_OBJECT ? '}' : ']')) {
+				lex_advance(&lx);
+				depth--;
+			} else {
+				goto member;
+			}
+		}
+		/* after a value: a separator, a close, or the end of the document */
+		for (;;) {
+			lex_skip_ws(&lx);
+			if (depth == 0) {
+				if (lx.p != lx.end)
+					return fail(doc, &lx, "garbage after the document", -EINVAL);
+				return 0;
+			}
+			top = &doc->nodes[stack[depth - 1]];
+			if (lx.p >= lx.end)
+				return fail(doc, &lx, "unexpected end of input", -EINVAL);
+			if (*lx.p == ',') {
+				lex_advance(&lx);
+				lex_skip_ws(&lx);
+				break;
+			}
+			if (*lx.p != (top->type == JLOC_OBJECT ? '}' : ']'))
+				return fail(doc, &lx, "expected ',' or a closing bracket", -EINVAL);
+			lex_advance(&lx);
+			depth--;
+		}
+member:
+		top = &doc->nodes[stack[depth - 1]];
+		if (top->type == JLOC_OBJECT) {
+			if (lx.p >= lx.end || *lx.p != '"')
+				return fail(doc, &lx, "expected a string key", -EINVAL);
+			kline = lx.line;
+			kcol = lx.col;
+			err = lex_string(doc, &lx, &key, &klen);
+			if (err)
+				return err;
+			lex_skip_ws(&lx);
+			if (lx.p >= lx.end || *lx.p != ':') {
+				free(key);
+				return fail(doc, &lx, "expected ':'", -EINVAL);
+			}
+			lex_advance(&lx);
+			lex_skip_ws(&lx);
+		}
+		idx = parse_value(doc, &lx, stack[depth - 1], key, klen, kline, kcol);
+		if (idx < 0)
+			return idx;
+	}
+}
+
+void jloc_free(struct jloc_doc *doc)
+{
+	for (size_t i = 0; i < doc->n; i++) {
+		free(doc->nodes[i].key);
+		free(doc->nodes[i].str);
+	}
+	free(doc->nodes);
+	memset(doc, 0, sizeof(*doc));
+}
+
+bool jloc_key_is(const struct jloc_node *n, const char *key)
+{
+	size_t l = strlen(key);
+
+	return n->key && n->klen == l && !memcmp(n->key, key, l);
+}
+
+int jloc_member(const struct jloc_doc *doc, int obj, const char *key)
+{
+	const struct jloc_node *o = jloc_at(doc, obj);
+
+	if (!o || o->type != JLOC_OBJECT)
+		return -1;
+	for (int i = o->first; i >= 0; i = doc->nodes[i].next)
+		if (jloc_key_is(&doc->nodes[i], key))
+			return i;
+	return -1;
+}
+
+const char *jloc_type_name(enum jloc_type t)
+{
+	switch (t) {
+	case JLOC_NULL: return "null";
+	case JLOC_FALSE:
+	case JLOC_TRUE: return "boolean";
+	case JLOC_NUMBER: return "number";
+	case JLOC_STRING: return "string";
+	case JLOC_ARRAY: return "array";
+	case JLOC_OBJECT: return "object";
+	}
+	return "?";
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Position index for JSON documents. jansson validates a document and tells
+ * where a syntax error is, but it keeps only the last of duplicate keys and
+ * forgets where each value was. The runtimes disagree exactly there (crun keeps
+ * the first duplicate, runc's Go decoder the last, merged into the first), so
+ * lint needs every member in document order with its line and column. jloc
+ * parses an already valid document into a flat node array (parent / first
+ * child / next sibling indices, no recursion, depth capped at JLOC_MAX_DEPTH)
+ * with decoded keys and strings. Lines and columns are 1-based; columns count
+ * UTF-8 characters like jansson's.
+ */
+#ifndef HS_JSONLOC_H
+#define HS_JSONLOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define JLOC_MAX_DEPTH 512
+
+enum jloc_type {
+	JLOC_NULL,
+	JLOC_FALSE,
+	JLOC_TRUE,
+	JLOC_NUMBER,
+	JLOC_STRING,
+	JLOC_ARRAY,
+	JLOC_OBJECT,
+};
+
+struct jloc_node {
+	enum jloc_type type;
+	int parent;		/* -1 for the root */
+	int first;		/* first child (array element / object member), -1 if none */
+	int last;		/* last child, -1 if none */
+	int next;		/* next sibling, -1 if none */
+	int nkids;
+	unsigned line, col;	/* where the value starts */
+	unsigned kline, kcol;	/* where its key starts (object members only) */
+	char *key;		/* decoded key, NUL-terminated (may contain NUL: see klen) */
+	size_t klen;
+	char *str;		/* decoded string, or the number's literal text */
+	size_t slen;
+};
+
+struct jloc_doc {
+	struct jloc_node *nodes;	/* nodes[0] is the root once parsed */
+	size_t n, cap;
+	unsigned err_line, err_col;	/* position of the failure when parse fails */
+	const char *err;		/* static description of the failure */
+};
+
+/*
+ * Parse buf[0..len). Returns 0, -EINVAL on a syntax error, -E2BIG when nesting
+ * exceeds JLOC_MAX_DEPTH, -ENOMEM. On failure err/err_line/err_col say why and
+ * where; the nodes parsed so far stay valid until jloc_free().
+ */
+int jloc_parse(struct jloc_doc *doc, const char *buf, size_t len);
+void jloc_free(struct jloc_doc *doc);
+
+static inline struct jloc_node *jloc_at(const struct jloc_doc *doc, int i)
+{
+	return i >= 0 && (size_t)i < doc->n ? &doc->nodes[i] : NULL;
+}
+
+/* First member of object obj whose key is exactly key (or -1). */
+int jloc_member(const struct jloc_doc *doc, int obj, const char *key);
+/* Key equality against a C string (keys may contain NUL bytes). */
+bool jloc_key_is(const struct jloc_node *n, const char *key);
+const char *jloc_type_name(enum jloc_type t);
+
+#endif

@@ -1,0 +1,1309 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The lint checks. jansson decides whether a document is valid JSON (its
+ * error line:column becomes a JSON_SYNTAX finding); jloc gives every key and
+ * value a position and keeps duplicate keys; oci.c says what each runtime makes
+ * of the document. Every message states what runc, crun/youki or podman do,
+ * as verified on the test machines (runc 1.1.5, crun 1.8.1, podman 4.3.1):
+ * tests/integration/lint.bats re-checks those claims against the real
+ * runtimes. Untrusted text (keys, paths) is cut at LINT_STR_MAX bytes and
+ * escaped before it enters a message.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "escape.h"
+#include "jsonloc.h"
+#include "lint.h"
+#include "oci.h"
+
+#define LINT_STR_MAX 200
+
+#define RT_IGNORE "crun and youki ignore it"
+
+struct lint_ctx {
+	const char *file;
+	const char *bundle_dir;
+	const struct jloc_doc *doc;
+	struct lint_result *out;
+	const char *rootfs;	/* resolved rootfs directory, or NULL when unknown */
+	bool hooksd;		/* checking a hooks.d file (podman semantics) */
+	int err;		/* sticky -ENOMEM */
+};
+
+const char *lint_severity_name(enum lint_severity s)
+{
+	return s == LINT_ERROR ? "error" : s == LINT_WARNING ? "warning" : "info";
+}
+
+void lint_result_free(struct lint_result *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].file);
+		free(r->v[i].message);
+	}
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Append s (n bytes) quoted, cut at LINT_STR_MAX on a character boundary, escaped. */
+static void put_str(struct sbuf *sb, const char *s, size_t n)
+{
+	size_t cut = n;
+	bool more = false;
+
+	if (n > LINT_STR_MAX) {
+		cut = LINT_STR_MAX;
+		/* do not split a UTF-8 sequence */
+		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+		more = true;
+	}
+	sbuf_puts(sb, "\"");
+	esc_text(sb, s, cut);
+	sbuf_puts(sb, more ? "\"\xe2\x80\xa6" : "\"");
+}
+
+static void add_finding(struct lint_ctx *c, unsigned line, unsigned col, enum lint_severity sev,
+			const char *code, struct sbuf *msg)
+{
+	struct lint_result *r = c->out;
+	struct lint_finding *f;
+
+	if (msg->oom || c->err) {
+		c->err = -ENOMEM;
+		sbuf_free(msg);
+		return;
+	}
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		struct lint_finding *nv = realloc(r->v, cap * sizeof(*nv));
+
+		if (!nv) {
+			c->err = -ENOMEM;
+			sbuf_free(msg);
+			return;
+		}
+		r->v = nv;
+		r->cap = cap;
+	}
+	f = &r->v[r->n];
+	f->file = strdup(c->file);
+	if (!f->file) {
+		c->err = -ENOMEM;
+		sbuf_free(msg);
+		return;
+	}
+	f->line = line;
+	f->col = col;
+	f->severity = sev;
+	f->code = code;
+	f->seq = r->n;
+	f->message = strdup(sbuf_str(msg));
+	sbuf_free(msg);
+	if (!f->message) {
+		free(f->file);
+		c->err = -ENOMEM;
+		return;
+	}
+	r->n++;
+	if (sev == LINT_ERROR)
+		r->errors++;
+	else if (sev == LINT_WARNING)
+		r->warnings++;
+	else
+		r->infos++;
+}
+
+/*
+ * Formatted finding. In fmt, "%K" is not used: callers pre-build untrusted parts
+ * with put_str into a separate sbuf and pass them as "%s".
+ */
+__attribute__((format(printf, 6, 7)))
+static void emit(struct lint_ctx *c, unsigned line, unsigned col, enum lint_severity sev,
+		 const char *code, const char *fmt, ...)
+{
+	struct sbuf msg;
+	va_list ap;
+	char *s = NULL;
+
+	sbuf_init(&msg);
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0) {
+		va_end(ap);
+		c->err = -ENOMEM;
+		return;
+	}
+	va_end(ap);
+	sbuf_puts(&msg, s);
+	free(s);
+	add_finding(c, line, col, sev, code, &msg);
+}
+
+/* Escaped, bounded, quoted copy of an untrusted string for a message. */
+static char *q(const char *s, size_t n)
+{
+	struct sbuf sb;
+
+	sbuf_init(&sb);
+	put_str(&sb, s ? s : "", s ? n : 0);
+	if (sb.oom) {
+		sbuf_free(&sb);
+		return strdup("\"?\"");
+	}
+	return sb.buf ? sb.buf : strdup("\"\"");
+}
+
+static void cleanup_str(char **p)
+{
+	free(*p);
+}
+
+#define QSTR __attribute__((cleanup(cleanup_str))) char *
+
+static int finding_cmp(const void *x, const void *y)
+{
+	const struct lint_finding *a = x, *b = y;
+
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Findings of one file in position order, like a compiler prints them. */
+static void sort_findings(struct lint_result *r, size_t from)
+{
+	if (r->n - from > 1)
+		qsort(r->v + from, r->n - from, sizeof(*r->v), finding_cmp);
+}
+
+/* ---- did you mean ---- */
+
+static size_t edit_distance(const char *a, size_t la, const char *b)
+{
+	size_t lb = strlen(b), prev[64], cur[64];
+
+	if (la >= 63 || lb >= 63)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			int ca = a[i - 1], cb = b[j - 1];
+			size_t sub = prev[j - 1] + ((ca | 0x20) != (cb | 0x20));
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, sizeof(size_t) * (lb + 1));
+	}
+	return prev[lb];
+}
+
+/* Closest candidate within a sane distance, or NULL. */
+static const char *did_you_mean(const char *s, size_t n, const char *const *cands, size_t ncands)
+{
+	const char *best = NULL;
+	size_t bd = SIZE_MAX;
+
+	for (size_t i = 0; i < ncands; i++) {
+		size_t d = edit_distance(s, n, cands[i]);
+
+		if (d < bd) {
+			bd = d;
+			best = cands[i];
+		}
+	}
+	return bd <= 3 && bd < n ? best : NULL;
+}
+
+static const char *const stage_list[OCI_STAGE_MAX] = {
+	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
+};
+
+static int go_stage(const struct jloc_node *m)
+{
+	for (int i = 0; i < OCI_STAGE_MAX; i++)
+		if (oci_go_key_folds(m->key, m->klen, stage_list[i]))
+			return i;
+	return -1;
+}
+
+#define KIDS(doc, node, m) \
+	for (const struct jloc_node *m = jloc_at(doc, (node)->first); m; m = jloc_at(doc, m->next))
+
+/* ---- duplicate keys ---- */
+
+static int key_cmp(const struct jloc_node *a, const struct jloc_node *b)
+{
+	size_t l = a->klen < b->klen ? a->klen : b->klen;
+	int r = memcmp(a->key, b->key, l);
+
+	return r ? r : (a->klen > b->klen) - (a->klen < b->klen);
+}
+
+static int dup_sort_cmp(const void *x, const void *y)
+{
+	const struct jloc_node *a = *(const struct jloc_node *const *)x;
+	const struct jloc_node *b = *(const struct jloc_node *const *)y;
+	int r = key_cmp(a, b);
+
+	return r ? r : (a > b) - (a < b);
+}
+
+/* Report every later occurrence of a key in object o (sorting keeps this O(n log n)). */
+static void check_duplicates(struct lint_ctx *c, const struct jloc_node *o, const char *where)
+{
+	const struct jloc_node **v;
+	size_t n = 0;
+
+	if (o->type != JLOC_OBJECT || o->nkids < 2)
+		return;
+	v = malloc((size_t)o->nkids * sizeof(*v));
+	if (!v) {
+		c->err = -ENOMEM;
+		return;
+	}
+	KIDS(c->doc, o, m)
+		v[n++] = m;
+	qsort(v, n, sizeof(*v), dup_sort_cmp);
+	for (size_t i = 1; i < n; i++) {
+		const struct jloc_node *first = v[i - 1];
+		size_t j = i;
+
+		if (key_cmp(first, v[i]))
+			continue;
+		while (j > 0 && !key_cmp(v[j - 1], v[i]))
+			j--;
+		first = v[j];
+		QSTR k = q(v[i]->key, v[i]->klen);
+		if (c->hooksd)
+			emit(c, v[i]->kline, v[i]->kcol, LINT_WARNING, "HOOK_DUPLICATE_KEY",
+			     "duplicate key %s in %s (first at %u:%u): podman (Go) keeps the last "
+			     "occurrence, decoded on top of the earlier one", k, where,
+			     first->kline, first->kcol);
+		else
+			emit(c, v[i]->kline, v[i]->kcol, LINT_ERROR, "HOOK_DUPLICATE_KEY",
+			     "duplicate key %s in %s (first at %u:%u): crun keeps the first "
+			     "occurrence; runc keeps the last, decoded on top of the earlier one "
+			     "(fields and array elements it does not set are inherited); the "
+			     "runtimes will run different hooks", k, where, first->kline, first->kcol);
+	}
+	free(v);
+}
+
+/* ---- hook entry checks (config.json entries and hooks.d "hook") ---- */
+
+static const char *const hook_fields[] = { "path", "args", "env", "timeout" };
+
+/* What happens when a hook of this stage cannot be executed. */
+static const char *fail_effect(struct lint_ctx *c, int st)
+{
+	if (c->hooksd)
+		return "the runtime fails to start any container this hook is injected into";
+	switch (st) {
+	case OCI_POSTSTART:
+		return "runc fails the container start; crun silently ignores the failure "
+		       "(the hook never runs)";
+	case OCI_POSTSTOP:
+		return "runc logs an error and carries on; crun silently ignores it";
+	default:
+		return "runc and crun fail to start the container";
+	}
+}
+
+/* Resolve path inside the rootfs like the container would (symlinks stay inside). */
+static int stat_in_root(const char *rootfs, const char *path, struct stat *st)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	int rfd, fd, err = 0;
+
+	rfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rfd < 0)
+		return -errno;
+	fd = (int)syscall(SYS_openat2, rfd, path, &how, sizeof(how));
+	if (fd < 0)
+		err = -errno;
+	else if (fstat(fd, st))
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	close(rfd);
+	return err;
+}
+
+static void check_path(struct lint_ctx *c, const struct jloc_node *p, int st, const char *stage)
+{
+	struct stat sb;
+	int err;
+
+	QSTR path = q(p->str, p->slen);
+	if (p->str[0] != '/') {
+		emit(c, p->line, p->col, LINT_ERROR, "HOOK_PATH_RELATIVE",
+		     "hook path %s is not absolute: runc resolves it against its own working "
+		     "directory and crun cannot execute it; %s", path, fail_effect(c, st));
+		return;
+	}
+	if (memchr(p->str, '\0', p->slen)) {
+		emit(c, p->line, p->col, LINT_ERROR, "HOOK_PATH_MISSING",
+		     "hook path %s contains a NUL byte: no runtime can execute it", path);
+		return;
+	}
+	if (st == OCI_START_CONTAINER && !c->hooksd) {
+		if (!c->rootfs)
+			return;	/* resolves inside a rootfs we cannot see */
+		err = stat_in_root(c->rootfs, p->str, &sb);
+	} else {
+		err = stat(p->str, &sb) ? -errno : 0;
+	}
+	if (err == -ENOENT || err == -ENOTDIR) {
+		if (c->hooksd)
+			emit(c, p->line, p->col, LINT_ERROR, "HOOKSD_PATH_MISSING",
+			     "hook path %s does not exist: podman silently drops this hook when it "
+			     "loads the hooks directory, so it is never injected", path);
+		else if (st == OCI_START_CONTAINER)
+			emit(c, p->line, p->col, LINT_ERROR, "HOOK_PATH_MISSING",
+			     "%s hook path %s does not exist inside the container's rootfs (%s), "
+			     "where startContainer hooks are resolved; %s", stage, path,
+			     c->rootfs, fail_effect(c, st));
+		else
+			emit(c, p->line, p->col, LINT_ERROR, "HOOK_PATH_MISSING",
+			     "%s hook path %s does not exist on the host; %s", stage, path,
+			     fail_effect(c, st));
+		return;
+	}
+	if (err)
+		return;	/* unreadable parent and the like: nothing certain to say */
+	if (!S_ISREG(sb.st_mode) || !(sb.st_mode & 0111))
+		emit(c, p->line, p->col, LINT_ERROR, "HOOK_PATH_NOT_EXECUTABLE",
+		     "%s hook path %s is %s; %s", stage, path,
+		     S_ISDIR(sb.st_mode) ? "a directory" : !S_ISREG(sb.st_mode) ? "not a regular file"
+						       : "not executable (no x bit)",
+		     fail_effect(c, st));
+}
+
+static const char *type_refusal(struct lint_ctx *c)
+{
+	return c->hooksd ? "podman cannot decode the file and refuses to start ANY container "
+			   "while it is installed"
+			 : "runc refuses the whole config (json: cannot unmarshal)";
+}
+
+static void check_strs(struct lint_ctx *c, const struct jloc_node *v, const char *code,
+		       const char *field, const char *crun_effect)
+{
+	if (v->type == JLOC_NULL)
+		return;
+	if (v->type != JLOC_ARRAY) {
+		emit(c, v->line, v->col, LINT_ERROR, code,
+		     "hook %s must be an array of strings, not %s: %s%s%s", field,
+		     jloc_type_name(v->type), type_refusal(c), c->hooksd ? "" : "; crun ",
+		     c->hooksd ? "" : crun_effect);
+		return;
+	}
+	KIDS(c->doc, v, e) {
+		if (e->type == JLOC_STRING)
+			continue;
+		emit(c, e->line, e->col, LINT_ERROR, code,
+		     "hook %s entries must be strings, not %s: %s%s", field,
+		     jloc_type_name(e->type), type_refusal(c),
+		     c->hooksd ? "" : "; crun passes an empty string in its place");
+	}
+}
+
+static void check_timeout(struct lint_ctx *c, const struct jloc_node *t)
+{
+	long long v;
+	char *end;
+
+	if (t->type == JLOC_NULL)
+		return;
+	if (t->type != JLOC_NUMBER) {
+		emit(c, t->line, t->col, LINT_ERROR, "HOOK_TIMEOUT_INVALID",
+		     "hook timeout must be a positive integer (seconds), not %s: %s%s",
+		     jloc_type_name(t->type), type_refusal(c),
+		     c->hooksd ? "" : "; crun ignores the timeout");
+		return;
+	}
+	errno = 0;
+	v = strtoll(t->str, &end, 10);
+	QSTR lit = q(t->str, t->slen);
+	if (*end || errno) {
+		emit(c, t->line, t->col, LINT_ERROR, "HOOK_TIMEOUT_INVALID",
+		     "hook timeout %s is not an integer: %s", lit,
+		     c->hooksd ? type_refusal(c) : "runc and crun both refuse the config");
+	} else if (v <= 0) {
+		emit(c, t->line, t->col, LINT_ERROR, "HOOK_TIMEOUT_INVALID",
+		     "hook timeout %s must be at least 1: runc kills the hook at once and fails "
+		     "(\"hook ran past specified timeout\"); crun %s", lit,
+		     v == 0 ? "treats 0 as no timeout" : "fails the hook too");
+	} else if (v > INT_MAX) {
+		emit(c, t->line, t->col, LINT_ERROR, "HOOK_TIMEOUT_INVALID",
+		     "hook timeout %s does not fit a 32-bit integer: crun refuses the config "
+		     "(out of range); runc accepts it", lit);
+	}
+}
+
+/*
+ * One hook object: st is its stage (-1 when unknown), stage its name as
+ * written (escaped) for messages.
+ */
+static void check_entry(struct lint_ctx *c, const struct jloc_node *e, int st, const char *stage)
+{
+	const struct jloc_node *path = NULL, *args = NULL;
+	bool have_path = false;
+
+	if (e->type != JLOC_OBJECT) {
+		emit(c, e->line, e->col, LINT_ERROR, "HOOK_ENTRY_TYPE",
+		     "a hook must be an object with \"path\", not %s: %s%s", jloc_type_name(e->type),
+		     type_refusal(c), c->hooksd ? "" : "; crun refuses it too (no 'path')");
+		return;
+	}
+	check_duplicates(c, e, "a hook entry");
+	KIDS(c->doc, e, m) {
+		int f = -1;
+
+		for (int i = 0; i < 4 && f < 0; i++)
+			if (jloc_key_is(m, hook_fields[i]))
+				f = i;
+		if (f < 0) {
+			for (int i = 0; i < 4 && f < 0; i++)
+				if (oci_go_key_folds(m->key, m->klen, hook_fields[i]))
+					f = i;
+			QSTR k = q(m->key, m->klen);
+			if (f < 0) {
+				const char *dym = did_you_mean(m->key, m->klen, hook_fields, 4);
+
+				emit(c, m->kline, m->kcol, LINT_WARNING, "HOOK_FIELD_UNKNOWN",
+				     "unknown hook field %s is ignored by every runtime%s%s%s", k,
+				     dym ? "; did you mean \"" : "", dym ? dym : "", dym ? "\"?" : "");
+				continue;
+			}
+			if (c->hooksd)
+				emit(c, m->kline, m->kcol, LINT_INFO, "HOOK_FIELD_CASE",
+				     "hook field %s should be spelled \"%s\" (podman matches it "
+				     "case-insensitively, but the OCI config it writes uses \"%s\")", k,
+				     hook_fields[f], hook_fields[f]);
+			else
+				emit(c, m->kline, m->kcol, LINT_ERROR, "HOOK_FIELD_CASE",
+				     "hook field %s should be \"%s\": runc accepts it (Go matches keys "
+				     "case-insensitively); crun and youki ignore it%s", k, hook_fields[f],
+				     f == 0 ? ", and crun refuses a hook without \"path\"" : "");
+		}
+		switch (f) {
+		case 0:
+			have_path = true;
+			if (m->type != JLOC_STRING) {
+				emit(c, m->line, m->col, LINT_ERROR, "HOOK_PATH_REQUIRED",
+				     "hook path must be a string, not %s: %s%s", jloc_type_name(m->type),
+				     type_refusal(c), c->hooksd ? "" : "; crun refuses it too");
+			} else if (!m->slen) {
+				emit(c, m->line, m->col, LINT_ERROR, "HOOK_PATH_REQUIRED",
+				     "hook path is empty: %s",
+				     c->hooksd ? "podman refuses to start ANY container while this file "
+						 "is installed (missing required property: hook.path)"
+					       : "runc fails (\"exec: no command\"); crun cannot run it "
+						 "and ignores or fails it like a missing file");
+			} else {
+				path = m;
+				check_path(c, m, st, stage);
+			}
+			break;
+		case 1:
+			args = m;
+			check_strs(c, m, "HOOK_ARGS_TYPE", "args", "runs the hook without any args");
+			break;
+		case 2:
+			check_strs(c, m, "HOOK_ENV_TYPE", "env", "ignores the env");
+			if (m->type == JLOC_ARRAY) {
+				KIDS(c->doc, m, v) {
+					const char *eq;
+
+					if (v->type != JLOC_STRING)
+						continue;
+					eq = memchr(v->str, '=', v->slen);
+					if (eq && eq != v->str)
+						continue;
+					QSTR ev = q(v->str, v->slen);
+					emit(c, v->line, v->col, LINT_WARNING, "HOOK_ENV_FORMAT",
+					     "env entry %s is not KEY=VALUE: every runtime passes it "
+					     "through unchanged and the hook gets a malformed environment",
+					     ev);
+				}
+			}
+			break;
+		case 3:
+			check_timeout(c, m);
+			break;
+		}
+	}
+	if (!have_path)
+		emit(c, e->line, e->col, LINT_ERROR, "HOOK_PATH_REQUIRED", "hook has no \"path\": %s",
+		     c->hooksd ? "podman refuses to start ANY container while this file is "
+				 "installed (missing required property: hook.path)"
+			       : "crun refuses the config (\"Required field 'path' not present\"); "
+				 "runc fails the hook (\"exec: no command\")");
+	if (path && args && args->type == JLOC_ARRAY && args->first >= 0) {
+		const struct jloc_node *a0 = jloc_at(c->doc, args->first);
+		const char *base = strrchr(path->str, '/');
+
+		base = base ? base + 1 : path->str;
+		if (a0->type == JLOC_STRING && strcmp(a0->str, base) && strcmp(a0->str, path->str)) {
+			QSTR a = q(a0->str, a0->slen);
+			QSTR b = q(base, strlen(base));
+			emit(c, a0->line, a0->col, LINT_INFO, "HOOK_ARGV0_MISMATCH",
+			     "args[0] %s differs from the path's basename %s: it becomes the hook's "
+			     "argv[0] (what ps and execsnoop show), the path is what runs", a, b);
+		}
+	}
+}
+
+/* ---- config.json ---- */
+
+static void check_stage(struct lint_ctx *c, const struct jloc_node *m, int st)
+{
+	QSTR k = q(m->key, m->klen);
+
+	if (m->type == JLOC_NULL) {
+		emit(c, m->line, m->col, LINT_WARNING, "HOOK_STAGE_TYPE",
+		     "stage %s is null: no hooks run for it (in runc a null also discards an "
+		     "earlier %s array)", k, stage_list[st]);
+		return;
+	}
+	if (m->type != JLOC_ARRAY) {
+		emit(c, m->line, m->col, LINT_ERROR, "HOOK_STAGE_TYPE",
+		     "stage %s must be an array of hooks, not %s: runc refuses the whole config; "
+		     "crun silently ignores the stage", k, jloc_type_name(m->type));
+		return;
+	}
+	KIDS(c->doc, m, e)
+		check_entry(c, e, st, k);
+}
+
+static void check_hooks_obj(struct lint_ctx *c, const struct jloc_node *h)
+{
+	if (h->type == JLOC_NULL) {
+		emit(c, h->line, h->col, LINT_WARNING, "HOOKS_TYPE",
+		     "\"hooks\" is null: no hooks are configured");
+		return;
+	}
+	if (h->type != JLOC_OBJECT) {
+		emit(c, h->line, h->col, LINT_ERROR, "HOOKS_TYPE",
+		     "\"hooks\" must be an object, not %s: runc refuses the whole config; crun "
+		     "silently ignores every hook", jloc_type_name(h->type));
+		return;
+	}
+	check_duplicates(c, h, "\"hooks\"");
+	KIDS(c->doc, h, m) {
+		int st = oci_stage_from_name(m->key);
+		QSTR k = q(m->key, m->klen);
+
+		if (st >= 0 && strlen(m->key) != m->klen)
+			st = -1;	/* embedded NUL */
+		if (st < 0 && (st = go_stage(m)) >= 0) {
+			/* who wins in runc among the keys that fold to this stage */
+			const struct jloc_node *last = NULL;
+
+			KIDS(c->doc, h, o)
+				if (go_stage(o) == st)
+					last = o;
+			if (last == m)
+				emit(c, m->kline, m->kcol, LINT_ERROR, "HOOK_KEY_CASE",
+				     "stage key %s should be \"%s\": runc runs these hooks (Go matches "
+				     "keys case-insensitively); crun and youki silently ignore them",
+				     k, stage_list[st]);
+			else
+				emit(c, m->kline, m->kcol, LINT_ERROR, "HOOK_KEY_CASE",
+				     "stage key %s should be \"%s\": crun and youki ignore it; runc "
+				     "reads it as \"%s\" but the later key at %u:%u overrides it", k,
+				     stage_list[st], stage_list[st], last->kline, last->kcol);
+		} else if (st < 0) {
+			const char *dym = did_you_mean(m->key, m->klen, stage_list, OCI_STAGE_MAX);
+
+			emit(c, m->kline, m->kcol, LINT_ERROR, "HOOK_STAGE_UNKNOWN",
+			     "unknown hook stage %s: runc, crun and youki all ignore it, so its hooks "
+			     "never run%s%s%s", k, dym ? "; did you mean \"" : "", dym ? dym : "",
+			     dym ? "\"?" : "");
+			continue;
+		}
+		if (st == OCI_PRESTART)
+			emit(c, m->kline, m->kcol, LINT_INFO, "HOOK_STAGE_DEPRECATED",
+			     "\"prestart\" is deprecated: runc and crun still run it (just before "
+			     "the createRuntime hooks); createRuntime is its successor");
+		check_stage(c, m, st);
+	}
+}
+
+static void describe_stages(struct sbuf *sb, const struct oci_hooks *h)
+{
+	bool any = false;
+
+	for (int st = 0; st < OCI_STAGE_MAX; st++) {
+		if (!h->n[st])
+			continue;
+		sbuf_addf(sb, "%s%s %zu", any ? ", " : "", stage_list[st], h->n[st]);
+		any = true;
+	}
+	if (!any)
+		sbuf_puts(sb, "none");
+}
+
+static bool hooks_equal(const struct oci_hook *a, const struct oci_hook *b)
+{
+	if (strcmp(a->path, b->path) || a->nargs != b->nargs || a->nenv != b->nenv)
+		return false;
+	for (size_t i = 0; i < a->nargs; i++)
+		if (strcmp(a->args[i], b->args[i]))
+			return false;
+	for (size_t i = 0; i < a->nenv; i++)
+		if (strcmp(a->env[i], b->env[i]))
+			return false;
+	return true;
+}
+
+/* Summarise when runc and crun would run different hooks for this config. */
+static void check_divergence(struct lint_ctx *c, const struct jloc_node *at)
+{
+	struct oci_hooks go, ex;
+	bool differ = false;
+	struct sbuf msg;
+
+	if (oci_hooks_from_doc(c->doc, OCI_DIALECT_GO, &go)) {
+		c->err = -ENOMEM;
+		return;
+	}
+	if (oci_hooks_from_doc(c->doc, OCI_DIALECT_EXACT, &ex)) {
+		oci_hooks_free(&go);
+		c->err = -ENOMEM;
+		return;
+	}
+	for (int st = 0; st < OCI_STAGE_MAX && !differ; st++) {
+		differ = go.n[st] != ex.n[st];
+		for (size_t i = 0; i < go.n[st] && !differ; i++)
+			differ = !hooks_equal(&go.v[st][i], &ex.v[st][i]);
+	}
+	if (differ && !go.refused && !ex.refused) {
+		sbuf_init(&msg);
+		sbuf_puts(&msg, "runc and crun/youki will run different hooks for this config: runc ");
+		describe_stages(&msg, &go);
+		sbuf_puts(&msg, "; crun ");
+		describe_stages(&msg, &ex);
+		if (!memcmp(go.n, ex.n, sizeof(go.n)))
+			sbuf_puts(&msg, " (the same stages, but different path, args or env)");
+		add_finding(c, at->kline ? at->kline : at->line, at->kline ? at->kcol : at->col,
+			    LINT_WARNING, "HOOKS_RUNTIME_DIFF", &msg);
+	}
+	oci_hooks_free(&go);
+	oci_hooks_free(&ex);
+}
+
+static char *resolve_rootfs(const struct jloc_doc *doc, const char *bundle_dir)
+{
+	const struct jloc_node *p =
+		jloc_at(doc, jloc_member(doc, jloc_member(doc, 0, "root"), "path"));
+	char *r = NULL;
+
+	if (!p || p->type != JLOC_STRING || !p->slen || memchr(p->str, '\0', p->slen))
+		return NULL;
+	if (p->str[0] == '/')
+		return strdup(p->str);
+	if (!bundle_dir)
+		return NULL;
+	if (asprintf(&r, "%s/%s", bundle_dir, p->str) < 0)
+		return NULL;
+	return r;
+}
+
+/* jansson validates; returns true when the document may be checked further. */
+static bool validate_json(struct lint_ctx *c, const char *buf, size_t len, struct jloc_doc *doc)
+{
+	json_error_t jerr;
+	json_t *j;
+	int err;
+
+	j = json_loadb(buf, len, 0, &jerr);
+	if (!j) {
+		struct sbuf msg;
+
+		sbuf_init(&msg);
+		sbuf_puts(&msg, "invalid JSON: ");
+		esc_text(&msg, jerr.text, strnlen(jerr.text, sizeof(jerr.text)));
+		sbuf_puts(&msg, "; no runtime can load this file");
+		add_finding(c, jerr.line > 0 ? (unsigned)jerr.line : 0,
+			    jerr.column > 0 ? (unsigned)jerr.column : jerr.line > 0 ? 1 : 0, LINT_ERROR, "JSON_SYNTAX",
+			    &msg);
+		return false;
+	}
+	json_decref(j);
+	err = jloc_parse(doc, buf, len);
+	if (err == -E2BIG) {
+		emit(c, doc->err_line, doc->err_col, LINT_ERROR, "JSON_DEPTH",
+		     "JSON nested deeper than %d levels: not checked further", JLOC_MAX_DEPTH);
+		return false;
+	}
+	if (err == -ENOMEM) {
+		c->err = err;
+		return false;
+	}
+	if (err) {
+		/* jansson accepted what jloc did not: report rather than guess */
+		emit(c, doc->err_line, doc->err_col, LINT_ERROR, "JSON_SYNTAX", "invalid JSON: %s",
+		     doc->err);
+		return false;
+	}
+	return true;
+}
+
+int lint_config_buf(const char *name, const char *buf, size_t len, const char *bundle_dir,
+		    struct lint_result *out)
+{
+	struct lint_ctx c = { .file = name, .bundle_dir = bundle_dir, .out = out };
+	size_t n0 = out->n;
+	char *rootfs = NULL;
+	struct jloc_doc doc;
+	const struct jloc_node *root, *first_hooks = NULL;
+
+	out->files++;
+	memset(&doc, 0, sizeof(doc));
+	if (!validate_json(&c, buf, len, &doc))
+		goto out;
+	c.doc = &doc;
+	root = &doc.nodes[0];
+	if (root->type != JLOC_OBJECT) {
+		emit(&c, root->line, root->col, LINT_ERROR, "JSON_NOT_OBJECT",
+		     "a config.json must be a JSON object, not %s", jloc_type_name(root->type));
+		goto out;
+	}
+	rootfs = resolve_rootfs(&doc, bundle_dir);
+	c.rootfs = rootfs;
+	/* duplicate top-level "hooks" keys matter; other duplicates are not ours */
+	{
+		int nh = 0;
+
+		KIDS(&doc, root, m)
+			nh += jloc_key_is(m, "hooks");
+		if (nh > 1) {
+			const struct jloc_node *first = NULL;
+
+			KIDS(&doc, root, m) {
+				if (!jloc_key_is(m, "hooks"))
+					continue;
+				if (!first) {
+					first = m;
+					continue;
+				}
+				emit(&c, m->kline, m->kcol, LINT_ERROR, "HOOK_DUPLICATE_KEY",
+				     "duplicate key \"hooks\" (first at %u:%u): crun keeps only the "
+				     "first; runc merges both objects (a stage set in either runs)",
+				     first->kline, first->kcol);
+			}
+		}
+	}
+	KIDS(&doc, root, m) {
+		if (!jloc_key_is(m, "hooks")) {
+			if (!oci_go_key_folds(m->key, m->klen, "hooks"))
+				continue;
+			QSTR k = q(m->key, m->klen);
+			emit(&c, m->kline, m->kcol, LINT_ERROR, "HOOKS_KEY_CASE",
+			     "key %s should be \"hooks\": runc runs the hooks under it (Go matches "
+			     "keys case-insensitively); crun and youki silently ignore all of them",
+			     k);
+		}
+		if (!first_hooks)
+			first_hooks = m;
+		check_hooks_obj(&c, m);
+	}
+	if (first_hooks && !c.err)
+		check_divergence(&c, first_hooks);
+out:
+	sort_findings(out, n0);
+	free(rootfs);
+	jloc_free(&doc);
+	return c.err;
+}
+
+/* ---- hooks.d ---- */
+
+static const char *const hd_fields[] = { "version", "hook", "when", "stages" };
+static const char *const hd_old_fields[] = { "hook", "arguments", "stages", "stage", "cmds",
+					     "cmd", "annotations", "annotation",
+					     "hasbindmounts", "version" };
+
+/* Last member whose key Go maps onto field (Go keeps the last). */
+static const struct jloc_node *go_member(const struct jloc_doc *doc, const struct jloc_node *o,
+					 const char *field)
+{
+	const struct jloc_node *found = NULL;
+
+	if (!o || o->type != JLOC_OBJECT)
+		return NULL;
+	KIDS(doc, o, m)
+		if (oci_go_key_folds(m->key, m->klen, field))
+			found = m;
+	return found;
+}
+
+static void check_regex(struct lint_ctx *c, const struct jloc_node *n, bool key, const char *what)
+{
+	const char *why;
+	const char *s = key ? n->key : n->str;
+	size_t len = key ? n->klen : n->slen;
+
+	if (!key && n->type != JLOC_STRING)
+		return;
+	if (memchr(s, '\0', len) || oci_regex_check(s, &why)) {
+		QSTR r = q(s, len);
+		emit(c, key ? n->kline : n->line, key ? n->kcol : n->col, LINT_ERROR, "HOOKSD_REGEX",
+		     "invalid %s regexp %s: %s; podman refuses to start ANY container while this "
+		     "file is installed", what, r, memchr(s, '\0', len) ? "NUL byte" : why);
+	}
+}
+
+static void check_hooksd_stages(struct lint_ctx *c, const struct jloc_node *s)
+{
+	static const char *const cands[] = { "prestart", "createRuntime", "createContainer",
+					     "startContainer", "poststart", "poststop",
+					     "precreate" };
+
+	if (!s || s->type == JLOC_NULL) {
+		const struct jloc_node *at = s ? s : &c->doc->nodes[0];
+
+		emit(c, at->line, at->col, LINT_ERROR, "HOOKSD_STAGES_MISSING",
+		     "no \"stages\": podman refuses to start ANY container while this file is "
+		     "installed (missing required property: stages)");
+		return;
+	}
+	if (s->type != JLOC_ARRAY) {
+		emit(c, s->line, s->col, LINT_ERROR, "HOOKSD_SCHEMA",
+		     "\"stages\" must be an array of strings, not %s: %s", jloc_type_name(s->type),
+		     type_refusal(c));
+		return;
+	}
+	if (!s->nkids)
+		emit(c, s->line, s->col, LINT_WARNING, "HOOKSD_STAGES_MISSING",
+		     "\"stages\" is empty: the hook is never injected");
+	KIDS(c->doc, s, e) {
+		if (e->type != JLOC_STRING) {
+			emit(c, e->line, e->col, LINT_ERROR, "HOOKSD_SCHEMA",
+			     "stage entries must be strings, not %s: %s", jloc_type_name(e->type),
+			     type_refusal(c));
+			continue;
+		}
+		int st = strlen(e->str) == e->slen ? oci_stage_from_name(e->str) : -1;
+		QSTR k = q(e->str, e->slen);
+
+		if (st == OCI_PRESTART)
+			emit(c, e->line, e->col, LINT_INFO, "HOOK_STAGE_DEPRECATED",
+			     "\"prestart\" is deprecated: podman 4 injects it as a prestart hook, "
+			     "podman 5 as a createRuntime hook");
+		else if (st == OCI_POSTSTOP)
+			emit(c, e->line, e->col, LINT_INFO, "HOOKSD_STAGE_EXTENSION",
+			     "podman runs poststop hooks itself after the container is cleaned up "
+			     "(they are not written into config.json); CRI-O passes them to the "
+			     "runtime");
+		else if (st < 0 && !strcmp(e->str, "precreate"))
+			emit(c, e->line, e->col, LINT_INFO, "HOOKSD_STAGE_EXTENSION",
+			     "\"precreate\" is a podman extension: the hook gets the OCI config on "
+			     "stdin and must print the (modified) config on stdout; CRI-O rejects it");
+		else if (st < 0) {
+			const char *dym = did_you_mean(e->str, e->slen, cands, 7);
+
+			emit(c, e->line, e->col, LINT_ERROR, "HOOKSD_STAGE_UNKNOWN",
+			     "unknown stage %s: podman compares stage names exactly and refuses to "
+			     "start ANY container while this file is installed%s%s%s", k,
+			     dym ? "; did you mean \"" : "", dym ? dym : "", dym ? "\"?" : "");
+		}
+	}
+}
+
+static void check_unknown_keys(struct lint_ctx *c, const struct jloc_node *o,
+			       const char *const *fields, size_t n, const char *where)
+{
+	KIDS(c->doc, o, m) {
+		bool known = false;
+
+		for (size_t i = 0; i < n && !known; i++)
+			known = oci_go_key_folds(m->key, m->klen, fields[i]);
+		if (known)
+			continue;
+		const char *dym = did_you_mean(m->key, m->klen, fields, n);
+		QSTR k = q(m->key, m->klen);
+		emit(c, m->kline, m->kcol, LINT_WARNING, "HOOKSD_KEY_UNKNOWN",
+		     "unknown key %s in %s is ignored by podman%s%s%s", k, where,
+		     dym ? "; did you mean \"" : "", dym ? dym : "", dym ? "\"?" : "");
+	}
+}
+
+static void check_hooksd_when_v1(struct lint_ctx *c, const struct jloc_node *w)
+{
+	static const char *const wf[] = { "always", "annotations", "commands", "hasBindMounts" };
+	const struct jloc_node *a, *ann, *cmds, *hbm, *at = w ? w : &c->doc->nodes[0];
+	bool any = false;
+
+	if (w && w->type != JLOC_OBJECT && w->type != JLOC_NULL) {
+		emit(c, w->line, w->col, LINT_ERROR, "HOOKSD_SCHEMA",
+		     "\"when\" must be an object, not %s: %s", jloc_type_name(w->type),
+		     type_refusal(c));
+		return;
+	}
+	if (w && w->type == JLOC_OBJECT) {
+		check_unknown_keys(c, w, wf, 4, "\"when\"");
+		check_duplicates(c, w, "\"when\"");
+	}
+	a = go_member(c->doc, w, "always");
+	hbm = go_member(c->doc, w, "hasBindMounts");
+	ann = go_member(c->doc, w, "annotations");
+	cmds = go_member(c->doc, w, "commands");
+	for (int i = 0; i < 2; i++) {
+		const struct jloc_node *b = i ? hbm : a;
+
+		if (!b || b->type == JLOC_NULL)
+			continue;
+		any = true;
+		if (b->type != JLOC_TRUE && b->type != JLOC_FALSE)
+			emit(c, b->line, b->col, LINT_ERROR, "HOOKSD_SCHEMA",
+			     "\"%s\" must be a boolean, not %s: %s", wf[i ? 3 : 0],
+			     jloc_type_name(b->type), type_refusal(c));
+		else if (b->type == JLOC_FALSE)
+			emit(c, b->line, b->col, LINT_ERROR, "HOOKSD_WHEN_NEVER",
+			     "\"%s\": false never matches: podman requires every condition to match, "
+			     "so this hook is never injected", wf[i ? 3 : 0]);
+	}
+	if (ann && ann->type != JLOC_NULL) {
+		if (ann->type != JLOC_OBJECT) {
+			emit(c, ann->line, ann->col, LINT_ERROR, "HOOKSD_SCHEMA",
+			     "\"annotations\" must be an object of regexp: regexp, not %s: %s",
+			     jloc_type_name(ann->type), type_refusal(c));
+		} else {
+			any |= ann->nkids > 0;
+			KIDS(c->doc, ann, e) {
+				check_regex(c, e, true, "annotation key");
+				if (e->type == JLOC_STRING)
+					check_regex(c, e, false, "annotation value");
+				else if (e->type != JLOC_NULL)
+					emit(c, e->line, e->col, LINT_ERROR, "HOOKSD_SCHEMA",
+					     "annotation regexps must be strings, not %s: %s",
+					     jloc_type_name(e->type), type_refusal(c));
+			}
+		}
+	}
+	if (cmds && cmds->type != JLOC_NULL) {
+		if (cmds->type != JLOC_ARRAY) {
+			emit(c, cmds->line, cmds->col, LINT_ERROR, "HOOKSD_SCHEMA",
+			     "\"commands\" must be an array of regexps, not %s: %s",
+			     jloc_type_name(cmds->type), type_refusal(c));
+		} else {
+			any |= cmds->nkids > 0;
+			KIDS(c->doc, cmds, e) {
+				if (e->type == JLOC_STRING)
+					check_regex(c, e, false, "command");
+				else
+					emit(c, e->line, e->col, LINT_ERROR, "HOOKSD_SCHEMA",
+					     "command regexps must be strings, not %s: %s",
+					     jloc_type_name(e->type), type_refusal(c));
+			}
+		}
+	}
+	if (!any)
+		emit(c, at->line, at->col, LINT_ERROR, "HOOKSD_WHEN_EMPTY",
+		     "\"when\" has no condition (always, annotations, commands, hasBindMounts): "
+		     "it never matches, so podman never injects this hook; use "
+		     "{\"always\": true}");
+}
+
+static void check_hooksd_legacy(struct lint_ctx *c, const struct jloc_node *root)
+{
+	const struct jloc_node *h = go_member(c->doc, root, "hook");
+	const struct jloc_node *args = go_member(c->doc, root, "arguments");
+	const struct jloc_node *stages = go_member(c->doc, root, "stages");
+	const struct jloc_node *stage = go_member(c->doc, root, "stage");
+	bool any = false;
+
+	check_unknown_keys(c, root, hd_old_fields, 10, "a 0.1.0 hook");
+	if (!h || h->type == JLOC_NULL) {
+		emit(c, root->line, root->col, LINT_ERROR, "HOOK_PATH_REQUIRED",
+		     "no \"hook\" (the hook's path): podman refuses to start ANY container while "
+		     "this file is installed");
+	} else if (h->type != JLOC_STRING) {
+		emit(c, h->line, h->col, LINT_ERROR, "HOOKSD_SCHEMA",
+		     "a 0.1.0 \"hook\" is the path string, not %s: %s%s", jloc_type_name(h->type),
+		     type_refusal(c),
+		     h->type == JLOC_OBJECT ? " (a hook object needs \"version\": \"1.0.0\")" : "");
+	} else if (!h->slen) {
+		emit(c, h->line, h->col, LINT_ERROR, "HOOK_PATH_REQUIRED",
+		     "\"hook\" is empty: podman refuses to start ANY container while this file "
+		     "is installed");
+	} else {
+		check_path(c, h, OCI_CREATE_RUNTIME, "hook");
+	}
+	if (args)
+		check_strs(c, args, "HOOK_ARGS_TYPE", "arguments", "");
+	if (stages && stage && stages->type != JLOC_NULL && stage->type != JLOC_NULL)
+		emit(c, stage->kline, stage->kcol, LINT_ERROR, "HOOKSD_SCHEMA",
+		     "both \"stage\" and \"stages\" are set: podman refuses to start ANY "
+		     "container while this file is installed");
+	check_hooksd_stages(c, stages && stages->type != JLOC_NULL ? stages : stage);
+	for (size_t i = 0; i < 4; i++) {
+		static const char *const rf[] = { "cmds", "cmd", "annotations", "annotation" };
+		const struct jloc_node *r = go_member(c->doc, root, rf[i]);
+
+		if (!r || r->type == JLOC_NULL)
+			continue;
+		if (r->type != JLOC_ARRAY) {
+			emit(c, r->line, r->col, LINT_ERROR, "HOOKSD_SCHEMA",
+			     "\"%s\" must be an array of regexps, not %s: %s", rf[i],
+			     jloc_type_name(r->type), type_refusal(c));
+			continue;
+		}
+		any |= r->nkids > 0;
+		KIDS(c->doc, r, e)
+			check_regex(c, e, false, i < 2 ? "command" : "annotation");
+	}
+	const struct jloc_node *hb = go_member(c->doc, root, "hasbindmounts");
+
+	any |= hb && hb->type == JLOC_TRUE;
+	if (!any)
+		emit(c, root->line, root->col, LINT_ERROR, "HOOKSD_WHEN_EMPTY",
+		     "a 0.1.0 hook with no cmds, annotations or \"hasbindmounts\": true never "
+		     "matches, so podman never injects it");
+}
+
+int lint_hooksd_buf(const char *name, const char *buf, size_t len, struct lint_result *out)
+{
+	struct lint_ctx c = { .file = name, .out = out, .hooksd = true };
+	const struct jloc_node *root, *ver, *hook;
+	struct oci_hooksd_hook model;
+	struct jloc_doc doc;
+	size_t errors0 = out->errors, n0 = out->n;
+	const char *base = strrchr(name, '/');
+
+	out->files++;
+	memset(&doc, 0, sizeof(doc));
+	base = base ? base + 1 : name;
+	if (strlen(base) < 5 || strcmp(base + strlen(base) - 5, ".json"))
+		emit(&c, 0, 0, LINT_WARNING, "HOOKSD_FILE_NAME",
+		     "podman only reads hooks.d files whose name ends in \".json\": this file is "
+		     "ignored");
+	if (!validate_json(&c, buf, len, &doc))
+		goto out;
+	c.doc = &doc;
+	root = &doc.nodes[0];
+	if (root->type != JLOC_OBJECT) {
+		emit(&c, root->line, root->col, LINT_ERROR, "JSON_NOT_OBJECT",
+		     "a hooks.d file must be a JSON object, not %s: podman refuses to start ANY "
+		     "container while it is installed", jloc_type_name(root->type));
+		goto out;
+	}
+	check_duplicates(&c, root, "the hook file");
+	ver = go_member(&doc, root, "version");
+	if (ver && ver->type != JLOC_STRING && ver->type != JLOC_NULL) {
+		emit(&c, ver->line, ver->col, LINT_ERROR, "HOOKSD_VERSION",
+		     "\"version\" must be a string, not %s: podman refuses to start ANY container "
+		     "while this file is installed", jloc_type_name(ver->type));
+		goto out;
+	}
+	if (ver && ver->type == JLOC_STRING && !strcmp(ver->str, "1.0.0") &&
+	    ver->slen == 5) {
+		check_unknown_keys(&c, root, hd_fields, 4, "a 1.0.0 hook");
+		hook = go_member(&doc, root, "hook");
+		if (!hook || hook->type == JLOC_NULL)
+			emit(&c, root->line, root->col, LINT_ERROR, "HOOK_PATH_REQUIRED",
+			     "no \"hook\" object: podman refuses to start ANY container while this "
+			     "file is installed (missing required property: hook.path)");
+		else
+			check_entry(&c, hook, OCI_CREATE_RUNTIME, "hook");
+		check_hooksd_when_v1(&c, go_member(&doc, root, "when"));
+		check_hooksd_stages(&c, go_member(&doc, root, "stages"));
+	} else if (!ver || ver->type == JLOC_NULL || !ver->slen ||
+		   (ver->slen == 5 && !strcmp(ver->str, "0.1.0"))) {
+		hook = go_member(&doc, root, "hook");
+		if (!ver || !ver->slen || ver->type == JLOC_NULL) {
+			if (hook && hook->type == JLOC_OBJECT) {
+				emit(&c, root->line, root->col, LINT_ERROR, "HOOKSD_VERSION",
+				     "no \"version\": podman reads the file as the legacy 0.1.0 "
+				     "schema, where \"hook\" is a path string, and refuses to start "
+				     "ANY container while it is installed; add \"version\": \"1.0.0\"");
+				goto out;
+			}
+		}
+		emit(&c, ver && ver->type == JLOC_STRING ? ver->line : root->line,
+		     ver && ver->type == JLOC_STRING ? ver->col : root->col, LINT_INFO,
+		     "HOOKSD_LEGACY",
+		     "legacy 0.1.0 hook schema: podman still reads it but it is deprecated; "
+		     "convert to \"version\": \"1.0.0\"");
+		check_hooksd_legacy(&c, root);
+	} else {
+		QSTR v = q(ver->str, ver->slen);
+		emit(&c, ver->line, ver->col, LINT_ERROR, "HOOKSD_VERSION",
+		     "unrecognized hook version %s: podman refuses to start ANY container while "
+		     "this file is installed; use \"1.0.0\"", v);
+		goto out;
+	}
+	/* safety net: whatever podman's loader refuses must show up as an error */
+	if (!c.err && out->errors == errors0 && !oci_hooksd_load_buf(name, buf, len, &model)) {
+		if (model.load_error) {
+			QSTR why = q(model.load_error, strlen(model.load_error));
+			emit(&c, 1, 1, LINT_ERROR, "HOOKSD_SCHEMA",
+			     "podman cannot load this hook (%s) and refuses to start ANY container "
+			     "while it is installed", why);
+		}
+		oci_hooksd_hook_free(&model);
+	}
+out:
+	sort_findings(out, n0);
+	jloc_free(&doc);
+	return c.err;
+}
+
+/* ---- kinds and paths ---- */
+
+static bool looks_like_hooksd(const struct jloc_doc *doc)
+{
+	static const char *const cfg[] = { "ociVersion", "process", "root", "mounts", "linux",
+					   "hooks" };
+	static const char *const hd[] = { "version", "hook", "when", "stages", "stage", "cmds",
+					  "cmd", "arguments" };
+	const struct jloc_node *root = &doc->nodes[0];
+	int score = 0;
+
+	if (root->type != JLOC_OBJECT)
+		return false;
+	KIDS(doc, root, m) {
+		for (size_t i = 0; i < 6; i++)
+			if (oci_go_key_folds(m->key, m->klen, cfg[i]))
+				return false;
+		for (size_t i = 0; i < 8; i++)
+			score += oci_go_key_folds(m->key, m->klen, hd[i]);
+	}
+	return score > 0;
+}
+
+int lint_buf(const char *name, const char *buf, size_t len, const char *bundle_dir,
+	     struct lint_result *out)
+{
+	struct jloc_doc doc;
+	bool hd = false;
+	int err = jloc_parse(&doc, buf, len);
+
+	if (err == -ENOMEM) {
+		jloc_free(&doc);
+		return err;
+	}
+	if (!err)
+		hd = looks_like_hooksd(&doc);
+	jloc_free(&doc);
+	return hd ? lint_hooksd_buf(name, buf, len, out)
+		  : lint_config_buf(name, buf, len, bundle_dir, out);
+}
+
+static int lint_file(const char *path, const char *bundle_dir, int kind, struct lint_result *out)
+{
+	char *buf = NULL;
+	size_t len;
+	int err = oci_read_file(path, &buf, &len);
+
+	if (err)
+		return err;
+	if (kind == 1)
+		err = lint_config_buf(path, buf, len, bundle_dir, out);
+	else if (kind == 2)
+		err = lint_hooksd_buf(path, buf, len, out);
+	else
+		err = lint_buf(path, buf, len, bundle_dir, out);
+	free(buf);
+	return err;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int lint_path(const char *path, struct lint_result *out)
+{
+	struct stat st;
+	char *p = NULL;
+	int err = 0;
+
+	if (stat(path, &st))
+		return -errno;
+	if (!S_ISDIR(st.st_mode)) {
+		char *dir = strdup(path), *slash;
+
+		if (!dir)
+			return -ENOMEM;
+		slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		err = lint_file(path, slash ? (dir[0] ? dir : "/") : ".", 0, out);
+		free(dir);
+		return err;
+	}
+	if (asprintf(&p, "%s/config.json", path) < 0)
+		return -ENOMEM;
+	if (!access(p, F_OK)) {
+		err = lint_file(p, path, 1, out);	/* a bundle */
+		free(p);
+		return err;
+	}
+	free(p);
+
+	/* a hooks.d directory: its *.json files, in name order */
+	DIR *d = opendir(path);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		char **nv;
+
+		if (l < 5 || strcmp(de->d_name + l - 5, ".json"))
+			continue;
+		nv = realloc(names, (n + 1) * sizeof(*nv));
+		if (!nv || !(nv[n] = strdup(de->d_name))) {
+			names = nv ? nv : names;
+			err = -ENOMEM;
+			break;
+		}
+		names = nv;
+		n++;
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), name_cmp);
+	for (size_t i = 0; i < n && !err; i++) {
+		if (asprintf(&p, "%s/%s", path, names[i]) < 0) {
+			err = -ENOMEM;
+			break;
+		}
+		if (stat(p, &st) || !S_ISREG(st.st_mode)) {
+			free(p);
+			continue;
+		}
+		err = lint_file(p, NULL, 2, out);
+		free(p);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return err;
+}

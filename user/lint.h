@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The static checker behind `hooksnoop lint`: finds the configuration mistakes
+ * that make OCI hooks silently not run (or run under one runtime and not
+ * another) in config.json files, bundle directories and podman / CRI-O hooks.d
+ * files, and explains each in terms of what runc, crun/youki and podman do
+ * with it. The tracer calls lint_config_buf() on a container's config to
+ * attach the findings to its timeline. Codes are stable; docs/lint-codes.md
+ * lists them.
+ */
+#ifndef HS_LINT_H
+#define HS_LINT_H
+
+#include <stddef.h>
+
+enum lint_severity {
+	LINT_INFO,
+	LINT_WARNING,
+	LINT_ERROR,
+};
+
+struct lint_finding {
+	char *file;		/* as given (raw bytes: escape on output) */
+	unsigned line, col;	/* 1-based; 0 when not tied to a position */
+	enum lint_severity severity;
+	const char *code;	/* static, e.g. "HOOK_KEY_CASE" */
+	char *message;		/* printable: untrusted parts already escaped and bounded */
+	size_t seq;		/* emission order (ties in position keep it) */
+};
+
+struct lint_result {
+	struct lint_finding *v;
+	size_t n, cap;
+	size_t files;		/* inputs checked */
+	size_t errors, warnings, infos;
+};
+
+/*
+ * Check a config.json held in buf. name is what findings call the file;
+ * bundle_dir (may be NULL) anchors a relative root.path so startContainer hook
+ * paths can be checked inside the rootfs. Findings are appended to out (which
+ * must be zeroed or hold earlier results). Returns 0 or -ENOMEM.
+ */
+int lint_config_buf(const char *name, const char *buf, size_t len, const char *bundle_dir,
+		    struct lint_result *out);
+/* Check a hooks.d file held in buf. */
+int lint_hooksd_buf(const char *name, const char *buf, size_t len, struct lint_result *out);
+/* Detect the kind (config.json or hooks.d) and check it. */
+int lint_buf(const char *name, const char *buf, size_t len, const char *bundle_dir,
+	     struct lint_result *out);
+/*
+ * Check a file, a bundle directory (has config.json) or a hooks.d directory
+ * (its *.json files). Returns 0, or -errno when the path cannot be read.
+ */
+int lint_path(const char *path, struct lint_result *out);
+void lint_result_free(struct lint_result *r);
+const char *lint_severity_name(enum lint_severity s);
+
+/* `hooksnoop lint [--json] PATH...`; argv[0] is "lint". Exit status 0, 1 or 2. */
+int lint_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,1610 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The OCI hook model: config.json hooks decoded the way crun (exact keys,
+ * first duplicate wins) or runc (Go encoding/json) decodes them, plus podman's
+ * hooks.d files and their "when" rule. The Go half reproduces the decoder's
+ * observable quirks, each verified against runc 1.1.5 / Go 1.19 on the test
+ * machines: case-insensitive keys with exact match preferred, the last
+ * duplicate wins but is decoded on top of the earlier value (a second
+ * "poststart" array reuses the first one's elements, so fields it does not set
+ * survive), null resets slices and pointers, and a type error anywhere makes
+ * runc refuse the whole config while decoding goes on. The crun half follows
+ * libocispec as observed on crun 1.8.1: wrong-typed stages and args are
+ * ignored, non-string args become "", an entry without a string path or with a
+ * non-integer timeout makes crun refuse the config.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "escape.h"
+#include "oci.h"
+
+static const char *const stage_names[OCI_STAGE_MAX] = {
+	[OCI_PRESTART] = "prestart",
+	[OCI_CREATE_RUNTIME] = "createRuntime",
+	[OCI_CREATE_CONTAINER] = "createContainer",
+	[OCI_START_CONTAINER] = "startContainer",
+	[OCI_POSTSTART] = "poststart",
+	[OCI_POSTSTOP] = "poststop",
+};
+
+const char *oci_stage_name(enum oci_stage s)
+{
+	return (unsigned)s < OCI_STAGE_MAX ? stage_names[s] : "unknown";
+}
+
+int oci_stage_from_name(const char *name)
+{
+	for (int i = 0; i < OCI_STAGE_MAX; i++)
+		if (!strcmp(name, stage_names[i]))
+			return i;
+	return -1;
+}
+
+/* ---- small helpers ---- */
+
+static char *xstrndup(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+static void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int strv_dup(char **src, size_t n, char ***dst)
+{
+	*dst = NULL;
+	if (!n)
+		return 0;
+	*dst = calloc(n, sizeof(char *));
+	if (!*dst)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		(*dst)[i] = strdup(src[i] ? src[i] : "");
+		if (!(*dst)[i]) {
+			strv_free(*dst, i);
+			*dst = NULL;
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void oci_hook_free(struct oci_hook *h)
+{
+	free(h->path);
+	strv_free(h->args, h->nargs);
+	strv_free(h->env, h->nenv);
+	memset(h, 0, sizeof(*h));
+}
+
+void oci_hooks_free(struct oci_hooks *h)
+{
+	for (int s = 0; s < OCI_STAGE_MAX; s++) {
+		for (size_t i = 0; i < h->n[s]; i++)
+			oci_hook_free(&h->v[s][i]);
+		free(h->v[s]);
+	}
+	free(h->rootfs);
+	strv_free(h->proc_args, h->nproc_args);
+	strv_free(h->ann_keys, h->nann);
+	strv_free(h->ann_vals, h->nann);
+	free(h->refused);
+	memset(h, 0, sizeof(*h));
+}
+
+/* Decode a UTF-8 rune; returns its length (invalid bytes count as 1, rune -1). */
+static size_t rune_at(const unsigned char *s, size_t n, long *r)
+{
+	size_t l = utf8_seq_len(s, n);
+
+	if (!l) {
+		*r = -1;
+		return 1;
+	}
+	switch (l) {
+	case 1: *r = s[0]; break;
+	case 2: *r = (s[0] & 0x1f) << 6 | (s[1] & 0x3f); break;
+	case 3: *r = (s[0] & 0x0f) << 12 | (s[1] & 0x3f) << 6 | (s[2] & 0x3f); break;
+	default:
+		*r = (long)(s[0] & 0x07) << 18 | (s[1] & 0x3f) << 12 | (s[2] & 0x3f) << 6 |
+		     (s[3] & 0x3f);
+	}
+	return l;
+}
+
+/*
+ * Go's encoding/json folds a key onto a field name rune by rune with Unicode
+ * simple folding. Our field names are ASCII letters, whose only non-ASCII fold
+ * partners are U+017F (long s) for s and U+212A (Kelvin sign) for k.
+ */
+bool oci_go_key_folds(const char *k, size_t klen, const char *field)
+{
+	const unsigned char *p = (const unsigned char *)k, *end = p + klen;
+
+	for (; *field; field++) {
+		char f = (char)tolower((unsigned char)*field);
+		long r;
+
+		if (p >= end)
+			return false;
+		p += rune_at(p, (size_t)(end - p), &r);
+		if (r >= 0 && r < 0x80 && tolower((int)r) == f)
+			continue;
+		if ((r == 0x17f && f == 's') || (r == 0x212a && f == 'k'))
+			continue;
+		return false;
+	}
+	return p == end;
+}
+
+/* Index of the Go struct field key k selects, or -1: exact match first. */
+static int go_field(const struct jloc_node *m, const char *const *fields, int nfields)
+{
+	for (int i = 0; i < nfields; i++)
+		if (jloc_key_is(m, fields[i]))
+			return i;
+	for (int i = 0; i < nfields; i++)
+		if (oci_go_key_folds(m->key, m->klen, fields[i]))
+			return i;
+	return -1;
+}
+
+#define KIDS(doc, node, m) \
+	for (const struct jloc_node *m = jloc_at(doc, (node)->first); m; m = jloc_at(doc, m->next))
+
+/* ---- the Go decoder ---- */
+
+struct go_strs {
+	char **v;
+	size_t len, cap;
+};
+
+struct go_hook {
+	char *path;
+	struct go_strs args, env;
+	bool has_timeout;
+	long long timeout;
+	unsigned line, col;
+};
+
+struct go_hooks {
+	struct go_hook *v;
+	size_t len, cap;
+};
+
+struct go_ctx {
+	const struct jloc_doc *doc;
+	char *err;	/* first type error, like json.Unmarshal's return value */
+};
+
+static void go_type_error(struct go_ctx *c, const struct jloc_node *n, const char *field,
+			  const char *gotype)
+{
+	struct sbuf sb;
+
+	if (c->err)
+		return;
+	sbuf_init(&sb);
+	sbuf_addf(&sb, "json: cannot unmarshal %s into Go struct field %s of type %s (line %u)",
+		  jloc_type_name(n->type), field, gotype, n->line);
+	c->err = sb.oom ? NULL : sb.buf;
+	if (!c->err)
+		sbuf_free(&sb);
+}
+
+static void go_strs_free(struct go_strs *s)
+{
+	strv_free(s->v, s->cap);
+	memset(s, 0, sizeof(*s));
+}
+
+static void go_hook_clear(struct go_hook *h)
+{
+	free(h->path);
+	go_strs_free(&h->args);
+	go_strs_free(&h->env);
+	memset(h, 0, sizeof(*h));
+}
+
+static void go_hooks_free(struct go_hooks *s)
+{
+	for (size_t i = 0; i < s->cap; i++)
+		go_hook_clear(&s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static int go_string(struct go_ctx *c, const struct jloc_node *n, char **dst, const char *field)
+{
+	if (n->type == JLOC_NULL)
+		return 0;	/* null into a string: no-op */
+	if (n->type != JLOC_STRING) {
+		go_type_error(c, n, field, "string");
+		return 0;
+	}
+	free(*dst);
+	*dst = xstrndup(n->str, n->slen);
+	return *dst ? 0 : -ENOMEM;
+}
+
+/* Grow a Go slice backing to hold index i, reflect-style (cap += cap/2, min 4). */
+static int go_grow(void **v, size_t *cap, size_t elem, size_t i)
+{
+	size_t ncap;
+	char *nv;
+
+	if (i < *cap)
+		return 0;
+	ncap = *cap + *cap / 2;
+	if (ncap < 4)
+		ncap = 4;
+	if (ncap <= i)
+		ncap = i + 1;
+	nv = realloc(*v, ncap * elem);
+	if (!nv)
+		return -ENOMEM;
+	memset(nv + *cap * elem, 0, (ncap - *cap) * elem);
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
+static int go_strs(struct go_ctx *c, const struct jloc_node *n, struct go_strs *s,
+		   const char *field)
+{
+	size_t i = 0;
+	int err;
+
+	if (n->type == JLOC_NULL) {
+		go_strs_free(s);
+		return 0;
+	}
+	if (n->type != JLOC_ARRAY) {
+		go_type_error(c, n, field, "[]string");
+		return 0;
+	}
+	KIDS(c->doc, n, e) {
+		err = go_grow((void **)&s->v, &s->cap, sizeof(char *), i);
+		if (err)
+			return err;
+		if (i >= s->len)
+			s->len = i + 1;	/* exposes whatever the backing held there */
+		err = go_string(c, e, &s->v[i], field);
+		if (err)
+			return err;
+		i++;
+	}
+	if (i < s->len)
+		s->len = i;
+	if (i == 0) {
+		go_strs_free(s);	/* a fresh empty slice */
+	}
+	return 0;
+}
+
+static const char *const go_hook_fields[] = { "path", "args", "env", "timeout" };
+
+static int go_timeout(struct go_ctx *c, const struct jloc_node *n, struct go_hook *h,
+		      const char *field)
+{
+	char *end;
+	long long v;
+
+	if (n->type == JLOC_NULL) {
+		h->has_timeout = false;
+		return 0;
+	}
+	if (n->type != JLOC_NUMBER || strpbrk(n->str, ".eE")) {
+		go_type_error(c, n, field, "int");
+		return 0;
+	}
+	errno = 0;
+	v = strtoll(n->str, &end, 10);
+	if (errno || *end) {
+		go_type_error(c, n, field, "int");
+		return 0;
+	}
+	h->has_timeout = true;
+	h->timeout = v;
+	return 0;
+}
+
+static int go_hook_obj(struct go_ctx *c, const struct jloc_node *n, struct go_hook *h,
+		       const char *what)
+{
+	char field[64];
+	int err = 0;
+
+	if (n->type == JLOC_NULL)
+		return 0;
+	if (n->type != JLOC_OBJECT) {
+		go_type_error(c, n, what, "specs.Hook");
+		return 0;
+	}
+	h->line = n->line;
+	h->col = n->col;
+	KIDS(c->doc, n, m) {
+		int f = go_field(m, go_hook_fields, 4);
+
+		if (f < 0)
+			continue;
+		snprintf(field, sizeof(field), "%s.%s", what, go_hook_fields[f]);
+		switch (f) {
+		case 0: err = go_string(c, m, &h->path, field); break;
+		case 1: err = go_strs(c, m, &h->args, field); break;
+		case 2: err = go_strs(c, m, &h->env, field); break;
+		case 3: err = go_timeout(c, m, h, field); break;
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int go_hook_slice(struct go_ctx *c, const struct jloc_node *n, struct go_hooks *s,
+			 const char *what)
+{
+	size_t i = 0;
+	int err;
+
+	if (n->type == JLOC_NULL) {
+		go_hooks_free(s);
+		return 0;
+	}
+	if (n->type != JLOC_ARRAY) {
+		go_type_error(c, n, what, "[]specs.Hook");
+		return 0;
+	}
+	KIDS(c->doc, n, e) {
+		err = go_grow((void **)&s->v, &s->cap, sizeof(struct go_hook), i);
+		if (err)
+			return err;
+		if (i >= s->len)
+			s->len = i + 1;
+		/* decoded on top of the element already there: fields merge */
+		err = go_hook_obj(c, e, &s->v[i], what);
+		if (err)
+			return err;
+		i++;
+	}
+	if (i < s->len)
+		s->len = i;
+	if (i == 0)
+		go_hooks_free(s);
+	return 0;
+}
+
+static int go_hook_export(const struct go_hook *g, struct oci_hook *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->line = g->line;
+	o->col = g->col;
+	o->timeout_set = g->has_timeout;
+	o->timeout = g->timeout > INT_MAX ? INT_MAX : g->timeout < INT_MIN ? INT_MIN
+									: (int)g->timeout;
+	o->path = strdup(g->path ? g->path : "");
+	if (!o->path || strv_dup(g->args.v, g->args.len, &o->args) ||
+	    strv_dup(g->env.v, g->env.len, &o->env)) {
+		oci_hook_free(o);
+		return -ENOMEM;
+	}
+	o->nargs = g->args.len;
+	o->nenv = g->env.len;
+	return 0;
+}
+
+/* map[string]string with Go's rules (last duplicate wins, null resets). */
+struct go_map {
+	char **k, **v;
+	size_t n;
+	bool set;
+};
+
+static void go_map_free(struct go_map *m)
+{
+	strv_free(m->k, m->n);
+	strv_free(m->v, m->n);
+	memset(m, 0, sizeof(*m));
+}
+
+static int go_map_put(struct go_map *m, const char *k, size_t klen, const char *v, size_t vlen)
+{
+	char **nk, **nv;
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (strlen(m->k[i]) == klen && !memcmp(m->k[i], k, klen))
+			break;
+	if (i == m->n) {
+		nk = realloc(m->k, (m->n + 1) * sizeof(char *));
+		if (!nk)
+			return -ENOMEM;
+		m->k = nk;
+		nv = realloc(m->v, (m->n + 1) * sizeof(char *));
+		if (!nv)
+			return -ENOMEM;
+		m->v = nv;
+		m->k[i] = xstrndup(k, klen);
+		m->v[i] = NULL;
+		m->n++;
+		if (!m->k[i])
+			return -ENOMEM;
+	}
+	free(m->v[i]);
+	m->v[i] = xstrndup(v, vlen);
+	return m->v[i] ? 0 : -ENOMEM;
+}
+
+static int go_map_obj(struct go_ctx *c, const struct jloc_node *n, struct go_map *m,
+		      const char *field)
+{
+	int err;
+
+	if (n->type == JLOC_NULL) {
+		go_map_free(m);
+		return 0;
+	}
+	if (n->type != JLOC_OBJECT) {
+		go_type_error(c, n, field, "map[string]string");
+		return 0;
+	}
+	m->set = true;
+	KIDS(c->doc, n, e) {
+		if (e->type == JLOC_STRING)
+			err = go_map_put(m, e->key, e->klen, e->str, e->slen);
+		else {
+			if (e->type != JLOC_NULL)
+				go_type_error(c, e, field, "string");
+			err = go_map_put(m, e->key, e->klen, "", 0);
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+struct go_spec {
+	bool has_hooks;
+	struct go_hooks stage[OCI_STAGE_MAX];
+	char *root_path;
+	struct go_strs proc_args;
+	struct go_map ann;
+};
+
+static void go_spec_free(struct go_spec *s)
+{
+	for (int i = 0; i < OCI_STAGE_MAX; i++)
+		go_hooks_free(&s->stage[i]);
+	free(s->root_path);
+	go_strs_free(&s->proc_args);
+	go_map_free(&s->ann);
+}
+
+static const char *const go_spec_fields[] = { "hooks", "root", "process", "annotations" };
+
+static int go_decode_spec(struct go_ctx *c, const struct jloc_node *root, struct go_spec *s)
+{
+	char what[64];
+	int err = 0;
+
+	if (root->type != JLOC_OBJECT) {
+		go_type_error(c, root, "(config)", "specs.Spec");
+		return 0;
+	}
+	KIDS(c->doc, root, m) {
+		switch (go_field(m, go_spec_fields, 4)) {
+		case 0:
+			if (m->type == JLOC_NULL) {
+				for (int i = 0; i < OCI_STAGE_MAX; i++)
+					go_hooks_free(&s->stage[i]);
+				s->has_hooks = false;
+			} else if (m->type != JLOC_OBJECT) {
+				go_type_error(c, m, "Spec.hooks", "specs.Hooks");
+			} else {
+				/* a non-nil *Hooks is reused: duplicate "hooks" objects merge */
+				s->has_hooks = true;
+				KIDS(c->doc, m, st) {
+					int f = go_field(st, stage_names, OCI_STAGE_MAX);
+
+					if (f < 0)
+						continue;
+					snprintf(what, sizeof(what), "Hooks.hooks.%s", stage_names[f]);
+					err = go_hook_slice(c, st, &s->stage[f], what);
+					if (err)
+						return err;
+				}
+			}
+			break;
+		case 1:
+			if (m->type == JLOC_OBJECT) {
+				KIDS(c->doc, m, r) {
+					static const char *const rf[] = { "path" };
+
+					if (go_field(r, rf, 1) == 0) {
+						err = go_string(c, r, &s->root_path, "Root.root.path");
+						if (err)
+							return err;
+					}
+				}
+			} else if (m->type == JLOC_NULL) {
+				free(s->root_path);
+				s->root_path = NULL;
+			} else {
+				go_type_error(c, m, "Spec.root", "specs.Root");
+			}
+			break;
+		case 2:
+			if (m->type == JLOC_OBJECT) {
+				KIDS(c->doc, m, p) {
+					static const char *const pf[] = { "args" };
+
+					if (go_field(p, pf, 1) == 0) {
+						err = go_strs(c, p, &s->proc_args, "Process.process.args");
+						if (err)
+							return err;
+					}
+				}
+			} else if (m->type == JLOC_NULL) {
+				go_strs_free(&s->proc_args);
+			} else {
+				go_type_error(c, m, "Spec.process", "specs.Process");
+			}
+			break;
+		case 3:
+			err = go_map_obj(c, m, &s->ann, "Spec.annotations");
+			if (err)
+				return err;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+static int from_doc_go(const struct jloc_doc *doc, struct oci_hooks *out)
+{
+	struct go_ctx c = { .doc = doc };
+	struct go_spec s = { 0 };
+	int err;
+
+	err = go_decode_spec(&c, &doc->nodes[0], &s);
+	for (int st = 0; !err && st < OCI_STAGE_MAX; st++) {
+		if (!s.stage[st].len)
+			continue;
+		out->v[st] = calloc(s.stage[st].len, sizeof(struct oci_hook));
+		if (!out->v[st]) {
+			err = -ENOMEM;
+			break;
+		}
+		for (size_t i = 0; !err && i < s.stage[st].len; i++) {
+			err = go_hook_export(&s.stage[st].v[i], &out->v[st][i]);
+			if (!err)
+				out->n[st]++;
+		}
+	}
+	if (!err && s.root_path && !(out->rootfs = strdup(s.root_path)))
+		err = -ENOMEM;
+	if (!err && !strv_dup(s.proc_args.v, s.proc_args.len, &out->proc_args))
+		out->nproc_args = s.proc_args.len;
+	if (!err && !strv_dup(s.ann.k, s.ann.n, &out->ann_keys) &&
+	    !strv_dup(s.ann.v, s.ann.n, &out->ann_vals))
+		out->nann = s.ann.n;
+	out->refused = c.err;
+	go_spec_free(&s);
+	return err;
+}
+
+/* ---- the exact (crun / libocispec) decoder ---- */
+
+static int exact_strs(const struct jloc_doc *doc, const struct jloc_node *n, char ***v,
+		      size_t *nv)
+{
+	size_t i = 0;
+
+	if (!n || n->type != JLOC_ARRAY || !n->nkids)
+		return 0;	/* wrong type: libocispec ignores the field */
+	*v = calloc((size_t)n->nkids, sizeof(char *));
+	if (!*v)
+		return -ENOMEM;
+	KIDS(doc, n, e) {
+		/* non-string elements come out as "" (observed with crun 1.8.1) */
+		(*v)[i] = e->type == JLOC_STRING ? xstrndup(e->str, e->slen) : strdup("");
+		if (!(*v)[i]) {
+			strv_free(*v, i);
+			*v = NULL;
+			return -ENOMEM;
+		}
+		i++;
+	}
+	*nv = i;
+	return 0;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void refuse(struct oci_hooks *out, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (out->refused)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&out->refused, fmt, ap) < 0)
+		out->refused = NULL;
+	va_end(ap);
+}
+
+static int exact_hook(const struct jloc_doc *doc, const struct jloc_node *e, struct oci_hook *h,
+		      struct oci_hooks *out)
+{
+	const struct jloc_node *p, *t;
+	int err;
+
+	memset(h, 0, sizeof(*h));
+	h->line = e->line;
+	h->col = e->col;
+	p = e->type == JLOC_OBJECT ? jloc_at(doc, jloc_member(doc, (int)(e - doc->nodes), "path"))
+				   : NULL;
+	if (!p || p->type != JLOC_STRING) {
+		refuse(out, "Required field 'path' not present (line %u)", e->line);
+		h->path = strdup("");
+	} else {
+		h->path = xstrndup(p->str, p->slen);
+	}
+	if (!h->path)
+		return -ENOMEM;
+	if (e->type != JLOC_OBJECT)
+		return 0;
+	int idx = (int)(e - doc->nodes);
+
+	err = exact_strs(doc, jloc_at(doc, jloc_member(doc, idx, "args")), &h->args, &h->nargs);
+	if (!err)
+		err = exact_strs(doc, jloc_at(doc, jloc_member(doc, idx, "env")), &h->env,
+				 &h->nenv);
+	t = jloc_at(doc, jloc_member(doc, idx, "timeout"));
+	if (t && t->type == JLOC_NUMBER) {
+		char *end;
+		long long v;
+
+		errno = 0;
+		v = strtoll(t->str, &end, 10);
+		if (errno || *end || v > INT_MAX || v < INT_MIN) {
+			refuse(out, "Invalid value with type 'integer' for key 'timeout' (line %u)",
+			       t->line);
+		} else {
+			h->timeout = (int)v;
+			h->timeout_set = true;
+		}
+	}
+	return err;
+}
+
+static int from_doc_exact(const struct jloc_doc *doc, struct oci_hooks *out)
+{
+	const struct jloc_node *root = &doc->nodes[0], *hooks, *n;
+	int err = 0;
+
+	if (root->type != JLOC_OBJECT) {
+		refuse(out, "the config is not an object (line %u)", root->line);
+		return 0;
+	}
+	hooks = jloc_at(doc, jloc_member(doc, 0, "hooks"));
+	if (hooks && hooks->type == JLOC_OBJECT) {
+		int hi = (int)(hooks - doc->nodes);
+
+		for (int st = 0; !err && st < OCI_STAGE_MAX; st++) {
+			const struct jloc_node *a = jloc_at(doc, jloc_member(doc, hi, stage_names[st]));
+			size_t i = 0;
+
+			if (!a || a->type != JLOC_ARRAY || !a->nkids)
+				continue;
+			out->v[st] = calloc((size_t)a->nkids, sizeof(struct oci_hook));
+			if (!out->v[st])
+				return -ENOMEM;
+			KIDS(doc, a, e) {
+				err = exact_hook(doc, e, &out->v[st][i], out);
+				i++;
+				out->n[st] = i;
+				if (err)
+					break;
+			}
+		}
+	}
+	n = jloc_at(doc, jloc_member(doc, jloc_member(doc, 0, "root"), "path"));
+	if (!err && n && n->type == JLOC_STRING && !(out->rootfs = xstrndup(n->str, n->slen)))
+		err = -ENOMEM;
+	n = jloc_at(doc, jloc_member(doc, jloc_member(doc, 0, "process"), "args"));
+	if (!err)
+		err = exact_strs(doc, n, &out->proc_args, &out->nproc_args);
+	n = jloc_at(doc, jloc_member(doc, 0, "annotations"));
+	if (!err && n && n->type == JLOC_OBJECT) {
+		struct go_map m = { 0 };
+
+		KIDS(doc, n, e) {
+			/* first duplicate wins: only add keys not seen yet */
+			bool seen = false;
+
+			for (size_t i = 0; i < m.n && !seen; i++)
+				seen = strlen(m.k[i]) == e->klen && !memcmp(m.k[i], e->key, e->klen);
+			if (!seen && e->type == JLOC_STRING &&
+			    (err = go_map_put(&m, e->key, e->klen, e->str, e->slen)))
+				break;
+		}
+		out->ann_keys = m.k;
+		out->ann_vals = m.v;
+		out->nann = m.n;
+	}
+	return err;
+}
+
+int oci_hooks_from_doc(const struct jloc_doc *doc, enum oci_dialect d, struct oci_hooks *out)
+{
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (!doc->n)
+		return -EINVAL;
+	err = d == OCI_DIALECT_GO ? from_doc_go(doc, out) : from_doc_exact(doc, out);
+	if (err)
+		oci_hooks_free(out);
+	return err;
+}
+
+int oci_hooks_from_buf(const char *buf, size_t len, enum oci_dialect d, struct oci_hooks *out)
+{
+	struct jloc_doc doc;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = jloc_parse(&doc, buf, len);
+	if (!err)
+		err = oci_hooks_from_doc(&doc, d, out);
+	jloc_free(&doc);
+	return err;
+}
+
+static void cleanup_free(void *p)
+{
+	free(*(void **)p);
+}
+
+#define OCI_READ_MAX (16u << 20)
+
+/* Read a whole regular file (bounded); returns 0 or -errno. */
+static int read_file(const char *path, char **buf, size_t *len)
+{
+	struct stat st;
+	size_t got = 0;
+	char *b;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > OCI_READ_MAX) {
+		int e = S_ISDIR(st.st_mode) ? -EISDIR : st.st_size > OCI_READ_MAX ? -EFBIG : -EINVAL;
+
+		close(fd);
+		return e;
+	}
+	b = malloc((size_t)st.st_size + 1);
+	if (!b) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, b + got, (size_t)st.st_size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	b[got] = '\0';
+	*buf = b;
+	*len = got;
+	return 0;
+}
+
+int oci_read_file(const char *path, char **buf, size_t *len)
+{
+	return read_file(path, buf, len);
+}
+
+int oci_hooks_from_config(const char *path, enum oci_dialect d, struct oci_hooks *out)
+{
+	char *buf __attribute__((cleanup(cleanup_free))) = NULL;
+	size_t len;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = read_file(path, &buf, &len);
+	return err ? err : oci_hooks_from_buf(buf, len, d, out);
+}
+
+/* ---- regexes: Go RE2 syntax checked and run with POSIX EREs ---- */
+
+static int re_translate(const char *re, struct sbuf *sb, int *flags, const char **why)
+{
+	bool in_br = false, prev_rep = false, can_rep = false;
+	const char *p = re;
+
+	*flags = REG_EXTENDED | REG_NOSUB;
+	while (*p) {
+		char c = *p;
+
+		if (in_br) {
+			if (c == '\\' && p[1]) {
+				switch (p[1]) {
+				case 'd': sbuf_puts(sb, "0-9"); break;
+				case 's': sbuf_puts(sb, "[:space:]"); break;
+				case 'w': sbuf_puts(sb, "[:alnum:]_"); break;
+				default: sbuf_add(sb, p + 1, 1);
+				}
+				p += 2;
+				continue;
+			}
+			if (c == '[' && p[1] == ':') {
+				const char *e = strstr(p + 2, ":]");
+
+				if (e) {
+					sbuf_add(sb, p, (size_t)(e + 2 - p));
+					p = e + 2;
+					continue;
+				}
+			}
+			if (c == ']') {
+				in_br = false;
+				can_rep = true;
+				prev_rep = false;
+			}
+			sbuf_add(sb, p++, 1);
+			continue;
+		}
+		switch (c) {
+		case '[':
+			in_br = true;
+			sbuf_add(sb, p++, 1);
+			if (*p == '^')
+				sbuf_add(sb, p++, 1);
+			if (*p == ']')
+				sbuf_add(sb, p++, 1);
+			continue;
+		case '*':
+		case '+':
+		case '?':
+			if (prev_rep) {
+				if (c == '?') {	/* lazy quantifier: same match set */
+					p++;
+					prev_rep = false;
+					continue;
+				}
+				*why = "invalid nested repetition operator";
+				return -EINVAL;
+			}
+			if (!can_rep) {
+				*why = "missing argument to repetition operator";
+				return -EINVAL;
+			}
+			sbuf_add(sb, p++, 1);
+			prev_rep = true;
+			continue;
+		case '{': {
+			char *end;
+			long lo = strtol(p + 1, &end, 10);
+
+			if (end == p + 1 || (*end != '}' && *end != ',')) {
+				sbuf_puts(sb, "\\{");	/* Go takes a non-repeat brace literally */
+				p++;
+				can_rep = true;
+				prev_rep = false;
+				continue;
+			}
+			if (lo > 1000 || (*end == ',' && end[1] != '}' && strtol(end + 1, NULL, 10) > 1000)) {
+				*why = "invalid repeat count";
+				return -EINVAL;
+			}
+			if (!can_rep || prev_rep) {
+				*why = prev_rep ? "invalid nested repetition operator"
+						: "missing argument to repetition operator";
+				return -EINVAL;
+			}
+			const char *close = strchr(p, '}');
+
+			if (!close) {
+				*why = "invalid repeat";
+				return -EINVAL;
+			}
+			sbuf_add(sb, p, (size_t)(close + 1 - p));
+			p = close + 1;
+			prev_rep = true;
+			continue;
+		}
+		case '(':
+			prev_rep = false;
+			can_rep = false;
+			if (p[1] == '?') {
+				if (p[2] == ':') {
+					p += 3;
+				} else if (p[2] == 'P' && p[3] == '<') {
+					const char *e = strchr(p, '>');
+
+					if (!e) {
+						*why = "invalid named capture";
+						return -EINVAL;
+					}
+					p = e + 1;
+				} else {
+					/* (?flags) or (?flags:...) */
+					const char *q = p + 2;
+					bool icase = false;
+
+					while (*q && strchr("imsU-", *q)) {
+						icase |= *q == 'i';
+						q++;
+					}
+					if (*q != ')' && *q != ':') {
+						*why = "invalid or unsupported Perl syntax";
+						return -EINVAL;
+					}
+					if (icase)
+						*flags |= REG_ICASE;
+					if (*q == ')') {
+						p = q + 1;
+						continue;
+					}
+					p = q + 1;
+				}
+			} else {
+				p++;
+			}
+			sbuf_puts(sb, "(");
+			continue;
+		case '\\':
+			if (!p[1]) {
+				*why = "trailing backslash at end of expression";
+				return -EINVAL;
+			}
+			can_rep = true;
+			prev_rep = false;
+			if (p[1] >= '1' && p[1] <= '9') {
+				*why = "invalid escape sequence (Go regexp has no backreferences)";
+				return -EINVAL;
+			}
+			switch (p[1]) {
+			case 'd': sbuf_puts(sb, "[0-9]"); break;
+			case 'D': sbuf_puts(sb, "[^0-9]"); break;
+			case 's': sbuf_puts(sb, "[[:space:]]"); break;
+			case 'S': sbuf_puts(sb, "[^[:space:]]"); break;
+			case 'w': sbuf_puts(sb, "[[:alnum:]_]"); break;
+			case 'W': sbuf_puts(sb, "[^[:alnum:]_]"); break;
+			case 'A': sbuf_puts(sb, "^"); can_rep = false; break;
+			case 'z': sbuf_puts(sb, "$"); can_rep = false; break;
+			case 'b':
+			case 'B': sbuf_add(sb, p, 2); can_rep = false; break;
+			case 'n': sbuf_puts(sb, "\n"); break;
+			case 't': sbuf_puts(sb, "\t"); break;
+			default:
+				if (isalnum((unsigned char)p[1])) {
+					*why = "invalid or unsupported escape sequence";
+					return -EINVAL;
+				}
+				sbuf_add(sb, p, 2);
+			}
+			p += 2;
+			continue;
+		case '^':
+		case '$':
+		case '|':
+			can_rep = false;
+			prev_rep = false;
+			sbuf_add(sb, p++, 1);
+			continue;
+		default:
+			can_rep = true;
+			prev_rep = false;
+			sbuf_add(sb, p++, 1);
+		}
+	}
+	if (in_br) {
+		*why = "missing closing ]";
+		return -EINVAL;
+	}
+	return sb->oom ? -ENOMEM : 0;
+}
+
+static int re_compile(const char *re, regex_t *rx, const char **why)
+{
+	struct sbuf sb;
+	int flags, err;
+
+	*why = NULL;
+	sbuf_init(&sb);
+	err = re_translate(re, &sb, &flags, why);
+	if (!err) {
+		int rc = regcomp(rx, sbuf_str(&sb), flags);
+
+		if (rc) {
+			switch (rc) {
+			case REG_EPAREN: *why = "missing closing )"; break;
+			case REG_EBRACK: *why = "missing closing ]"; break;
+			case REG_ERANGE: *why = "invalid character class range"; break;
+			case REG_ECTYPE: *why = "invalid character class"; break;
+			case REG_BADRPT: *why = "missing argument to repetition operator"; break;
+			case REG_ESPACE: *why = "expression too large"; break;
+			default: *why = "invalid regular expression";
+			}
+			err = rc == REG_ESPACE ? -ENOMEM : -EINVAL;
+		}
+	}
+	sbuf_free(&sb);
+	return err;
+}
+
+int oci_regex_check(const char *re, const char **why)
+{
+	regex_t rx;
+	int err = re_compile(re, &rx, why);
+
+	if (!err)
+		regfree(&rx);
+	return err;
+}
+
+int oci_regex_match(const char *re, const char *s)
+{
+	const char *why;
+	regex_t rx;
+	int err = re_compile(re, &rx, &why), m;
+
+	if (err)
+		return err;
+	m = regexec(&rx, s, 0, NULL, 0) == 0;
+	regfree(&rx);
+	return m;
+}
+
+/* ---- hooks.d ---- */
+
+void oci_hooksd_hook_free(struct oci_hooksd_hook *h)
+{
+	free(h->file);
+	free(h->name);
+	oci_hook_free(&h->hook);
+	strv_free(h->ann_key_re, h->nann);
+	strv_free(h->ann_val_re, h->nann);
+	strv_free(h->cmd_re, h->ncmd);
+	free(h->load_error);
+	memset(h, 0, sizeof(*h));
+}
+
+void oci_hooksd_free(struct oci_hooksd *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		oci_hooksd_hook_free(&d->v[i]);
+	free(d->v);
+	memset(d, 0, sizeof(*d));
+}
+
+__attribute__((format(printf, 2, 3)))
+static void set_error(struct oci_hooksd_hook *h, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (h->load_error)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&h->load_error, fmt, ap) < 0)
+		h->load_error = NULL;
+	va_end(ap);
+}
+
+static int go_bool_ptr(struct go_ctx *c, const struct jloc_node *n, int *dst, const char *field)
+{
+	if (n->type == JLOC_NULL)
+		*dst = -1;
+	else if (n->type == JLOC_TRUE || n->type == JLOC_FALSE)
+		*dst = n->type == JLOC_TRUE;
+	else
+		go_type_error(c, n, field, "bool");
+	return 0;
+}
+
+static const char *const hd_fields[] = { "version", "hook", "when", "stages" };
+static const char *const hd_when_fields[] = { "always", "annotations", "commands",
+					      "hasBindMounts" };
+static const char *const hd_old_fields[] = { "hook", "arguments", "stages", "stage", "cmds",
+					     "cmd", "annotations", "annotation",
+					     "hasbindmounts" };
+
+struct hd_raw {
+	char *version;
+	struct go_hook hook;
+	struct go_map ann;
+	struct go_strs cmds, stages;
+	/* 0.1.0 only */
+	char *old_hook;
+	bool old_hook_set;
+	struct go_strs args, stage, cmd, anns, ann1;
+	bool stages_set, stage_set, cmds_set, cmd_set, anns_set, ann1_set;
+};
+
+static void hd_raw_free(struct hd_raw *r)
+{
+	free(r->version);
+	go_hook_clear(&r->hook);
+	go_map_free(&r->ann);
+	go_strs_free(&r->cmds);
+	go_strs_free(&r->stages);
+	free(r->old_hook);
+	go_strs_free(&r->args);
+	go_strs_free(&r->stage);
+	go_strs_free(&r->cmd);
+	go_strs_free(&r->anns);
+	go_strs_free(&r->ann1);
+}
+
+/* A Go []string is nil unless the key was present with a non-null value. */
+static int go_strs_track(struct go_ctx *c, const struct jloc_node *n, struct go_strs *s,
+			 bool *set, const char *field)
+{
+	if (n->type == JLOC_NULL)
+		*set = false;
+	else if (n->type == JLOC_ARRAY)
+		*set = true;
+	return go_strs(c, n, s, field);
+}
+
+static int hd_decode(struct go_ctx *c, const struct jloc_node *root, struct hd_raw *r,
+		     struct oci_hooksd_hook *h, bool legacy)
+{
+	int err = 0;
+
+	KIDS(c->doc, root, m) {
+		if (!legacy) {
+			switch (go_field(m, hd_fields, 4)) {
+			case 0: err = go_string(c, m, &r->version, "Hook.version"); break;
+			case 1: err = go_hook_obj(c, m, &r->hook, "Hook.hook"); break;
+			case 2:
+				if (m->type == JLOC_NULL)
+					break;
+				if (m->type != JLOC_OBJECT) {
+					go_type_error(c, m, "Hook.when", "hook.When");
+					break;
+				}
+				KIDS(c->doc, m, w) {
+					switch (go_field(w, hd_when_fields, 4)) {
+					case 0: err = go_bool_ptr(c, w, &h->always, "When.when.always"); break;
+					case 1: err = go_map_obj(c, w, &r->ann, "When.when.annotations"); break;
+					case 2: err = go_strs(c, w, &r->cmds, "When.when.commands"); break;
+					case 3: err = go_bool_ptr(c, w, &h->has_bind_mounts,
+								  "When.when.hasBindMounts"); break;
+					}
+					if (err)
+						return err;
+				}
+				break;
+			case 3:
+				err = go_strs_track(c, m, &r->stages, &r->stages_set, "Hook.stages");
+				break;
+			}
+		} else {
+			switch (go_field(m, hd_old_fields, 9)) {
+			case 0:
+				if (m->type == JLOC_NULL) {
+					r->old_hook_set = false;
+				} else {
+					r->old_hook_set = m->type == JLOC_STRING || r->old_hook_set;
+					err = go_string(c, m, &r->old_hook, "Hook.hook");
+				}
+				break;
+			case 1: err = go_strs(c, m, &r->args, "Hook.arguments"); break;
+			case 2: err = go_strs_track(c, m, &r->stages, &r->stages_set, "Hook.stages"); break;
+			case 3: err = go_strs_track(c, m, &r->stage, &r->stage_set, "Hook.stage"); break;
+			case 4: err = go_strs_track(c, m, &r->cmds, &r->cmds_set, "Hook.cmds"); break;
+			case 5: err = go_strs_track(c, m, &r->cmd, &r->cmd_set, "Hook.cmd"); break;
+			case 6: err = go_strs_track(c, m, &r->anns, &r->anns_set, "Hook.annotations"); break;
+			case 7: err = go_strs_track(c, m, &r->ann1, &r->ann1_set, "Hook.annotation"); break;
+			case 8: err = go_bool_ptr(c, m, &h->has_bind_mounts, "Hook.hasbindmounts"); break;
+			}
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int strs_take(struct go_strs *s, char ***v, size_t *n)
+{
+	int err = strv_dup(s->v, s->len, v);
+
+	if (!err)
+		*n = s->len;
+	return err;
+}
+
+/* Everything podman's Read + Validate decide about one file, in their order. */
+static int hd_build(struct go_ctx *c, struct hd_raw *r, struct oci_hooksd_hook *h)
+{
+	struct go_strs *stages = &r->stages;
+	bool stages_set = r->stages_set;
+	int err = 0;
+
+	if (h->legacy) {
+		if (!r->old_hook_set)
+			set_error(h, "missing required property: hook");
+		if (stages_set && r->stage_set)
+			set_error(h, "cannot set both 'stage' and 'stages'");
+		if (!stages_set) {
+			stages = &r->stage;
+			stages_set = r->stage_set;
+		}
+		if (r->cmds_set && r->cmd_set)
+			set_error(h, "cannot set both 'cmd' and 'cmds'");
+		if (r->anns_set && r->ann1_set)
+			set_error(h, "cannot set both 'annotation' and 'annotations'");
+		h->or_mode = true;
+		h->hook.path = strdup(r->old_hook ? r->old_hook : "");
+		if (!h->hook.path)
+			return -ENOMEM;
+		if (r->args.len || r->args.v) {
+			/* args = [hook] + arguments */
+			h->hook.args = calloc(r->args.len + 1, sizeof(char *));
+			if (!h->hook.args)
+				return -ENOMEM;
+			h->hook.nargs = 1;
+			h->hook.args[0] = strdup(h->hook.path);
+			if (!h->hook.args[0])
+				return -ENOMEM;
+			for (size_t i = 0; i < r->args.len; i++) {
+				h->hook.args[i + 1] = strdup(r->args.v[i] ? r->args.v[i] : "");
+				if (!h->hook.args[i + 1])
+					return -ENOMEM;
+				h->hook.nargs++;
+			}
+		}
+		err = strs_take(r->cmds_set ? &r->cmds : &r->cmd, &h->cmd_re, &h->ncmd);
+		if (!err && (r->anns_set || r->ann1_set)) {
+			struct go_strs *a = r->anns_set ? &r->anns : &r->ann1;
+			struct sbuf sb;
+
+			sbuf_init(&sb);
+			for (size_t i = 0; i < a->len; i++) {
+				if (i)
+					sbuf_puts(&sb, "|");
+				sbuf_puts(&sb, a->v[i] ? a->v[i] : "");
+			}
+			h->ann_key_re = calloc(1, sizeof(char *));
+			h->ann_val_re = calloc(1, sizeof(char *));
+			if (h->ann_key_re && h->ann_val_re) {
+				h->nann = 1;
+				h->ann_key_re[0] = strdup(".*");
+				h->ann_val_re[0] = strdup(sbuf_str(&sb));
+			}
+			sbuf_free(&sb);
+			if (!h->nann || !h->ann_key_re[0] || !h->ann_val_re[0])
+				return -ENOMEM;
+		}
+	} else {
+		err = go_hook_export(&r->hook, &h->hook);
+		if (!err && !strs_take(&r->cmds, &h->cmd_re, &h->ncmd) &&
+		    !strv_dup(r->ann.k, r->ann.n, &h->ann_key_re) &&
+		    !strv_dup(r->ann.v, r->ann.n, &h->ann_val_re))
+			h->nann = r->ann.n;
+	}
+	if (err)
+		return err;
+	if (c->err)
+		set_error(h, "%s", c->err);
+	if (!h->hook.path[0]) {
+		set_error(h, "missing required property: hook.path");
+	} else if (access(h->hook.path, F_OK)) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			h->dropped = true;
+		else
+			set_error(h, "cannot check hook.path: %s", strerror(errno));
+	}
+	for (size_t i = 0; i < h->nann; i++) {
+		const char *why;
+
+		if (oci_regex_check(h->ann_key_re[i], &why))
+			set_error(h, "invalid annotation key regexp: %s", why);
+		if (oci_regex_check(h->ann_val_re[i], &why))
+			set_error(h, "invalid annotation value regexp: %s", why);
+	}
+	for (size_t i = 0; i < h->ncmd; i++) {
+		const char *why;
+
+		if (oci_regex_check(h->cmd_re[i], &why))
+			set_error(h, "invalid command regexp: %s", why);
+	}
+	if (!stages_set)
+		set_error(h, "missing required property: stages");
+	for (size_t i = 0; i < stages->len; i++) {
+		const char *s = stages->v[i] ? stages->v[i] : "";
+		int st = oci_stage_from_name(s);
+
+		if (st >= 0)
+			h->stage[st] = true;
+		else if (!strcmp(s, "precreate"))
+			h->precreate = true;	/* podman's extension stage */
+		else
+			set_error(h, "unknown stage \"%s\"", s);
+	}
+	return 0;
+}
+
+int oci_hooksd_load_buf(const char *name, const char *buf, size_t len, struct oci_hooksd_hook *h)
+{
+	struct jloc_doc doc;
+	struct go_ctx c = { 0 };
+	struct hd_raw r = { 0 };
+	const char *base;
+	int err;
+
+	memset(h, 0, sizeof(*h));
+	h->always = h->has_bind_mounts = -1;
+	base = strrchr(name, '/');
+	h->file = strdup(name);
+	h->name = strdup(base ? base + 1 : name);
+	if (!h->file || !h->name) {
+		oci_hooksd_hook_free(h);
+		return -ENOMEM;
+	}
+	err = jloc_parse(&doc, buf, len);
+	if (err == -ENOMEM) {
+		jloc_free(&doc);
+		oci_hooksd_hook_free(h);
+		return err;
+	}
+	c.doc = &doc;
+	if (err || doc.nodes[0].type != JLOC_OBJECT) {
+		set_error(h, "%s", err ? "invalid JSON" : "not a JSON object");
+		jloc_free(&doc);
+		return h->load_error ? 0 : -ENOMEM;
+	}
+	/* the version is read first, on its own (Go: struct { Version string }) */
+	KIDS(&doc, &doc.nodes[0], m) {
+		static const char *const vf[] = { "version" };
+
+		if (go_field(m, vf, 1) == 0 && (err = go_string(&c, m, &r.version, "version.version")))
+			break;
+	}
+	if (!err && c.err) {
+		set_error(h, "version check: %s", c.err);
+	} else if (!err) {
+		const char *v = r.version ? r.version : "";
+
+		h->legacy = !strcmp(v, "0.1.0") || !v[0];
+		if (!h->legacy && strcmp(v, "1.0.0"))
+			set_error(h, "unrecognized hook version: \"%s\"", v);
+		err = hd_decode(&c, &doc.nodes[0], &r, h, h->legacy);
+		if (!err)
+			err = hd_build(&c, &r, h);
+	}
+	free(c.err);
+	hd_raw_free(&r);
+	jloc_free(&doc);
+	if (err)
+		oci_hooksd_hook_free(h);
+	return err;
+}
+
+int oci_hooksd_load_file(const char *path, struct oci_hooksd_hook *out)
+{
+	char *buf __attribute__((cleanup(cleanup_free))) = NULL;
+	size_t len;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = read_file(path, &buf, &len);
+	return err ? err : oci_hooksd_load_buf(path, buf, len, out);
+}
+
+static int lower_cmp(const void *a, const void *b)
+{
+	const unsigned char *x = (const unsigned char *)((const struct oci_hooksd_hook *)a)->name;
+	const unsigned char *y = (const unsigned char *)((const struct oci_hooksd_hook *)b)->name;
+
+	for (; *x && tolower(*x) == tolower(*y); x++, y++)
+		;
+	return tolower(*x) - tolower(*y);
+}
+
+int oci_hooksd_load_dirs(const char *const *dirs, size_t ndirs, struct oci_hooksd *out)
+{
+	int err = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t d = 0; d < ndirs && !err; d++) {
+		DIR *dir = opendir(dirs[d]);
+		struct dirent *de;
+
+		if (!dir) {
+			if (errno == ENOENT)
+				continue;
+			err = -errno;
+			break;
+		}
+		while (!err && (de = readdir(dir))) {
+			size_t l = strlen(de->d_name), i;
+			struct oci_hooksd_hook h;
+			struct sbuf p;
+
+			if (l < 5 || strcmp(de->d_name + l - 5, ".json"))
+				continue;
+			sbuf_init(&p);
+			sbuf_addf(&p, "%s/%s", dirs[d], de->d_name);
+			if (p.oom) {
+				err = -ENOMEM;
+				break;
+			}
+			err = oci_hooksd_load_file(sbuf_str(&p), &h);
+			sbuf_free(&p);
+			if (err == -ENOENT || err == -EISDIR || err == -EINVAL) {
+				err = 0;	/* vanished or not a regular file */
+				continue;
+			}
+			if (err)
+				break;
+			for (i = 0; i < out->n; i++)
+				if (!strcmp(out->v[i].name, h.name))
+					break;
+			if (i < out->n) {
+				oci_hooksd_hook_free(&out->v[i]);	/* later directory wins */
+			} else {
+				struct oci_hooksd_hook *nv = realloc(out->v, (out->n + 1) * sizeof(*nv));
+
+				if (!nv) {
+					oci_hooksd_hook_free(&h);
+					err = -ENOMEM;
+					break;
+				}
+				out->v = nv;
+				out->n++;
+			}
+			out->v[i] = h;
+		}
+		closedir(dir);
+	}
+	if (err) {
+		oci_hooksd_free(out);
+		return err;
+	}
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), lower_cmp);
+	return 0;
+}
+
+int oci_hooksd_matches(const struct oci_hooksd_hook *h, const struct oci_hooks *cfg,
+		       bool has_bind_mounts)
+{
+	int matches = 0;
+
+	if (h->always >= 0) {
+		if (h->always) {
+			if (h->or_mode)
+				return 1;
+			matches++;
+		} else if (!h->or_mode) {
+			return 0;
+		}
+	}
+	if (h->has_bind_mounts >= 0) {
+		if (h->has_bind_mounts && has_bind_mounts) {
+			if (h->or_mode)
+				return 1;
+			matches++;
+		} else if (!h->or_mode) {
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < h->nann; i++) {
+		int match = 0;
+
+		for (size_t j = 0; j < cfg->nann && !match; j++) {
+			match = oci_regex_match(h->ann_key_re[i], cfg->ann_keys[j]);
+			if (match < 0)
+				return match;
+			if (match) {
+				match = oci_regex_match(h->ann_val_re[i], cfg->ann_vals[j]);
+				if (match < 0)
+					return match;
+			}
+		}
+		if (match) {
+			if (h->or_mode)
+				return 1;
+			matches++;
+		} else if (!h->or_mode) {
+			return 0;
+		}
+	}
+	/* commands decide on their own once reached (podman's When.Match) */
+	if (h->ncmd) {
+		if (!cfg->nproc_args)
+			return -EINVAL;
+		for (size_t i = 0; i < h->ncmd; i++) {
+			int m = oci_regex_match(h->cmd_re[i], cfg->proc_args[0]);
+
+			if (m)
+				return m;
+		}
+		return 0;
+	}
+	return matches > 0;
+}
+
+static int hooks_append(struct oci_hooks *cfg, int st, const struct oci_hook *src)
+{
+	struct oci_hook *nv = realloc(cfg->v[st], (cfg->n[st] + 1) * sizeof(*nv));
+	struct oci_hook *h;
+
+	if (!nv)
+		return -ENOMEM;
+	cfg->v[st] = nv;
+	h = &nv[cfg->n[st]];
+	*h = *src;
+	h->path = strdup(src->path ? src->path : "");
+	if (!h->path || strv_dup(src->args, src->nargs, &h->args) ||
+	    strv_dup(src->env, src->nenv, &h->env)) {
+		h->nargs = h->nenv = 0;
+		oci_hook_free(h);
+		return -ENOMEM;
+	}
+	cfg->n[st]++;
+	return 0;
+}
+
+int oci_hooksd_apply(const struct oci_hooksd *d, struct oci_hooks *cfg, bool has_bind_mounts,
+		     bool prestart_as_create_runtime, struct oci_hooks *podman_own)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct oci_hooksd_hook *h = &d->v[i];
+		int m, err;
+
+		if (h->load_error || h->dropped)
+			continue;
+		m = oci_hooksd_matches(h, cfg, has_bind_mounts);
+		if (m < 0)
+			return m;
+		if (!m)
+			continue;
+		for (int st = 0; st < OCI_STAGE_MAX; st++) {
+			if (!h->stage[st])
+				continue;
+			if (st == OCI_POSTSTOP && podman_own)
+				err = hooks_append(podman_own, st, &h->hook);
+			else
+				err = hooks_append(cfg, st == OCI_PRESTART && prestart_as_create_runtime
+							   ? OCI_CREATE_RUNTIME : st, &h->hook);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}

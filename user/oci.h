@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * OCI hook configuration as each runtime actually reads it. The same
+ * config.json means different hooks to different runtimes: crun (libocispec on
+ * yajl) matches keys exactly and keeps the FIRST of duplicate keys; runc (Go
+ * encoding/json) matches keys case-insensitively (exact match preferred, and
+ * U+017F / U+212A fold to s / k), keeps the LAST duplicate and decodes it on
+ * top of the earlier value (objects and array elements merge field by field).
+ * oci_hooks_from_*() returns the hooks per stage as the chosen runtime will
+ * run them. Also podman's hooks.d files (schema 1.0.0 and legacy 0.1.0, read
+ * with Go semantics) and the rule deciding whether such a hook applies to a
+ * container. Used by lint and by the tracer's correlator.
+ */
+#ifndef HS_OCI_H
+#define HS_OCI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "jsonloc.h"
+
+enum oci_stage {
+	OCI_PRESTART,
+	OCI_CREATE_RUNTIME,
+	OCI_CREATE_CONTAINER,
+	OCI_START_CONTAINER,
+	OCI_POSTSTART,
+	OCI_POSTSTOP,
+	OCI_STAGE_MAX,
+};
+
+/* SPEC spelling: prestart, createRuntime, ... ; "unknown" out of range. */
+const char *oci_stage_name(enum oci_stage s);
+/* Exact (case-sensitive) name to stage, or -1. */
+int oci_stage_from_name(const char *name);
+/* Stages whose hooks run in the container's namespaces (path resolved in the rootfs). */
+static inline bool oci_stage_in_container(enum oci_stage s)
+{
+	return s == OCI_START_CONTAINER;
+}
+
+enum oci_dialect {
+	OCI_DIALECT_EXACT,	/* crun, youki: exact keys, first duplicate wins */
+	OCI_DIALECT_GO,		/* runc, podman hooks.d: Go encoding/json */
+};
+
+struct oci_hook {
+	char *path;
+	char **args;
+	size_t nargs;
+	char **env;
+	size_t nenv;
+	int timeout;		/* seconds; 0 = none (see timeout_set) */
+	bool timeout_set;	/* "timeout" present (runc applies even 0 or negative) */
+	unsigned line, col;	/* where the entry starts in the file (0 if not from a file) */
+};
+
+struct oci_hooks {
+	struct oci_hook *v[OCI_STAGE_MAX];
+	size_t n[OCI_STAGE_MAX];
+	char *rootfs;		/* root.path as written in the config, or NULL */
+	char **proc_args;	/* process.args (hooks.d "commands" match args[0]) */
+	size_t nproc_args;
+	char **ann_keys;	/* annotations (hooks.d "annotations" match these) */
+	char **ann_vals;
+	size_t nann;
+	/*
+	 * The runtime refuses this config altogether (runc: a Go type error
+	 * anywhere in what we decode; crun: an entry without a string "path", a
+	 * non-integer timeout). The hooks above are what was decoded anyway.
+	 */
+	char *refused;
+};
+
+/*
+ * Read a config.json (file, or buffer with len) as runtime dialect d would.
+ * Returns 0 (check out->refused), -EINVAL if not valid JSON, -E2BIG if nested
+ * deeper than JLOC_MAX_DEPTH, -ENOMEM, or -errno from reading the file.
+ */
+int oci_hooks_from_config(const char *path, enum oci_dialect d, struct oci_hooks *out);
+int oci_hooks_from_buf(const char *buf, size_t len, enum oci_dialect d, struct oci_hooks *out);
+/* The same from an already parsed document (root node 0). */
+int oci_hooks_from_doc(const struct jloc_doc *doc, enum oci_dialect d, struct oci_hooks *out);
+void oci_hooks_free(struct oci_hooks *h);
+/* Read a whole regular file (at most 16 MiB, NUL-terminated). 0 or -errno. */
+int oci_read_file(const char *path, char **buf, size_t *len);
+void oci_hook_free(struct oci_hook *h);
+
+/* Go encoding/json key matching: does JSON key k (klen bytes) select field name? */
+bool oci_go_key_folds(const char *k, size_t klen, const char *field);
+
+/* ---- podman / CRI-O hooks.d ---- */
+
+#define OCI_HOOKSD_DEFAULT_DIR "/usr/share/containers/oci/hooks.d"
+#define OCI_HOOKSD_OVERRIDE_DIR "/etc/containers/oci/hooks.d"
+
+struct oci_hooksd_hook {
+	char *file;		/* full path of the .json file */
+	char *name;		/* its basename: the override and ordering key */
+	bool legacy;		/* 0.1.0 (or no version) schema */
+	struct oci_hook hook;
+	bool stage[OCI_STAGE_MAX];	/* requested stages (prestart kept as written) */
+	bool precreate;		/* podman extension stage: config filter before create */
+	/* when: -1 unset, 0 false, 1 true */
+	int always;
+	int has_bind_mounts;
+	char **ann_key_re;	/* annotation key regex -> value regex */
+	char **ann_val_re;
+	size_t nann;
+	char **cmd_re;		/* process.args[0] regexes */
+	size_t ncmd;
+	bool or_mode;		/* 0.1.0: any condition suffices */
+	/*
+	 * Why podman would not use this hook: load_error = it refuses to start ANY
+	 * container while this file is present (bad version, unknown stage, bad
+	 * regex, type error); dropped = it silently skips the hook (path missing).
+	 */
+	char *load_error;
+	bool dropped;
+};
+
+struct oci_hooksd {
+	struct oci_hooksd_hook *v;	/* sorted by lower-cased file name, as podman injects */
+	size_t n;
+};
+
+/* Load one hooks.d file with podman's rules (never fails on content: see load_error). */
+int oci_hooksd_load_file(const char *path, struct oci_hooksd_hook *out);
+int oci_hooksd_load_buf(const char *name, const char *buf, size_t len, struct oci_hooksd_hook *out);
+/*
+ * Load directories in increasing precedence (podman's default order is
+ * OCI_HOOKSD_DEFAULT_DIR then OCI_HOOKSD_OVERRIDE_DIR): a file in a later
+ * directory masks the same file name in an earlier one. Missing directories
+ * are skipped. Only *.json files are read.
+ */
+int oci_hooksd_load_dirs(const char *const *dirs, size_t ndirs, struct oci_hooksd *out);
+void oci_hooksd_hook_free(struct oci_hooksd_hook *h);
+void oci_hooksd_free(struct oci_hooksd *d);
+
+/*
+ * podman's When.Match: does hook h apply to a container with config cfg
+ * (process.args, annotations) and bind mounts requested or not? Returns 1, 0,
+ * or -EINVAL (bad regex, or commands set and process.args empty).
+ */
+int oci_hooksd_matches(const struct oci_hooksd_hook *h, const struct oci_hooks *cfg,
+		       bool has_bind_mounts);
+
+/*
+ * Append the matching, usable hooks to cfg the way podman injects them, in
+ * file-name order. podman 4 (containers/common < 0.58, as on the test
+ * machines) writes a "prestart" hooks.d stage as prestart; podman 5 writes it
+ * as createRuntime (prestart_as_create_runtime). poststop hooks are run by podman itself
+ * (an extension stage), so they go to podman_own->v[OCI_POSTSTOP] instead when
+ * podman_own is given. Returns 0 or -errno.
+ */
+int oci_hooksd_apply(const struct oci_hooksd *d, struct oci_hooks *cfg, bool has_bind_mounts,
+		     bool prestart_as_create_runtime, struct oci_hooks *podman_own);
+
+/*
+ * Go regexp (RE2) patterns checked and matched with POSIX EREs: Perl classes
+ * (\d \s \w), (?flags) and (?: ) groups and lazy quantifiers are rewritten; a
+ * backreference is rejected as Go rejects it. Returns 0 or -EINVAL with a
+ * static reason in *why.
+ */
+int oci_regex_check(const char *re, const char **why);
+int oci_regex_match(const char *re, const char *s);
+
+#endif
