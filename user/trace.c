@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,7 +23,18 @@
 #include "output.h"
 #include "trace.h"
 
+/* HOOKSNOOP_STATS=1: delivery figures for the benchmarks, on stderr at exit. */
+#define LAT_SAMPLES (1u << 20)
+
+struct trace_stats {
+	bool on;
+	__u64 delivered;
+	__u32 *lat_us; /* kernel timestamp -> handled (record written), microseconds */
+	size_t nlat;
+};
+
 struct trace {
+	struct trace_stats st;
 	const struct settings *s;
 	struct output out;
 	struct tracer tr;
@@ -46,6 +58,44 @@ static void on_event(void *ctx, const struct hs_event *ev)
 	struct trace *t = ctx;
 
 	correlator__on_event(t->corr, ev);
+	if (t->st.on) {
+		t->st.delivered++;
+		if (t->st.nlat < LAT_SAMPLES && !(ev->hdr->flags & HS_F_SEEDED))
+			t->st.lat_us[t->st.nlat++] = (__u32)((mono_now_ns() - ev->hdr->ts_ns) / 1000);
+	}
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void print_stats(struct trace *t)
+{
+	__u64 k[HS_STAT_MAX] = {};
+	struct rusage ru;
+	__u32 p50 = 0, p99 = 0, max = 0;
+
+	tracer__stats(&t->tr, k);
+	getrusage(RUSAGE_SELF, &ru);
+	if (t->st.nlat) {
+		qsort(t->st.lat_us, t->st.nlat, sizeof(__u32), cmp_u32);
+		p50 = t->st.lat_us[t->st.nlat / 2];
+		p99 = t->st.lat_us[(t->st.nlat * 99) / 100];
+		max = t->st.lat_us[t->st.nlat - 1];
+	}
+	fprintf(stderr,
+		"{\"type\":\"stats\",\"kernel_records\":%llu,\"ringbuf_drops\":%llu,"
+		"\"track_drops\":%llu,\"delivered\":%llu,\"malformed\":%llu,"
+		"\"latency_samples\":%zu,\"latency_p50_us\":%u,\"latency_p99_us\":%u,"
+		"\"latency_max_us\":%u,\"maxrss_kib\":%ld,\"utime_us\":%lld,\"stime_us\":%lld}\n",
+		(unsigned long long)k[HS_STAT_EVENTS], (unsigned long long)k[HS_STAT_DROP_RINGBUF],
+		(unsigned long long)k[HS_STAT_DROP_TRACK_FULL], (unsigned long long)t->st.delivered,
+		(unsigned long long)t->tr.malformed, t->st.nlat, p50, p99, max, ru.ru_maxrss,
+		(long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec,
+		(long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec);
 }
 
 static void check_drops(struct trace *t)
@@ -126,6 +176,10 @@ int trace_run(const struct settings *sp)
 
 	memset(&t, 0, sizeof(t));
 	t.s = &s;
+	if (getenv("HOOKSNOOP_STATS")) {
+		t.st.lat_us = malloc(LAT_SAMPLES * sizeof(__u32));
+		t.st.on = t.st.lat_us != NULL;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -208,6 +262,8 @@ int trace_run(const struct settings *sp)
 			       (unsigned long long)st[HS_STAT_DROP_RINGBUF],
 			       (unsigned long long)st[HS_STAT_DROP_TRACK_FULL]);
 	}
+	if (t.st.on)
+		print_stats(&t);
 	correlator__finish(t.corr);
 	expect = correlator__expectations(t.corr);
 	if (expect >= 0)
@@ -229,6 +285,7 @@ out_child:
 	}
 	output__close(&t.out);
 	correlator__free(t.corr);
+	free(t.st.lat_us);
 	if (rc)
 		return rc;
 	if (s.cmd && child_done) {
