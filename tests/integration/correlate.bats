@@ -239,3 +239,38 @@ podman_image() {
 	pp=$(echo "$h" | jq .ppid)
 	[ "$(q --argjson p "$pp" 'select(.type=="exec" and .pid==$p and .role=="runtime")|.comm' | tail -1)" = '"podman"' ]
 }
+
+@test "-c ID (glob) shows only the matching containers" {
+	A=$(tid keep); B=$(tid drop); CIDS="$A $B"
+	mkb "$BATS_TEST_TMPDIR/b" "$(hooks_json x)"
+	hs_ci -c "*keep" -- bash -c "runc run -b $BATS_TEST_TMPDIR/b $A </dev/null; runc run -b $BATS_TEST_TMPDIR/b $B </dev/null"
+	[ "$status" -eq 0 ]
+	[ "$(q -s '[.[]|select(.type=="container")|.container]|tostring')" = "\"[\\\"$A\\\"]\"" ]
+	[ "$(q -s "[.[]|select(.type==\"hook\" and .container!=\"$A\")]|length")" -eq 0 ]
+}
+
+@test "text mode: hook lines as they end, then a timeline block that fits 100 columns" {
+	CID=$(tid); CIDS=$CID
+	H="{\"createRuntime\":[{\"path\":\"/bin/true\"}],\"Poststart\":[{\"path\":\"/bin/true\"}]}"
+	mkb "$BATS_TEST_TMPDIR/b" "$H"
+	run "$HS" -- "$ROOT/tools/with-cgroup2" crun --cgroup-manager=disabled run -b "$BATS_TEST_TMPDIR/b" "$CID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"$CID crun createRuntime[0]"* ]]
+	[[ "$output" == *"== container $CID (crun) deleted, verdict: ok"* ]]
+	[[ "$output" == *"not run by this runtime"* ]]
+	[[ "$output" == *"HOOK_KEY_CASE"* ]]
+	[ "$(printf '%s\n' "$output" | awk '{ if (length($0) > 100) n++ } END { print n+0 }')" -eq 0 ]
+}
+
+@test "hooksnoop demo: both timelines, the Poststart explanation, nothing left behind" {
+	run "$HS" demo
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[[ "$output" == *"(runc) deleted, verdict: ok"* ]]
+	[[ "$output" == *"(crun) deleted, verdict: ok"* ]]
+	[[ "$output" == *"HOOK_KEY_CASE"* ]]
+	# runc fired poststart, crun did not
+	[ "$(printf '%s\n' "$output" | grep -c 'runc poststart\[0\]')" -eq 1 ]
+	[ "$(printf '%s\n' "$output" | grep -c 'crun poststart\[0\]')" -eq 0 ]
+	[ -z "$(ls -d /tmp/hooksnoop-demo.* 2>/dev/null)" ]
+	[ "$(runc list | grep -c hooksnoop-demo)" -eq 0 ]
+}
