@@ -41,6 +41,7 @@
 #include "log.h"
 #include "oci.h"
 #include "rtargs.h"
+#include "util.h"
 
 enum hstatus { HS_OK, HS_FAILED, HS_KILLED, HS_TIMEOUT, HS_EXEC_FAILED, HS_UNFINISHED };
 
@@ -149,16 +150,6 @@ struct correlator {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static char *xstrndup(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
-}
 
 static bool filter_ok(const struct correlator *c, const char *id)
 {
@@ -825,7 +816,7 @@ static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, stru
 	enum rt_kind kind;
 	char *argv0;
 
-	argv0 = xstrndup(ev->argv ? ev->argv : "", strnlen(ev->argv ? ev->argv : "", ev->argv_len));
+	argv0 = mem_strdup(ev->argv ? ev->argv : "", strnlen(ev->argv ? ev->argv : "", ev->argv_len));
 	kind = rt_detect(ev->filename, argv0, ev->comm);
 	free(argv0);
 	if (kind == RT_UNKNOWN || kind == RT_CONMON || kind == RT_SHIM)
@@ -844,7 +835,7 @@ static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, stru
 		iv->parent->refs++;
 
 	if (kind == RT_PODMAN) {
-		char *copy = xstrndup(ev->argv ? ev->argv : "", ev->argv_len);
+		char *copy = mem_strdup(ev->argv ? ev->argv : "", ev->argv_len);
 		char **v;
 		int argc = 0;
 
@@ -1094,7 +1085,7 @@ static struct hook_run *hook_new(const struct hs_event *ev)
 	h->pid = ev->hdr->tgid;
 	h->ppid = ev->hdr->ppid;
 	h->path = strdup(ev->filename);
-	h->argv = xstrndup(ev->argv ? ev->argv : "", ev->argv_len);
+	h->argv = mem_strdup(ev->argv ? ev->argv : "", ev->argv_len);
 	h->argv_len = ev->argv_len;
 	h->argv_trunc = ev->argv_truncated;
 	h->start_ns = ev->hdr->ts_ns;
@@ -1154,7 +1145,7 @@ static void on_leaf_exec(struct correlator *c, struct proc *p, const struct hs_e
 			ct->cstarted = true;
 			ct->cpid = h->tgid;
 			ct->cstart_ns = h->ts_ns;
-			ct->cargv = xstrndup(ev->argv ? ev->argv : "", ev->argv_len);
+			ct->cargv = mem_strdup(ev->argv ? ev->argv : "", ev->argv_len);
 			ct->cargv_len = ev->argv_len;
 			ct->state = "running";
 			p->ctr_of = ct;

@@ -128,7 +128,8 @@ size_t utf8_seq_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
-void esc_text(struct sbuf *sb, const char *s, size_t n)
+/* Shared by both formats: they differ only in quoting and in how a bad byte looks. */
+static void esc_bytes(struct sbuf *sb, const char *s, size_t n, bool json)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, k;
@@ -137,46 +138,7 @@ void esc_text(struct sbuf *sb, const char *s, size_t n)
 		unsigned char c = p[i];
 
 		if (c >= 0x20 && c < 0x7f) {
-			if (c == '\\')
-				sbuf_add(sb, "\\\\", 2);
-			else
-				sbuf_add(sb, (const char *)&p[i], 1);
-			i++;
-			continue;
-		}
-		if (c >= 0x80 && (k = utf8_seq_len(p + i, n - i)) > 0) {
-			sbuf_add(sb, (const char *)&p[i], k);
-			i += k;
-			continue;
-		}
-		switch (c) {
-		case '\n':
-			sbuf_add(sb, "\\n", 2);
-			break;
-		case '\t':
-			sbuf_add(sb, "\\t", 2);
-			break;
-		case '\r':
-			sbuf_add(sb, "\\r", 2);
-			break;
-		default:
-			sbuf_addf(sb, "\\x%02x", c);
-		}
-		i++;
-	}
-}
-
-void esc_json(struct sbuf *sb, const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k;
-
-	sbuf_add(sb, "\"", 1);
-	while (i < n) {
-		unsigned char c = p[i];
-
-		if (c >= 0x20 && c < 0x7f) {
-			if (c == '"' || c == '\\')
+			if (c == '\\' || (json && c == '"'))
 				sbuf_add(sb, "\\", 1);
 			sbuf_add(sb, (const char *)&p[i], 1);
 			i++;
@@ -187,24 +149,31 @@ void esc_json(struct sbuf *sb, const char *s, size_t n)
 			i += k;
 			continue;
 		}
-		switch (c) {
-		case '\n':
+		if (c == '\n')
 			sbuf_add(sb, "\\n", 2);
-			break;
-		case '\t':
+		else if (c == '\t')
 			sbuf_add(sb, "\\t", 2);
-			break;
-		case '\r':
+		else if (c == '\r')
 			sbuf_add(sb, "\\r", 2);
-			break;
-		default:
-			if (c < 0x20 || c == 0x7f)
-				sbuf_addf(sb, "\\u%04x", c);
-			else /* invalid UTF-8 or a C1 control: visible, lossless */
-				sbuf_addf(sb, "\\\\x%02x", c);
-		}
+		else if (!json)
+			sbuf_addf(sb, "\\x%02x", c);
+		else if (c < 0x20 || c == 0x7f)
+			sbuf_addf(sb, "\\u%04x", c);
+		else /* invalid UTF-8 or a C1 control: visible, lossless */
+			sbuf_addf(sb, "\\\\x%02x", c);
 		i++;
 	}
+}
+
+void esc_text(struct sbuf *sb, const char *s, size_t n)
+{
+	esc_bytes(sb, s, n, false);
+}
+
+void esc_json(struct sbuf *sb, const char *s, size_t n)
+{
+	sbuf_add(sb, "\"", 1);
+	esc_bytes(sb, s, n, true);
 	sbuf_add(sb, "\"", 1);
 }
 

@@ -29,6 +29,7 @@
 
 #include "escape.h"
 #include "oci.h"
+#include "util.h"
 
 static const char *const stage_names[OCI_STAGE_MAX] = {
 	[OCI_PRESTART] = "prestart",
@@ -54,16 +55,6 @@ int oci_stage_from_name(const char *name)
 
 /* ---- small helpers ---- */
 
-static char *xstrndup(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
-}
 
 static void strv_free(char **v, size_t n)
 {
@@ -245,7 +236,7 @@ static int go_string(struct go_ctx *c, const struct jloc_node *n, char **dst, co
 		return 0;
 	}
 	free(*dst);
-	*dst = xstrndup(n->str, n->slen);
+	*dst = mem_strdup(n->str, n->slen);
 	return *dst ? 0 : -ENOMEM;
 }
 
@@ -446,14 +437,14 @@ static int go_map_put(struct go_map *m, const char *k, size_t klen, const char *
 		if (!nv)
 			return -ENOMEM;
 		m->v = nv;
-		m->k[i] = xstrndup(k, klen);
+		m->k[i] = mem_strdup(k, klen);
 		m->v[i] = NULL;
 		m->n++;
 		if (!m->k[i])
 			return -ENOMEM;
 	}
 	free(m->v[i]);
-	m->v[i] = xstrndup(v, vlen);
+	m->v[i] = mem_strdup(v, vlen);
 	return m->v[i] ? 0 : -ENOMEM;
 }
 
@@ -631,7 +622,7 @@ static int exact_strs(const struct jloc_doc *doc, const struct jloc_node *n, cha
 		return -ENOMEM;
 	KIDS(doc, n, e) {
 		/* non-string elements come out as "" (observed with crun 1.8.1) */
-		(*v)[i] = e->type == JLOC_STRING ? xstrndup(e->str, e->slen) : strdup("");
+		(*v)[i] = e->type == JLOC_STRING ? mem_strdup(e->str, e->slen) : strdup("");
 		if (!(*v)[i]) {
 			strv_free(*v, i);
 			*v = NULL;
@@ -671,7 +662,7 @@ static int exact_hook(const struct jloc_doc *doc, const struct jloc_node *e, str
 		refuse(out, "Required field 'path' not present (line %u)", e->line);
 		h->path = strdup("");
 	} else {
-		h->path = xstrndup(p->str, p->slen);
+		h->path = mem_strdup(p->str, p->slen);
 	}
 	if (!h->path)
 		return -ENOMEM;
@@ -733,7 +724,7 @@ static int from_doc_exact(const struct jloc_doc *doc, struct oci_hooks *out)
 		}
 	}
 	n = jloc_at(doc, jloc_member(doc, jloc_member(doc, 0, "root"), "path"));
-	if (!err && n && n->type == JLOC_STRING && !(out->rootfs = xstrndup(n->str, n->slen)))
+	if (!err && n && n->type == JLOC_STRING && !(out->rootfs = mem_strdup(n->str, n->slen)))
 		err = -ENOMEM;
 	n = jloc_at(doc, jloc_member(doc, jloc_member(doc, 0, "process"), "args"));
 	if (!err)
@@ -795,39 +786,11 @@ static void cleanup_free(void *p)
 /* Read a whole regular file (bounded); returns 0 or -errno. */
 static int read_file(const char *path, char **buf, size_t *len)
 {
-	struct stat st;
-	size_t got = 0;
-	char *b;
-	int fd;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > OCI_READ_MAX) {
-		int e = S_ISDIR(st.st_mode) ? -EISDIR : st.st_size > OCI_READ_MAX ? -EFBIG : -EINVAL;
-
-		close(fd);
-		return e;
-	}
-	b = malloc((size_t)st.st_size + 1);
-	if (!b) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, b + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	b[got] = '\0';
-	*buf = b;
-	*len = got;
-	return 0;
+	return read_regular_fd(fd, OCI_READ_MAX, buf, len);
 }
 
 int oci_read_file(const char *path, char **buf, size_t *len)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "rtargs.h"
+#include "util.h"
 
 /* ---------------------------------------------------------------------------------------------
  * Names and kinds
@@ -2094,9 +2095,6 @@ int rt_podman_hooks_dirs(int argc, char *const argv[], char ***dirs, size_t *n, 
 
 static int read_beneath(int dirfd, const char *name, char **buf, size_t *len)
 {
-	struct stat st;
-	size_t got = 0;
-	char *b;
 	int fd, err;
 
 	*buf = NULL;
@@ -2105,44 +2103,10 @@ static int read_beneath(int dirfd, const char *name, char **buf, size_t *len)
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EBADMSG;
-	}
-	if ((unsigned long long)st.st_size > RT_STATE_MAX) {
-		close(fd);
-		return -EFBIG;
-	}
-	b = malloc((size_t)st.st_size + 1);
-	if (!b) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, b + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			err = -errno;
-			free(b);
-			close(fd);
-			return err;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	b[got] = '\0';
-	*buf = b;
-	*len = got;
-	return 0;
+	err = read_regular_fd(fd, RT_STATE_MAX, buf, len);
+	if (err == -EINVAL || err == -EISDIR)
+		err = -EBADMSG; /* not a regular file: not a state file */
+	return err;
 }
 
 static int take_string(json_t *obj, const char *key, char **slot)
