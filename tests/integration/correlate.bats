@@ -139,7 +139,7 @@ create_start_delete() { # RUNTIME-CMD...
 
 @test "identical hook commands in two stages land in their own stages" {
 	CID=$(tid); CIDS=$CID
-	same="{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"exit 0\",\"$CID-same\"]}"
+	same="{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"$HOOK_CMD\",\"$CID-same\"]}"
 	H="{\"createRuntime\":[$same,$same],\"poststart\":[$same],\"poststop\":[$same]}"
 	mkb "$BATS_TEST_TMPDIR/b" "$H"
 	hs_ci -- runc run -b "$BATS_TEST_TMPDIR/b" "$CID"
@@ -149,7 +149,7 @@ create_start_delete() { # RUNTIME-CMD...
 
 @test "\"Poststart\" (capital P): runc fires it as poststart, crun ignores it; both warn" {
 	CID=$(tid); CIDS=$CID
-	H="{\"createRuntime\":[{\"path\":\"/bin/true\"}],\"Poststart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"exit 0\",\"$CID-ps\"]}]}"
+	H="{\"createRuntime\":[{\"path\":\"/bin/true\"}],\"Poststart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"$HOOK_CMD\",\"$CID-ps\"]}]}"
 	mkb "$BATS_TEST_TMPDIR/b" "$H"
 	hs_ci --expect poststart -- runc run -b "$BATS_TEST_TMPDIR/b" "$CID"
 	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
@@ -205,7 +205,7 @@ podman_image() {
 		M=$(tid "$rt")
 		rm -f "$BATS_TEST_TMPDIR"/hooks.d/*
 		for st in $STAGES; do
-			printf '{"version":"1.0.0","hook":{"path":"/bin/sh","args":["sh","-c","exit 0","%s-%s"]},"when":{"always":true},"stages":["%s"]}\n' \
+			printf '{"version":"1.0.0","hook":{"path":"/bin/sh","args":["sh","-c","cat >/dev/null","%s-%s"]},"when":{"always":true},"stages":["%s"]}\n' \
 				"$M" "$st" "$st" > "$BATS_TEST_TMPDIR/hooks.d/$st.json"
 		done
 		common="--cgroup-manager=cgroupfs --hooks-dir $BATS_TEST_TMPDIR/hooks.d run --rm --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 --network=none"
@@ -226,7 +226,7 @@ podman_image() {
 	podman_image
 	mkdir -p "$BATS_TEST_TMPDIR/hooks.d"
 	M=$(tid)
-	printf '{"version":"1.0.0","hook":{"path":"/bin/sh","args":["sh","-c","exit 0","%s"]},"when":{"always":true},"stages":["poststop"]}\n' \
+	printf '{"version":"1.0.0","hook":{"path":"/bin/sh","args":["sh","-c","cat >/dev/null","%s"]},"when":{"always":true},"stages":["poststop"]}\n' \
 		"$M" > "$BATS_TEST_TMPDIR/hooks.d/ps.json"
 	HS_OUT=$BATS_TEST_TMPDIR/all.jsonl
 	run "$HS" -a -j -o "$HS_OUT" -- podman --runtime runc --cgroup-manager=cgroupfs \

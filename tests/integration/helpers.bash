@@ -3,6 +3,7 @@
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 HS=${HOOKSNOOP:-$ROOT/build/hooksnoop}
+HOOK_CMD="cat >/dev/null"
 STAGES="prestart createRuntime createContainer startContainer poststart poststop"
 
 # Unique per test so concurrent runtimes on the host never match our asserts.
@@ -39,14 +40,16 @@ hs_teardown() {
 }
 
 # hooks_json MARK [STAGE=ARGSCMD]... : one /bin/sh hook per stage whose last
-# argv element is "MARK-STAGE"; the hook runs `sh -c CMD` (default: exit 0).
+# argv element is "MARK-STAGE"; the hook runs `sh -c CMD` (default: $HOOK_CMD).
+# The default reads the state JSON the runtime writes on stdin: crun fails the
+# operation with EPIPE when a hook exits before it has written it.
 hooks_json() {
 	mark=$1
 	shift
 	out="{"
 	sep=""
 	for st in $STAGES; do
-		cmd="exit 0"
+		cmd=$HOOK_CMD
 		for ov in "$@"; do
 			case $ov in "$st="*) cmd=${ov#"$st="} ;; esac
 		done

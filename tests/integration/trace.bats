@@ -19,7 +19,7 @@ check_all_stages() {
 		n=$(q --arg m "$mark-$st" 'select(.type=="exec" and .argv[-1]==$m)' | wc -l)
 		[ "$n" -eq 1 ] || { echo "$st hook seen $n times"; return 1; }
 		line=$(q --arg m "$mark-$st" 'select(.type=="exec" and .argv[-1]==$m)')
-		[ "$(echo "$line" | jq -c .argv)" = "[\"sh\",\"-c\",\"exit 0\",\"$mark-$st\"]" ] ||
+		[ "$(echo "$line" | jq -c .argv)" = "[\"sh\",\"-c\",\"$HOOK_CMD\",\"$mark-$st\"]" ] ||
 			{ echo "$st argv: $line"; return 1; }
 		[ "$(echo "$line" | jq -r .role)" = hook ] || { echo "$st role: $line"; return 1; }
 		ppid=$(echo "$line" | jq .ppid)
@@ -121,7 +121,7 @@ run_all_stages() { # runc|crun
 @test "argv longer than the budget is cut and marked truncated" {
 	CID=$(tid)
 	long=$(head -c 3000 /dev/zero | tr '\0' x)
-	H="{\"createRuntime\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"exit 0\",\"$long\",\"$CID-tail\"]}]}"
+	H="{\"createRuntime\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"$HOOK_CMD\",\"$long\",\"$CID-tail\"]}]}"
 	mkb "$BATS_TEST_TMPDIR/b" "$H"
 	hs_start --argv-bytes 1024
 	run_runc "$BATS_TEST_TMPDIR/b" "$CID"
@@ -153,7 +153,7 @@ run_all_stages() { # runc|crun
 
 @test "hostile argv bytes are escaped in text and JSON output" {
 	CID=$(tid)
-	H="{\"createRuntime\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"exit 0\",\"$CID\\u001b[31mred\\u0007\\u007f\"]}]}"
+	H="{\"createRuntime\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"$HOOK_CMD\",\"$CID\\u001b[31mred\\u0007\\u007f\"]}]}"
 	mkb "$BATS_TEST_TMPDIR/b" "$H"
 	"$HS" -a -d 4 > "$BATS_TEST_TMPDIR/text" 2>/dev/null &
 	tp=$!
