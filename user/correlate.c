@@ -33,6 +33,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <uthash.h>
 
 #include "correlate.h"
@@ -97,6 +98,7 @@ struct container {
 	int cexit_code, csignal;
 	bool cstarted, cexited;
 	__u64 create_ns;
+	__u32 init_pid;    /* from the state dir: the init waiting for start */
 	const char *state; /* created, running, stopped, deleted */
 	unsigned live_invs; /* invocations of this container still running */
 	struct inv *holder; /* podman invocation that runs its poststop hooks, if any */
@@ -122,6 +124,8 @@ struct inv {
 	size_t nhooks_dirs;
 	unsigned refs;
 	bool exited;
+	bool seeded_init; /* found running at start as pid 1 of a container: all its leaves
+			   * are container-side, its own exec is the container process */
 	bool detach;  /* run -d */
 	bool counted; /* started after tracing began (CI mode waits for it) */
 };
@@ -294,7 +298,7 @@ static void emit_hook(struct correlator *c, struct container *ct, struct hook_ru
 
 /* ---- containers ---------------------------------------------------------- */
 
-static void load_config(struct correlator *c, struct container *ct, const char *bundle_dir,
+static bool load_config(struct correlator *c, struct container *ct, const char *bundle_dir,
 			const char *config_file)
 {
 	char path[PATH_MAX];
@@ -314,8 +318,9 @@ static void load_config(struct correlator *c, struct container *ct, const char *
 		char msg[PATH_MAX + 64];
 
 		snprintf(msg, sizeof(msg), "cannot read %s: %s", path, strerror(-err));
+		free(ct->cfg_error);
 		ct->cfg_error = strdup(msg);
-		return;
+		return false;
 	}
 	err = oci_hooks_from_buf(buf, len, dialect_of(ct->kind), &ct->cfg);
 	if (err) {
@@ -323,12 +328,93 @@ static void load_config(struct correlator *c, struct container *ct, const char *
 
 		snprintf(msg, sizeof(msg), "cannot parse %s: %s", path,
 			 err == -EINVAL ? "not valid JSON" : strerror(-err));
+		free(ct->cfg_error);
 		ct->cfg_error = strdup(msg);
 	} else {
+		free(ct->cfg_error);
+		ct->cfg_error = NULL;
 		ct->cfg_ok = true;
 	}
 	lint_config_buf(path, buf, len, bundle_dir, &ct->lint);
 	free(buf);
+	return ct->cfg_ok;
+}
+
+/*
+ * runc keeps its own parse of the hooks in state.json (stage keys already
+ * folded, timeouts in nanoseconds): rebuild an OCI "hooks" object from it.
+ */
+static bool hooks_from_state_json(struct container *ct, json_t *hooks, bool ns_timeouts)
+{
+	json_t *root = json_object(), *oh = json_object(), *arr, *h;
+	const char *stage;
+	size_t i;
+	char *text;
+	bool ok = false;
+
+	if (!root || !oh || !json_is_object(hooks))
+		goto out;
+	json_object_set(root, "hooks", oh);
+	json_object_foreach(hooks, stage, arr) {
+		json_t *na = json_array();
+
+		json_array_foreach(arr, i, h) {
+			json_t *e = json_object(), *v;
+
+			if ((v = json_object_get(h, "path")))
+				json_object_set(e, "path", v);
+			if ((v = json_object_get(h, "args")) && json_is_array(v))
+				json_object_set(e, "args", v);
+			if ((v = json_object_get(h, "env")) && json_is_array(v))
+				json_object_set(e, "env", v);
+			v = json_object_get(h, "timeout");
+			if (json_is_integer(v))
+				json_object_set_new(e, "timeout",
+						    json_integer(ns_timeouts ? json_integer_value(v) /
+										   1000000000
+									 : json_integer_value(v)));
+			json_array_append_new(na, e);
+		}
+		json_object_set_new(oh, stage, na);
+	}
+	text = json_dumps(root, JSON_COMPACT);
+	if (text) {
+		ok = !oci_hooks_from_buf(text, strlen(text), OCI_DIALECT_EXACT, &ct->cfg);
+		free(text);
+	}
+out:
+	json_decref(oh);
+	json_decref(root);
+	return ok;
+}
+
+/*
+ * The bundle's config could not be read (moved, deleted, or we arrived after
+ * create): the runtime's state directory has what the runtime itself loaded.
+ */
+static void load_from_state(struct correlator *c, struct container *ct, const char *root)
+{
+	struct rt_state st = {};
+
+	if (rt_state_lookup(ct->kind, root, ct->id, &st)) {
+		if (!ct->cfg_error)
+			ct->cfg_error = strdup("the bundle and the runtime's state directory could "
+					       "not be read");
+		return;
+	}
+	if (!ct->bundle)
+		ct->bundle = strdup(st.bundle);
+	if (st.config_path && load_config(c, ct, st.bundle, st.config_path)) {
+		/* crun's verbatim copy of config.json */
+	} else if (st.hooks && hooks_from_state_json(ct, st.hooks, ct->kind == RT_RUNC)) {
+		free(ct->cfg_error);
+		ct->cfg_error = NULL;
+		ct->cfg_ok = true;
+	} else if (!ct->cfg_ok && !ct->cfg_error) {
+		ct->cfg_error = strdup("the runtime's state directory has no configuration");
+	}
+	ct->init_pid = (__u32)st.pid;
+	rt_state_free(&st);
 }
 
 static struct container *container_get(struct correlator *c, struct inv *iv, const char *root,
@@ -786,7 +872,9 @@ static void mark_due(struct container *ct, enum rt_cmd cmd)
 			ct->due[OCI_POSTSTART] = true;
 	}
 	if (cmd == RT_CMD_START || cmd == RT_CMD_RUN)
-		ct->due[OCI_START_CONTAINER] = ct->due[OCI_POSTSTART] = true;
+		ct->due[OCI_START_CONTAINER] = true;
+	if (cmd == RT_CMD_RUN || (cmd == RT_CMD_START && ct->kind != RT_RUNC))
+		ct->due[OCI_POSTSTART] = true;
 }
 
 /* argv pointers into a NUL-separated buffer (which must end with a NUL). */
@@ -807,8 +895,26 @@ static char **split_argv(char *buf, size_t len, int *argc)
 	return v;
 }
 
+/*
+ * The container init seeded from /proc (runc:[2:INIT] waiting for start) has
+ * an invocation without a container: it is this one's, and will fork the
+ * startContainer hooks and become the container process.
+ */
+static void adopt_init(struct correlator *c, struct container *ct, __u32 host_mntns)
+{
+	struct proc *p = proc_get(c, ct->init_pid, false);
+
+	if (!p || !p->inv || p->inv->c)
+		return;
+	p->inv->c = ct;
+	/* seeded inside the container: the host side is where the runtime runs */
+	p->inv->mntns = host_mntns;
+	ct->live_invs++;
+}
+
 static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, struct proc *p)
 {
+
 	const struct hs_hdr *h = ev->hdr;
 	struct rt_invocation ri;
 	struct inv *iv;
@@ -817,7 +923,8 @@ static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, stru
 	char *argv0;
 
 	argv0 = mem_strdup(ev->argv ? ev->argv : "", strnlen(ev->argv ? ev->argv : "", ev->argv_len));
-	kind = rt_detect(ev->filename, argv0, ev->comm);
+	/* /proc/PID/exe of a seeded init can point anywhere (memfd, pivoted root) */
+	kind = rt_detect((h->flags & HS_F_SEEDED) ? NULL : ev->filename, argv0, ev->comm);
 	free(argv0);
 	if (kind == RT_UNKNOWN || kind == RT_CONMON || kind == RT_SHIM)
 		return NULL;
@@ -830,6 +937,7 @@ static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, stru
 	iv->kind = kind;
 	iv->name = strdup(rt_kind_name(kind));
 	iv->counted = !(h->flags & HS_F_SEEDED);
+	iv->seeded_init = (h->flags & HS_F_SEEDED) && h->vpid == 1;
 	iv->parent = p->inv;
 	if (iv->parent)
 		iv->parent->refs++;
@@ -865,33 +973,33 @@ static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, stru
 			ct = NULL;
 		if (!ct)
 			ct = container_get(c, iv, ri.root, true);
-		if (ct && !ct->cfg_ok && !ct->cfg_error) {
+		if (ct && !ct->cfg_ok) {
 			err = rt_resolve_bundle(&ri, cwd, &bundle);
 			ct->create_ns = h->ts_ns;
-			if (err == -ENOENT)
+			if (err == -ENOENT) {
 				ct->cfg_error = strdup("the runtime's working directory (its bundle) "
 						       "could not be read from /proc");
-			else if (!err) {
+			} else if (!err) {
+				free(ct->bundle);
 				ct->bundle = bundle;
 				load_config(c, ct, bundle, ri.config_file);
 			}
+			/* running since before we started: the state dir knows more */
+			if (!ct->cfg_ok && (h->flags & HS_F_SEEDED))
+				load_from_state(c, ct, ri.root);
 		}
 		free(cwd);
 	} else if (iv->cmd == RT_CMD_START || iv->cmd == RT_CMD_DELETE || iv->cmd == RT_CMD_KILL) {
 		ct = container_get(c, iv, ri.root, false);
 		if (!ct && iv->cmd != RT_CMD_KILL && iv->id) {
 			/* create happened before tracing: the state dir knows the bundle */
-			struct rt_state st = {};
-
 			ct = container_get(c, iv, ri.root, true);
-			if (ct && !rt_state_lookup(kind, ri.root, iv->id, &st)) {
-				ct->bundle = strdup(st.bundle);
-				load_config(c, ct, st.bundle, st.config_path);
-			} else if (ct) {
-				ct->cfg_error = strdup("container created before tracing started and "
-						       "its state directory could not be read");
-			}
-			rt_state_free(&st);
+			if (ct)
+				load_from_state(c, ct, ri.root);
+			if (ct && ct->init_pid)
+				adopt_init(c, ct, h->mntns);
+		} else if (ct && !ct->cfg_ok) {
+			load_from_state(c, ct, ri.root);
 		}
 	}
 	rt_invocation_free(&ri);
@@ -899,7 +1007,8 @@ static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, stru
 		return iv;
 	iv->c = ct;
 	ct->live_invs++;
-	mark_due(ct, iv->cmd);
+	if (!(h->flags & HS_F_SEEDED) || !creates(iv->cmd))
+		mark_due(ct, iv->cmd); /* a seeded create ran its hooks before we started */
 	if (iv->parent && iv->parent->kind == RT_PODMAN) {
 		iv->parent->last_c = ct;
 		if (!ct->holder) {
@@ -1117,6 +1226,8 @@ static void on_runtime_exec(struct correlator *c, struct proc *p, const struct h
 
 static enum side side_of(const struct proc *p, const struct hs_event *ev)
 {
+	if (p->inv && p->inv->seeded_init)
+		return SIDE_CONTAINER;
 	return (p->inv && ev->hdr->mntns != p->inv->mntns) ? SIDE_CONTAINER : SIDE_HOST;
 }
 
@@ -1138,7 +1249,8 @@ static void on_leaf_exec(struct correlator *c, struct proc *p, const struct hs_e
 	}
 	/* the container process: pid 1 of its namespace, or forked from the host side */
 	if (side == SIDE_CONTAINER &&
-	    (h->vpid == 1 || !parent || parent->mntns == (iv ? iv->mntns : 0))) {
+	    ((iv && iv->seeded_init) ? h->tgid == iv->pid
+				     : (h->vpid == 1 || !parent || parent->mntns == (iv ? iv->mntns : 0)))) {
 		*role = HS_UROLE_CONTAINER;
 		p->role = HS_UROLE_CONTAINER;
 		if (ct && !ct->cstarted) {

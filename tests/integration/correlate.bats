@@ -274,3 +274,31 @@ podman_image() {
 	[ -z "$(ls -d /tmp/hooksnoop-demo.* 2>/dev/null)" ]
 	[ "$(runc list | grep -c hooksnoop-demo)" -eq 0 ]
 }
+
+@test "create before tracing, start and delete under it: state dir gives the config" {
+	for rt in runc crun; do
+		CID=$(tid "$rt"); CIDS="$CIDS $CID"
+		rm -rf "$BATS_TEST_TMPDIR/b"
+		mkb "$BATS_TEST_TMPDIR/b" "$(hooks_json "$CID")" "true"
+		if [ $rt = runc ]; then
+			R="runc"
+		else
+			R="$ROOT/tools/with-cgroup2 crun --cgroup-manager=disabled"
+		fi
+		$R create -b "$BATS_TEST_TMPDIR/b" "$CID" </dev/null
+		# runc: from here on the bundle is irrelevant, move it away so the
+		# config must come from runc's state.json (crun's delete re-reads the
+		# bundle's config.json and silently skips poststop when it is gone)
+		[ $rt = runc ] && mv "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/gone"
+		hs_ci -- sh -c "$R start $CID; sleep 0.5; $R delete $CID"
+		[ "$status" -eq 0 ] || { echo "$rt: $stderr"; return 1; }
+		c=$(ctr "$CID")
+		[ -n "$c" ] || { echo "$rt: no container record"; cat "$HS_OUT"; return 1; }
+		[ "$(echo "$c" | jq -c '[.stages.startContainer.fired,.stages.poststop.fired]')" = "[1,1]" ] || { echo "$rt: $c"; return 1; }
+		[ "$(hook "$CID" startContainer | jq -r '.index')" = 0 ]
+		[ "$(hook "$CID" poststop | jq -r '.index')" = 0 ]
+		[ "$(echo "$c" | jq -r .verdict)" = ok ] || { echo "$rt: $c"; return 1; }
+		[ $rt = runc ] && mv "$BATS_TEST_TMPDIR/gone" "$BATS_TEST_TMPDIR/b"
+		true
+	done
+}
