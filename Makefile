@@ -113,8 +113,26 @@ demo: deps
 	$(MAKE) all
 	$(OUTPUT)/hooksnoop demo
 
+# Benchmark helpers: the startup driver and the empty-program calibration.
+BENCH_BINS := $(OUTPUT)/bench/startlat $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o
+
+$(OUTPUT)/bench:
+	@mkdir -p $@
+
+$(OUTPUT)/bench/startlat: bench/startlat.c | $(OUTPUT)/bench
+	$(CC) -O2 $(WARN) -o $@ $<
+
+$(OUTPUT)/bench/floor.bpf.o: bench/floor.bpf.c | $(OUTPUT)/bench
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/bench/floor: bench/floor.c | $(OUTPUT)/bench check-libbpf
+	$(CC) -O2 $(WARN) -o $@ $< $(LDLIBS)
+
+.PHONY: bench-bins
+bench-bins: $(BENCH_BINS)
+
 bench: deps
-	$(MAKE) all
+	$(MAKE) all $(HELPERS) bench-bins
 	bench/run-all
 
 vmlinux:

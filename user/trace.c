@@ -204,6 +204,12 @@ int trace_run(const struct settings *sp)
 	}
 	tracer__seed(&t.tr, &s);
 	hs_dbg("tracing (%zu runtime names)", s.nruntimes);
+	if (!s.cmd && isatty(STDERR_FILENO)) {
+		fprintf(stderr, "hooksnoop: tracing");
+		for (size_t i = 0; i < s.nruntimes; i++)
+			fprintf(stderr, "%s %s", i ? "," : "", s.runtimes[i]);
+		fprintf(stderr, "; Ctrl-C to stop\n");
+	}
 
 	if (gate >= 0) {
 		if (write(gate, "g", 1) != 1) {
