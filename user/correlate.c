@@ -99,6 +99,7 @@ struct container {
 	bool cstarted, cexited;
 	__u64 create_ns;
 	__u32 init_pid;    /* from the state dir: the init waiting for start */
+	unsigned long long drops_at_create; /* kernel drop count when we first saw it */
 	const char *state; /* created, running, stopped, deleted */
 	unsigned live_invs; /* invocations of this container still running */
 	struct inv *holder; /* podman invocation that runs its poststop hooks, if any */
@@ -150,7 +151,15 @@ struct correlator {
 	struct container *finished;     /* ended, kept for --expect (records already out) */
 	unsigned ncontainers, nhooks;
 	bool lost_any;
+	unsigned long long drops_reported;
+	correlator_drops_fn drops_now;
+	void *drops_ctx;
 };
+
+static unsigned long long drops_seen_now(const struct correlator *c)
+{
+	return c->drops_now ? c->drops_now(c->drops_ctx) : 0;
+}
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -439,6 +448,12 @@ static struct container *container_get(struct correlator *c, struct inv *iv, con
 	ct->kind = iv->kind;
 	ct->hooks_tail = &ct->hooks;
 	ct->create_ns = iv->start_ns;
+	/*
+	 * What had been reported before this batch of records: a drop after that
+	 * may have eaten this container's events (its first record was produced
+	 * after the previous batch was drained).
+	 */
+	ct->drops_at_create = c->drops_reported;
 	ct->state = "creating";
 	ct->cursor[0] = ct->cursor[1] = -1;
 	HASH_ADD_KEYPTR(hh, c->containers, ct->key, strlen(ct->key), ct);
@@ -732,6 +747,10 @@ static void container_finish(struct correlator *c, struct container *ct)
 	if (ct->done)
 		return;
 	ct->done = true;
+	if (drops_seen_now(c) > ct->drops_at_create) {
+		ct->lost = true; /* something was lost while it lived: maybe its events */
+		c->lost_any = true;
+	}
 	for (h = ct->hooks; h; h = h->next) {
 		if (!h->ended)
 			h->status = HS_UNFINISHED;
@@ -1421,19 +1440,27 @@ void correlator__on_lost(struct correlator *c, unsigned long long n)
 	if (!n)
 		return;
 	c->lost_any = true;
+	c->drops_reported += n;
 	HASH_ITER(hh, c->containers, ct, tmp)
 		ct->lost = true;
 }
 
-unsigned correlator__inflight(const struct correlator *c)
+unsigned correlator__inflight(struct correlator *c)
 {
-	const struct proc *p, *tmp;
+	struct proc *p, *tmp;
 	unsigned n = 0;
 
-	HASH_ITER(hh, c->procs, p, tmp)
-		if (!p->seeded && (p->role == HS_UROLE_RUNTIME || p->role == HS_UROLE_HOOK) &&
-		    (!p->inv || p->inv->counted))
-			n++;
+	HASH_ITER(hh, c->procs, p, tmp) {
+		if (p->seeded || (p->role != HS_UROLE_RUNTIME && p->role != HS_UROLE_HOOK) ||
+		    (p->inv && !p->inv->counted))
+			continue;
+		/* after a loss its exit may never come: ask the kernel instead */
+		if (c->lost_any && kill((pid_t)p->tgid, 0) && errno == ESRCH) {
+			proc_del(c, p);
+			continue;
+		}
+		n++;
+	}
 	return n;
 }
 
@@ -1455,7 +1482,8 @@ unsigned correlator__hooks(const struct correlator *c)
 	return c->nhooks;
 }
 
-struct correlator *correlator__new(const struct settings *s, struct output *out)
+struct correlator *correlator__new(const struct settings *s, struct output *out,
+				   correlator_drops_fn drops_now, void *drops_ctx)
 {
 	struct correlator *c = calloc(1, sizeof(*c));
 
@@ -1463,6 +1491,8 @@ struct correlator *correlator__new(const struct settings *s, struct output *out)
 		return NULL;
 	c->s = s;
 	c->out = out;
+	c->drops_now = drops_now;
+	c->drops_ctx = drops_ctx;
 	return c;
 }
 

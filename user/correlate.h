@@ -19,14 +19,22 @@
 
 struct correlator;
 
-struct correlator *correlator__new(const struct settings *s, struct output *out);
+/*
+ * drops_now (may be NULL) returns the kernel's running count of lost records
+ * and unfollowed processes: a container whose lifetime saw it grow is
+ * "unknown", even when the loss is noticed in the same batch it ends in.
+ */
+typedef unsigned long long (*correlator_drops_fn)(void *ctx);
+
+struct correlator *correlator__new(const struct settings *s, struct output *out,
+				   correlator_drops_fn drops_now, void *drops_ctx);
 void correlator__free(struct correlator *c);
 
 void correlator__on_event(struct correlator *c, const struct hs_event *ev);
 /* The kernel lost n records: every container alive now becomes "unknown". */
 void correlator__on_lost(struct correlator *c, unsigned long long n);
 /* Runtime and hook processes started after tracing began that still run. */
-unsigned correlator__inflight(const struct correlator *c);
+unsigned correlator__inflight(struct correlator *c);
 /* Tracing stops: end unfinished hooks and containers, write their records. */
 void correlator__finish(struct correlator *c);
 

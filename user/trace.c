@@ -53,6 +53,16 @@ static void on_signal(int sig)
 		kill(child_pid, SIGTERM);
 }
 
+static unsigned long long drops_total(void *ctx)
+{
+	struct trace *t = ctx;
+	__u64 st[HS_STAT_MAX];
+
+	if (!t->tr.skel || tracer__stats(&t->tr, st))
+		return 0;
+	return st[HS_STAT_DROP_RINGBUF] + st[HS_STAT_DROP_TRACK_FULL];
+}
+
 static void on_event(void *ctx, const struct hs_event *ev)
 {
 	struct trace *t = ctx;
@@ -188,7 +198,7 @@ int trace_run(const struct settings *sp)
 
 	if (output__open(&t.out, &s))
 		return 1;
-	t.corr = correlator__new(&s, &t.out);
+	t.corr = correlator__new(&s, &t.out, drops_total, &t);
 	if (!t.corr) {
 		hs_err("out of memory");
 		output__close(&t.out);

@@ -302,3 +302,22 @@ podman_image() {
 		true
 	done
 }
+
+@test "lost events: counted, the container is unknown (never missing), --expect says UNKNOWN" {
+	CID=$(tid); CIDS=$CID
+	mkb "$BATS_TEST_TMPDIR/b" "$(hooks_json "$CID")" "true"
+	# the tracer is stopped while the container runs: a 4 KiB ring buffer overflows
+	hs_ci --ringbuf-size 4096 --expect all -- sh -c \
+		"kill -STOP \$PPID; runc run -b $BATS_TEST_TMPDIR/b $CID </dev/null; kill -CONT \$PPID"
+	[ "$status" -eq 3 ] || { echo "status $status: $stderr"; return 1; }
+	[[ "$stderr" == *"UNKNOWN"* ]]
+	lost=$(q 'select(.type=="summary")|.lost_events')
+	[ "$lost" -gt 0 ]
+	[ "$(q -s '[.[]|select(.type=="lost")|.count]|add')" -eq "$lost" ]
+	[ "$(q 'select(.type=="container" and .verdict=="missing")' | wc -l)" -eq 0 ]
+	c=$(ctr "$CID")
+	if [ -n "$c" ]; then
+		[ "$(echo "$c" | jq -r .verdict)" = unknown ]
+	fi
+	[ "$(q 'select(.type=="summary")|.expectations')" = '"fail"' ]
+}
