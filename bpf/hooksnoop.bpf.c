@@ -58,6 +58,8 @@ const volatile __u64 runtime_names[HS_RUNTIME_NAMES][2] = {};
 
 /* Processes followed right now (user space adds the ones it seeds). */
 __u64 tracked_now = 0;
+/* Every loss, all causes: stamped into each record (hs_hdr.drops). */
+__u32 drops_total = 0;
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -110,6 +112,7 @@ static __always_inline int emit(void *rec, __u64 size)
 	stat_inc(HS_STAT_EVENTS);
 	if (bpf_ringbuf_output(&events, rec, size, 0)) {
 		stat_inc(HS_STAT_DROP_RINGBUF);
+		__sync_fetch_and_add(&drops_total, 1);
 		return -1;
 	}
 	return 0;
@@ -143,6 +146,7 @@ static __always_inline struct hs_track *track_new(struct task_struct *leader, __
 full:
 	__sync_fetch_and_add(&tracked_now, -1);
 	stat_inc(HS_STAT_DROP_TRACK_FULL);
+	__sync_fetch_and_add(&drops_total, 1);
 	return NULL;
 }
 
@@ -196,6 +200,8 @@ static __always_inline void fill_hdr(struct hs_hdr *h, struct task_struct *t, __
 	h->mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
 	h->pidns = task_pidns(t);
 	BPF_CORE_READ_STR_INTO(&h->comm, t, comm);
+	h->drops = drops_total;
+	h->rsvd = 0;
 }
 
 static __always_inline struct hs_exec *exec_scratch(void)

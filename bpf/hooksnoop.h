@@ -64,8 +64,15 @@ struct hs_hdr {
 	__u32 mntns;      /* mount namespace inode number */
 	__u32 pidns;      /* pid namespace inode number (the process's own) */
 	char comm[HS_COMM_LEN];
+	/*
+	 * Records and processes the kernel side had lost (all causes) when this
+	 * record was made: user space knows which of its timelines a loss can
+	 * have touched, however late it notices the loss.
+	 */
+	__u32 drops;
+	__u32 rsvd;
 };
-_Static_assert(sizeof(struct hs_hdr) == 80, "hs_hdr layout");
+_Static_assert(sizeof(struct hs_hdr) == 88, "hs_hdr layout");
 
 /* HS_EV_EXEC and HS_EV_EXEC_FAILED. Variable size: argv_len bytes of argv follow. */
 struct hs_exec {
@@ -76,14 +83,14 @@ struct hs_exec {
 	char filename[HS_FILENAME_LEN]; /* NUL-terminated; requested path for failures */
 	char argv[];
 };
-_Static_assert(sizeof(struct hs_exec) == 80 + 8 + HS_FILENAME_LEN, "hs_exec layout");
+_Static_assert(sizeof(struct hs_exec) == 88 + 8 + HS_FILENAME_LEN, "hs_exec layout");
 
 struct hs_fork {
 	struct hs_hdr hdr; /* describes the child; ppid = parent tgid */
 	__u32 parent_pid;  /* thread that forked */
 	__u32 pad;
 };
-_Static_assert(sizeof(struct hs_fork) == 88, "hs_fork layout");
+_Static_assert(sizeof(struct hs_fork) == 96, "hs_fork layout");
 
 struct hs_exit {
 	struct hs_hdr hdr;
@@ -92,7 +99,7 @@ struct hs_exit {
 	__u32 core;      /* 1 when a core was dumped */
 	__u32 pad;
 };
-_Static_assert(sizeof(struct hs_exit) == 96, "hs_exit layout");
+_Static_assert(sizeof(struct hs_exit) == 104, "hs_exit layout");
 
 /* Task-local storage of a followed process (on its thread-group leader). */
 struct hs_track {

@@ -99,7 +99,7 @@ struct container {
 	bool cstarted, cexited;
 	__u64 create_ns;
 	__u32 init_pid;    /* from the state dir: the init waiting for start */
-	unsigned long long drops_at_create; /* kernel drop count when we first saw it */
+	unsigned long long drops_at_create; /* kernel loss count at its first record */
 	const char *state; /* created, running, stopped, deleted */
 	unsigned live_invs; /* invocations of this container still running */
 	struct inv *holder; /* podman invocation that runs its poststop hooks, if any */
@@ -125,6 +125,7 @@ struct inv {
 	size_t nhooks_dirs;
 	unsigned refs;
 	bool exited;
+	unsigned long long drops; /* loss stamp of its exec record */
 	bool seeded_init; /* found running at start as pid 1 of a container: all its leaves
 			   * are container-side, its own exec is the container process */
 	bool detach;  /* run -d */
@@ -448,12 +449,7 @@ static struct container *container_get(struct correlator *c, struct inv *iv, con
 	ct->kind = iv->kind;
 	ct->hooks_tail = &ct->hooks;
 	ct->create_ns = iv->start_ns;
-	/*
-	 * What had been reported before this batch of records: a drop after that
-	 * may have eaten this container's events (its first record was produced
-	 * after the previous batch was drained).
-	 */
-	ct->drops_at_create = c->drops_reported;
+	ct->drops_at_create = iv->drops;
 	ct->state = "creating";
 	ct->cursor[0] = ct->cursor[1] = -1;
 	HASH_ADD_KEYPTR(hh, c->containers, ct->key, strlen(ct->key), ct);
@@ -739,7 +735,12 @@ static void container_release(struct correlator *c, struct container *ct)
 	container_free(c, ct);
 }
 
-static void container_finish(struct correlator *c, struct container *ct)
+/*
+ * drops: the kernel's loss count when the container's last record was made
+ * (or now, when tracing stops): any loss since its first record may have
+ * eaten its events, so the verdict becomes unknown.
+ */
+static void container_finish(struct correlator *c, struct container *ct, unsigned long long drops)
 {
 	struct stage_tally t[OCI_STAGE_MAX];
 	struct hook_run *h;
@@ -747,7 +748,7 @@ static void container_finish(struct correlator *c, struct container *ct)
 	if (ct->done)
 		return;
 	ct->done = true;
-	if (drops_seen_now(c) > ct->drops_at_create) {
+	if (drops > ct->drops_at_create) {
 		ct->lost = true; /* something was lost while it lived: maybe its events */
 		c->lost_any = true;
 	}
@@ -774,14 +775,15 @@ static void container_finish(struct correlator *c, struct container *ct)
 }
 
 /* Finish when no invocation of the container runs and its lifecycle ended. */
-static void container_maybe_finish(struct correlator *c, struct container *ct)
+static void container_maybe_finish(struct correlator *c, struct container *ct,
+				   unsigned long long drops)
 {
 	if (ct->done || ct->live_invs)
 		return;
 	if (ct->holder && !ct->holder->exited)
 		return; /* podman still to run its own poststop hooks */
 	if (ct->deleted)
-		container_finish(c, ct);
+		container_finish(c, ct, drops);
 }
 
 static void inv_put(struct correlator *c, struct inv *iv);
@@ -956,6 +958,7 @@ static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, stru
 	iv->kind = kind;
 	iv->name = strdup(rt_kind_name(kind));
 	iv->counted = !(h->flags & HS_F_SEEDED);
+	iv->drops = h->drops;
 	iv->seeded_init = (h->flags & HS_F_SEEDED) && h->vpid == 1;
 	iv->parent = p->inv;
 	if (iv->parent)
@@ -1049,7 +1052,7 @@ static void inv_exit(struct correlator *c, struct inv *iv, const struct hs_event
 
 		HASH_ITER(hh, c->containers, x, tmp)
 			if (x->holder == iv)
-				container_maybe_finish(c, x);
+				container_maybe_finish(c, x, ev->hdr->drops);
 		return;
 	}
 	if (!ct)
@@ -1067,7 +1070,7 @@ static void inv_exit(struct correlator *c, struct inv *iv, const struct hs_event
 		ct->deleted = true;
 		ct->due[OCI_POSTSTOP] = true;
 	}
-	container_maybe_finish(c, ct);
+	container_maybe_finish(c, ct, ev->hdr->drops);
 }
 
 /* ---- hook matching ---------------------------------------------------------- */
@@ -1435,14 +1438,11 @@ void correlator__on_event(struct correlator *c, const struct hs_event *ev)
 
 void correlator__on_lost(struct correlator *c, unsigned long long n)
 {
-	struct container *ct, *tmp;
-
 	if (!n)
 		return;
 	c->lost_any = true;
 	c->drops_reported += n;
-	HASH_ITER(hh, c->containers, ct, tmp)
-		ct->lost = true;
+	/* which containers it touched is decided from the records' drop stamps */
 }
 
 unsigned correlator__inflight(struct correlator *c)
@@ -1469,7 +1469,7 @@ void correlator__finish(struct correlator *c)
 	struct container *ct, *tmp;
 
 	HASH_ITER(hh, c->containers, ct, tmp)
-		container_finish(c, ct);
+		container_finish(c, ct, drops_seen_now(c));
 }
 
 unsigned correlator__containers(const struct correlator *c)
@@ -1584,8 +1584,12 @@ int correlator__expectations(struct correlator *c)
 	if (!c->s->nexpect)
 		return -1;
 	if (!c->finished) {
-		fprintf(stderr, "hooksnoop: expectation failed: no container went through a runtime%s\n",
-			c->lost_any ? " (events were lost)" : "");
+		if (c->lost_any)
+			fprintf(stderr, "hooksnoop: expectation UNKNOWN: no container seen, and events "
+					"were lost: it may have run unseen\n");
+		else
+			fprintf(stderr, "hooksnoop: expectation failed: no container went through a "
+					"runtime\n");
 		return c->lost_any ? 2 : 1;
 	}
 	for (ct = c->finished; ct; ct = ct->list_next) {

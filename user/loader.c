@@ -390,6 +390,7 @@ static void seed_event(struct tracer *t, const struct settings *s, const struct 
 	e->hdr.mntns = ns_inum(p->pid, "mnt");
 	e->hdr.pidns = ns_inum(p->pid, "pid");
 	memcpy(e->hdr.comm, p->comm, HS_COMM_LEN);
+	e->hdr.drops = __atomic_load_n(&t->skel->bss->drops_total, __ATOMIC_RELAXED);
 
 	snprintf(path, sizeof(path), "/proc/%u/exe", p->pid);
 	n = readlink(path, e->filename, sizeof(e->filename) - 1);
