@@ -233,11 +233,12 @@ storm() {
 	t0=$(now)
 	# shellcheck disable=SC2016
 	seq "$n" | sed "s/^/$p/" | CTR_ERR="$TMP/ctr.err" bash -c \
-		'xargs -P "$1" -n1 "$2" "$3" "$4"; rc=$?; times | tail -1 >"$5"; exit $rc' \
+		'xargs -P "$1" -n1 "$2" "$3" "$4"; rc=$?; times >"$5"; exit $rc' \
 		sh "$par" "$CTR_RUN" "$rt" "$b" "$TMP/storm.times"
 	rc=$?
 	elapsed "$t0"
-	awk '{ for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); s += a[1] * 60 + a[2] } print s }' \
+	# `times`: the shell's own, then its children's (all reaped) user and system time
+	awk 'END { for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); s += a[1] * 60 + a[2] } print s }' \
 		"$TMP/storm.times" >>"$TMP/storm.cpu"
 	return $rc
 }
