@@ -162,7 +162,8 @@ static int demo_run(const char *dir)
 	int rc = 0, st;
 	pid_t p;
 
-	snprintf(id, sizeof(id), "hooksnoop-demo-runc-%d", (int)getpid());
+	/* named after the demo process (our parent) so its filter matches */
+	snprintf(id, sizeof(id), "hooksnoop-demo-runc-%d", (int)getppid());
 	printf("\n$ runc run -b %s %s\n", dir, id);
 	fflush(stdout);
 	{
@@ -172,7 +173,7 @@ static int demo_run(const char *dir)
 			rc = 1;
 	}
 
-	snprintf(id, sizeof(id), "hooksnoop-demo-crun-%d", (int)getpid());
+	snprintf(id, sizeof(id), "hooksnoop-demo-crun-%d", (int)getppid());
 	printf("\n$ crun --cgroup-manager=disabled run -b %s %s%s\n", dir, id,
 	       cgroup_hybrid() ? "   (in a private cgroup2 mount namespace)" : "");
 	fflush(stdout);
@@ -214,7 +215,7 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 int demo_main(int argc, char **argv)
 {
 	char dir[] = "/tmp/hooksnoop-demo.XXXXXX";
-	char self[4096], cfgpath[4200];
+	char self[4096], cfgpath[4200], filter[64];
 	char *cmd[4];
 	struct settings s;
 	struct lint_result lr = {};
@@ -274,6 +275,10 @@ int demo_main(int argc, char **argv)
 	}
 	s.cmd = cmd;
 	s.grace = 5;
+	/* only the demo's own containers, whatever else runs on the host */
+	snprintf(filter, sizeof(filter), "hooksnoop-demo-*-%d", (int)getpid());
+	s.containers[0] = filter;
+	s.ncontainers = 1;
 	rc = trace_run(&s);
 
 	snprintf(cfgpath, sizeof(cfgpath), "%s/config.json", dir);

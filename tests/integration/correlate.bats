@@ -149,7 +149,8 @@ create_start_delete() { # RUNTIME-CMD...
 
 @test "\"Poststart\" (capital P): runc fires it as poststart, crun ignores it; both warn" {
 	CID=$(tid); CIDS=$CID
-	H="{\"createRuntime\":[{\"path\":\"/bin/true\"}],\"Poststart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"$HOOK_CMD\",\"$CID-ps\"]}]}"
+	# hooks read their stdin (see HOOK_CMD): crun fails on EPIPE otherwise
+	H="{\"createRuntime\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"$HOOK_CMD\"]}],\"Poststart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"$HOOK_CMD\",\"$CID-ps\"]}]}"
 	mkb "$BATS_TEST_TMPDIR/b" "$H"
 	hs_ci --expect poststart -- runc run -b "$BATS_TEST_TMPDIR/b" "$CID"
 	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
@@ -251,9 +252,9 @@ podman_image() {
 
 @test "text mode: hook lines as they end, then a timeline block that fits 100 columns" {
 	CID=$(tid); CIDS=$CID
-	H="{\"createRuntime\":[{\"path\":\"/bin/true\"}],\"Poststart\":[{\"path\":\"/bin/true\"}]}"
+	H="{\"createRuntime\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"$HOOK_CMD\"]}],\"Poststart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"$HOOK_CMD\"]}]}"
 	mkb "$BATS_TEST_TMPDIR/b" "$H"
-	run "$HS" -- "$ROOT/tools/with-cgroup2" crun --cgroup-manager=disabled run -b "$BATS_TEST_TMPDIR/b" "$CID"
+	run "$HS" -c "$CID" -- "$ROOT/tools/with-cgroup2" crun --cgroup-manager=disabled run -b "$BATS_TEST_TMPDIR/b" "$CID"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"$CID crun createRuntime[0]"* ]]
 	[[ "$output" == *"== container $CID (crun) deleted, verdict: ok"* ]]

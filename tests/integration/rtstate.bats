@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 }
 EOF
 	cc -D_GNU_SOURCE -I"$ROOT/user" -O1 -o "$RTDRV" "$BATS_FILE_TMPDIR/rtdrv.c" \
-		"$ROOT/user/rtargs.c" -ljansson
+		"$ROOT/user/rtargs.c" "$ROOT/user/util.c" -ljansson
 }
 
 teardown() {
