@@ -175,11 +175,14 @@ busy_note() {
 # rss PID : "VmRSS VmHWM" in KiB
 rss() { awk '/^VmRSS:/{r=$2} /^VmHWM:/{h=$2} END {print r+0, h+0}' /proc/"$1"/status; }
 
-# cpu_us PID : utime+stime of PID in microseconds (clock-tick resolution)
+# cpu_us PID : CPU time PID has run, in microseconds (scheduler accounting,
+# /proc/PID/schedstat: nanosecond resolution, all threads of the process)
 cpu_us() {
-	local hz
-	hz=$(getconf CLK_TCK)
-	awk -v hz="$hz" '{sub(/^.*\) /, ""); print ($12 + $13) * 1000000 / hz}' /proc/"$1"/stat
+	local t ns=0 a
+	for t in /proc/"$1"/task/*; do
+		read -r a _ <"$t/schedstat" && ns=$((ns + a))
+	done
+	echo $((ns / 1000))
 }
 
 # stats_line NAME : hooksnoop's HOOKSNOOP_STATS JSON line from NAME.err

@@ -536,6 +536,8 @@ static void emit_container_json(struct correlator *c, struct container *ct,
 	sbuf_addf(sb, ",\"verdict\":\"%s\",\"configuration\":", verdict(ct, t));
 	if (ct->cfg_error)
 		esc_json(sb, ct->cfg_error, strlen(ct->cfg_error));
+	else if (ct->cfg_ok && ct->cfg.refused)
+		esc_json(sb, ct->cfg.refused, strlen(ct->cfg.refused));
 	else
 		sbuf_puts(sb, "\"ok\"");
 	sbuf_puts(sb, ",\"warnings\":[");
@@ -622,6 +624,12 @@ static void emit_container_text(struct correlator *c, struct container *ct,
 		esc_text(sb, ct->cfg_error, strlen(ct->cfg_error));
 		sbuf_puts(sb, " (stages inferred)");
 		output__flush_line(o);
+	}
+	if (ct->cfg_ok && ct->cfg.refused) {
+		char first[64];
+
+		snprintf(first, sizeof(first), "   %s refuses this configuration: ", ct->runtime);
+		wrap_line(o, first, ct->cfg.refused, 6);
 	}
 	sbuf_addf(sb, "   %-16s %10s %6s %6s", "stage", "configured", "fired", "failed");
 	output__flush_line(o);
@@ -1066,7 +1074,9 @@ static void inv_exit(struct correlator *c, struct inv *iv, const struct hs_event
 		ct->state = ev->exit_code ? "failed" : "running";
 		ct->deleted = true; /* `run -d` returned: its part of the lifecycle ended */
 	} else if (iv->cmd == RT_CMD_RUN || iv->cmd == RT_CMD_DELETE) {
-		ct->state = "deleted";
+		/* a run that failed before the container process started never ran it */
+		ct->state = (iv->cmd == RT_CMD_RUN && ev->exit_code && !ct->cstarted) ? "failed"
+										      : "deleted";
 		ct->deleted = true;
 		ct->due[OCI_POSTSTOP] = true;
 	}
