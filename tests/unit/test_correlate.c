@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The correlator fed with synthetic kernel records (no BPF, no root): a runc
+ * run with host- and container-side hooks, a failed hook exec, a loss that
+ * straddles a container, identical commands in two stages. Checks the JSON
+ * records it writes. Runs under ASan/UBSan like every unit test.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "correlate.h"
+#include "event.h"
+#include "output.h"
+
+#define H_NS 4026531840u /* host mount namespace */
+#define C_NS 4026532999u /* container mount namespace */
+
+struct fixture {
+	char dir[64];
+	char out[96];
+	struct settings s;
+	struct output o;
+	struct correlator *c;
+	__u64 ts;
+	unsigned drops;
+};
+
+static void write_config(struct fixture *f, const char *hooks)
+{
+	char path[128];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/config.json", f->dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"]},"
+		    "\"root\":{\"path\":\"rootfs\"},\"hooks\":%s}\n", hooks);
+	fclose(fp);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	strcpy(f->dir, "/tmp/hs-corr-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->out, sizeof(f->out), "%s/out.jsonl", f->dir);
+	f->s.json = true;
+	f->s.output = f->out;
+	f->s.nexpect = 0;
+	assert_int_equal(output__open(&f->o, &f->s), 0);
+	f->c = correlator__new(&f->s, &f->o, NULL, NULL);
+	f->ts = 1000000;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	correlator__free(f->c);
+	output__close(&f->o);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static void feed(struct fixture *f, void *rec)
+{
+	struct hs_event ev;
+
+	assert_int_equal(hs_event_decode(rec, ((struct hs_hdr *)rec)->size, &ev), 0);
+	correlator__on_event(f->c, &ev);
+	free(rec);
+}
+
+static void hdr(struct fixture *f, struct hs_hdr *h, __u16 type, __u32 pid, __u32 ppid,
+		__u8 role, __u8 prev, __u32 mntns, __u32 vpid, const char *comm)
+{
+	h->type = type;
+	h->role = role;
+	h->prev_role = prev;
+	h->pid = h->tgid = pid;
+	h->ppid = ppid;
+	h->vpid = vpid;
+	h->mntns = mntns;
+	h->ts_ns = (f->ts += 1000000);
+	h->drops = f->drops;
+	strncpy(h->comm, comm, sizeof(h->comm) - 1);
+}
+
+/* exec of pid: argv given as NUL-separated bytes */
+static void ev_exec(struct fixture *f, __u32 pid, __u32 ppid, __u8 role, __u8 prev, __u16 flags,
+		    __u32 mntns, __u32 vpid, const char *path, const char *argv, size_t alen, int err)
+{
+	struct hs_exec *e = calloc(1, sizeof(*e) + alen);
+
+	hdr(f, &e->hdr, err ? HS_EV_EXEC_FAILED : HS_EV_EXEC, pid, ppid, role, prev, mntns, vpid,
+	    strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+	e->hdr.flags = flags;
+	e->hdr.size = (__u16)(sizeof(*e) + alen);
+	e->err = err;
+	strncpy(e->filename, path, sizeof(e->filename) - 1);
+	memcpy(e->argv, argv, alen);
+	e->argv_len = (__u16)alen;
+	feed(f, e);
+}
+
+static void ev_fork(struct fixture *f, __u32 child, __u32 parent, __u32 mntns)
+{
+	struct hs_fork *k = calloc(1, sizeof(*k));
+
+	hdr(f, &k->hdr, HS_EV_FORK, child, parent, HS_ROLE_RUNTIME, HS_ROLE_NONE, mntns, child,
+	    "runc");
+	k->hdr.size = sizeof(*k);
+	k->parent_pid = parent;
+	feed(f, k);
+}
+
+static void ev_exit(struct fixture *f, __u32 pid, __u32 ppid, __u8 role, int code, int sig)
+{
+	struct hs_exit *x = calloc(1, sizeof(*x));
+
+	hdr(f, &x->hdr, HS_EV_EXIT, pid, ppid, role, role, H_NS, pid, "x");
+	x->hdr.size = sizeof(*x);
+	x->exit_code = code;
+	x->signal = sig;
+	feed(f, x);
+}
+
+#define A(s) s, sizeof(s) /* argv literal, with its final NUL */
+
+/* the poststop hook's command (sh -c CMD) */
+static const char *poststop_cmd = "c";
+
+/* runc run: createRuntime (host), startContainer (container), poststop (host) */
+static void runc_run(struct fixture *f, const char *id, bool fail_hook, bool lose)
+{
+	char argv[256];
+	int n;
+
+	n = snprintf(argv, sizeof(argv), "runc%crun%c-b%c%s%c%s", 0, 0, 0, f->dir, 0, id);
+	ev_exec(f, 100, 1, HS_ROLE_RUNTIME, HS_ROLE_NONE, HS_F_NEW_ROOT, H_NS, 100,
+		"/usr/sbin/runc", argv, (size_t)n + 1, 0);
+	ev_fork(f, 101, 100, H_NS);
+	if (fail_hook) {
+		ev_exec(f, 101, 100, HS_ROLE_RUNTIME, HS_ROLE_RUNTIME, 0, H_NS, 101, "/nope",
+			A("nope\0x"), 2);
+		ev_exit(f, 101, 100, HS_ROLE_RUNTIME, 1, 0);
+		ev_exit(f, 100, 1, HS_ROLE_RUNTIME, 1, 0);
+		return;
+	}
+	ev_exec(f, 101, 100, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, H_NS, 101, "/bin/sh",
+		A("sh\0-c\0a"), 0);
+	ev_exit(f, 101, 100, HS_ROLE_LEAF, 0, 0);
+	ev_fork(f, 102, 100, C_NS);    /* the container init */
+	ev_fork(f, 103, 102, C_NS);    /* ... forks the startContainer hook */
+	ev_exec(f, 103, 102, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, C_NS, 3, "/bin/sh",
+		A("sh\0-c\0b"), 0);
+	ev_exit(f, 103, 102, HS_ROLE_LEAF, 0, 0);
+	if (lose)
+		f->drops++;
+	ev_exec(f, 102, 100, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, C_NS, 1, "/bin/sh", A("sh"), 0);
+	ev_exit(f, 102, 100, HS_ROLE_LEAF, 0, 0);
+	ev_fork(f, 104, 100, H_NS);
+	n = snprintf(argv, sizeof(argv), "sh%c-c%c%s", 0, 0, poststop_cmd);
+	ev_exec(f, 104, 100, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, H_NS, 104, "/bin/sh", argv,
+		(size_t)n + 1, 0);
+	ev_exit(f, 104, 100, HS_ROLE_LEAF, 0, 0);
+	ev_exit(f, 100, 1, HS_ROLE_RUNTIME, 0, 0);
+}
+
+/* the records written so far, as a JSON array */
+static json_t *records(struct fixture *f)
+{
+	json_t *arr = json_array();
+	char line[8192];
+	FILE *fp;
+
+	fflush(f->o.f);
+	fp = fopen(f->out, "r");
+	assert_non_null(fp);
+	while (fgets(line, sizeof(line), fp)) {
+		json_error_t e;
+		json_t *v = json_loads(line, 0, &e);
+
+		assert_non_null(v); /* every line is valid JSON */
+		json_array_append_new(arr, v);
+	}
+	fclose(fp);
+	return arr;
+}
+
+static json_t *find(json_t *arr, const char *type, const char *key, const char *val)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v) {
+		if (strcmp(json_string_value(json_object_get(v, "type")), type))
+			continue;
+		if (!key || !strcmp(json_string_value(json_object_get(v, key)) ?: "", val))
+			return v;
+	}
+	return NULL;
+}
+
+static int stage_n(json_t *ctr, const char *stage, const char *what)
+{
+	return (int)json_integer_value(
+		json_object_get(json_object_get(json_object_get(ctr, "stages"), stage), what));
+}
+
+static void test_runc_run(void **state)
+{
+	struct fixture *f = *state;
+	json_t *r, *c, *h;
+
+	write_config(f, "{\"createRuntime\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"a\"]}],"
+			"\"startContainer\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"b\"]}],"
+			"\"poststop\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"c\"]}]}");
+	runc_run(f, "c1", false, false);
+	r = records(f);
+	c = find(r, "container", "container", "c1");
+	assert_non_null(c);
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")), "ok");
+	assert_string_equal(json_string_value(json_object_get(c, "state")), "deleted");
+	assert_int_equal(stage_n(c, "createRuntime", "fired"), 1);
+	assert_int_equal(stage_n(c, "startContainer", "fired"), 1);
+	assert_int_equal(stage_n(c, "poststop", "fired"), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(c, "process"), "pid")),
+			 102);
+	h = find(r, "hook", "stage", "startContainer");
+	assert_non_null(h);
+	assert_int_equal(json_integer_value(json_object_get(h, "pid")), 103);
+	assert_int_equal(json_integer_value(json_object_get(h, "index")), 0);
+	h = find(r, "hook", "stage", "poststop");
+	assert_int_equal(json_integer_value(json_object_get(h, "pid")), 104);
+	json_decref(r);
+}
+
+static void test_exec_failed(void **state)
+{
+	struct fixture *f = *state;
+	json_t *r, *c, *h;
+
+	write_config(f, "{\"createRuntime\":[{\"path\":\"/nope\",\"args\":[\"nope\",\"x\"]}],"
+			"\"poststop\":[{\"path\":\"/bin/sh\"}]}");
+	runc_run(f, "c2", true, false);
+	r = records(f);
+	h = find(r, "hook", "status", "exec_failed");
+	assert_non_null(h);
+	assert_string_equal(json_string_value(json_object_get(h, "stage")), "createRuntime");
+	assert_int_equal(json_integer_value(json_object_get(h, "errno")), 2);
+	c = find(r, "container", "container", "c2");
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")), "hook_failed");
+	assert_string_equal(json_string_value(json_object_get(c, "state")), "failed");
+	json_decref(r);
+}
+
+static void test_loss_makes_unknown(void **state)
+{
+	struct fixture *f = *state;
+	json_t *r, *c;
+
+	write_config(f, "{\"poststop\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"c\"]}],"
+			"\"poststart\":[{\"path\":\"/bin/never\"}]}");
+	runc_run(f, "c3", false, true);
+	r = records(f);
+	c = find(r, "container", "container", "c3");
+	/* a configured poststart never fired, but a loss straddles the container */
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")), "unknown");
+	assert_true(json_is_true(json_object_get(c, "lost")));
+	json_decref(r);
+}
+
+static void test_missing(void **state)
+{
+	struct fixture *f = *state;
+	json_t *r, *c;
+
+	write_config(f, "{\"poststart\":[{\"path\":\"/bin/never\"}]}");
+	runc_run(f, "c4", false, false);
+	r = records(f);
+	c = find(r, "container", "container", "c4");
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")), "missing");
+	assert_int_equal(stage_n(c, "poststart", "configured"), 1);
+	assert_int_equal(stage_n(c, "poststart", "fired"), 0);
+	json_decref(r);
+}
+
+static void test_same_command_two_stages(void **state)
+{
+	struct fixture *f = *state;
+	json_t *r;
+	size_t i;
+	json_t *v;
+	const char *want[] = { "createRuntime", "startContainer", "poststop" };
+	int k = 0;
+
+	/* the same command configured in createRuntime and poststop */
+	write_config(f, "{\"createRuntime\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"a\"]}],"
+			"\"startContainer\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"b\"]}],"
+			"\"poststop\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"a\"]}]}");
+	poststop_cmd = "a";
+	runc_run(f, "c5", false, false);
+	poststop_cmd = "c";
+	r = records(f);
+	json_array_foreach(r, i, v) {
+		if (strcmp(json_string_value(json_object_get(v, "type")), "hook"))
+			continue;
+		assert_true(k < 3);
+		assert_string_equal(json_string_value(json_object_get(v, "stage")), want[k++]);
+	}
+	assert_int_equal(k, 3);
+	json_decref(r);
+}
+
+static void test_unreadable_config_inferred(void **state)
+{
+	struct fixture *f = *state;
+	json_t *r, *c, *h;
+
+	/* no config.json at all */
+	runc_run(f, "c6", false, false);
+	r = records(f);
+	c = find(r, "container", "container", "c6");
+	assert_non_null(c);
+	assert_non_null(strstr(json_string_value(json_object_get(c, "configuration")), "cannot read"));
+	h = find(r, "hook", "stage", "poststop");
+	assert_non_null(h);
+	assert_true(json_is_true(json_object_get(h, "inferred")));
+	assert_true(json_is_null(json_object_get(h, "index")));
+	json_decref(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_runc_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exec_failed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loss_makes_unknown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_command_two_stages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unreadable_config_inferred, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("correlate", tests, NULL, NULL);
+}
