@@ -52,6 +52,7 @@
 /* Set by user space before load. */
 const volatile __u32 argv_budget = HS_ARGV_DEFAULT; /* bytes, <= HS_ARGV_MAX */
 const volatile __u32 max_tracked = 8192;
+const volatile __u64 ringbuf_bytes = 1 << 20; /* the events map's size */
 const volatile __u32 nr_runtime_names = 0;
 /* comm of each runtime as two zero-padded 8-byte words (task->comm is zero-padded) */
 const volatile __u64 runtime_names[HS_RUNTIME_NAMES][2] = {};
@@ -107,10 +108,22 @@ static __always_inline void stat_inc(__u32 idx)
 		*v += 1; /* per-CPU slot: no atomics needed */
 }
 
-static __always_inline int emit(void *rec, __u64 size)
+/*
+ * Records go out without waking the consumer: a wakeup is a self-IPI, which
+ * traps to the hypervisor in a VM (~8 us, more than building the record), and
+ * at a runtime's pace the consumer has always caught up, so adaptive wakeup
+ * would fire for every record. User space polls every few ms while runtime
+ * or hook processes live; a new runtime root (the start of any activity) and
+ * a ring past a quarter full force a wakeup.
+ */
+static __always_inline int emit(void *rec, __u64 size, bool urgent)
 {
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (urgent || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > ringbuf_bytes / 4)
+		flags = BPF_RB_FORCE_WAKEUP;
 	stat_inc(HS_STAT_EVENTS);
-	if (bpf_ringbuf_output(&events, rec, size, 0)) {
+	if (bpf_ringbuf_output(&events, rec, size, flags)) {
 		stat_inc(HS_STAT_DROP_RINGBUF);
 		__sync_fetch_and_add(&drops_total, 1);
 		return -1;
@@ -321,21 +334,70 @@ int BPF_PROG(hs_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	e->argv_len = len;
 	e->argc = BPF_CORE_READ(bprm, argc);
 	e->hdr.size = sizeof(*e) + len;
-	emit(e, sizeof(*e) + len);
+	emit(e, sizeof(*e) + len, flags & HS_F_NEW_ROOT);
 	return 0;
 }
 
-/* Failed execve/execveat of a tracked process: errno, requested path, argv. */
-static __always_inline int exec_failed(long ret, bool at)
+struct argv_scan {
+	struct hs_exec *e;
+	const char *const *uargv;
+	__u32 off;
+	__u32 budget;
+	bool ended; /* the callback stopped the loop (NULL arg, budget, fault) */
+};
+
+/* bpf_loop callback: copy argv[i] of a failed exec; 1 stops the loop. */
+static long scan_arg(__u32 i, void *data)
 {
+	struct argv_scan *sc = data;
+	struct hs_exec *e = sc->e;
+	const char *arg = NULL;
+	__u32 room, off;
+	long n;
+
+	sc->ended = true;
+	if (i >= HS_ARGV_SCAN || bpf_probe_read_user(&arg, sizeof(arg), &sc->uargv[i]) || !arg)
+		return 1;
+	if (sc->off >= sc->budget) {
+		e->hdr.flags |= HS_F_ARGV_TRUNC;
+		return 1;
+	}
+	room = sc->budget - sc->off;
+	if (room > HS_ARGV_MAX)
+		room = HS_ARGV_MAX;
+	/* no-ops given off < budget <= MAX; they state the bounds for the verifier */
+	room = ((room - 1) & (HS_ARGV_MAX - 1)) + 1;
+	off = sc->off & (HS_ARGV_MAX - 1);
+	n = bpf_probe_read_user_str(&e->argv[off], room, arg);
+	if (n <= 0)
+		return 1;
+	e->argc++;
+	sc->off = off + (__u32)n;
+	if ((__u32)n == room) { /* the string filled the budget: it may be cut */
+		e->hdr.flags |= HS_F_ARGV_TRUNC;
+		return 1;
+	}
+	sc->ended = false;
+	return 0;
+}
+
+/*
+ * Failed execve/execveat of a tracked process: errno, requested path, argv.
+ * One program attached to both syscall exit tracepoints (user space attaches
+ * the second): the syscall number tells which argument layout applies. One
+ * program and bpf_loop keep verification, and so startup, short.
+ */
+SEC("tracepoint/syscalls/sys_exit_execve")
+int hs_exec_failed(struct trace_event_raw_sys_exit *ctx)
+{
+	struct argv_scan sc = {};
 	struct task_struct *t;
 	struct hs_track *tr;
 	struct pt_regs *regs;
 	struct hs_exec *e;
-	const char *const *uargv;
 	const char *fname;
-	__u32 off = 0, b;
-	int i;
+	long ret = ctx->ret;
+	bool at;
 
 	if (ret >= 0)
 		return 0;
@@ -347,64 +409,29 @@ static __always_inline int exec_failed(long ret, bool at)
 	if (!e)
 		return 0;
 
+	/* the format's __syscall_nr is an int at id's offset: compare its low half */
+	at = (int)ctx->id == 322; /* __NR_execveat on x86_64; __NR_execve is 59 */
 	fill_hdr(&e->hdr, t, HS_EV_EXEC_FAILED, tr->role, tr->root_pid, tr->role);
 	e->err = -ret;
 	/* a failed execve leaves the user registers, and so its arguments, intact */
 	regs = (struct pt_regs *)bpf_task_pt_regs(t);
 	fname = (const char *)(at ? BPF_CORE_READ(regs, si) : BPF_CORE_READ(regs, di));
-	uargv = (const char *const *)(at ? BPF_CORE_READ(regs, dx) : BPF_CORE_READ(regs, si));
+	sc.uargv = (const char *const *)(at ? BPF_CORE_READ(regs, dx) : BPF_CORE_READ(regs, si));
 	if (bpf_probe_read_user_str(e->filename, sizeof(e->filename), fname) < 0)
 		e->filename[0] = '\0';
 
-	b = budget();
 	e->argc = 0;
-	for (i = 0; i < HS_ARGV_SCAN; i++) {
-		const char *arg = NULL;
-		__u32 room;
-		long n;
-
-		if (bpf_probe_read_user(&arg, sizeof(arg), &uargv[i]) || !arg)
-			break;
-		if (off >= b) {
-			e->hdr.flags |= HS_F_ARGV_TRUNC;
-			break;
-		}
-		room = b - off;
-		if (room > HS_ARGV_MAX)
-			room = HS_ARGV_MAX;
-		/* no-ops given off < b <= MAX; they state the bounds for the verifier */
-		room = ((room - 1) & (HS_ARGV_MAX - 1)) + 1;
-		off &= HS_ARGV_MAX - 1;
-		n = bpf_probe_read_user_str(&e->argv[off], room, arg);
-		if (n <= 0)
-			break;
-		e->argc++;
-		off += n;
-		if ((__u32)n == room) { /* the string filled the budget: it may be cut */
-			e->hdr.flags |= HS_F_ARGV_TRUNC;
-			break;
-		}
-	}
-	if (i == HS_ARGV_SCAN)
-		e->hdr.flags |= HS_F_ARGV_TRUNC;
-	if (off > HS_ARGV_MAX)
-		off = HS_ARGV_MAX;
-	e->argv_len = off;
-	e->hdr.size = sizeof(*e) + off;
-	emit(e, sizeof(*e) + off);
+	sc.e = e;
+	sc.budget = budget();
+	bpf_loop(HS_ARGV_SCAN, scan_arg, &sc, 0);
+	if (!sc.ended)
+		e->hdr.flags |= HS_F_ARGV_TRUNC; /* more than HS_ARGV_SCAN arguments */
+	if (sc.off > HS_ARGV_MAX)
+		sc.off = HS_ARGV_MAX;
+	e->argv_len = sc.off;
+	e->hdr.size = sizeof(*e) + sc.off;
+	emit(e, sizeof(*e) + sc.off, false);
 	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_execve")
-int hs_execve_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return exec_failed(ctx->ret, false);
-}
-
-SEC("tracepoint/syscalls/sys_exit_execveat")
-int hs_execveat_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return exec_failed(ctx->ret, true);
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -429,7 +456,7 @@ int BPF_PROG(hs_fork, struct task_struct *parent, struct task_struct *child)
 	f.hdr.size = sizeof(f);
 	f.parent_pid = parent->pid;
 	f.pad = 0;
-	emit(&f, sizeof(f));
+	emit(&f, sizeof(f), false);
 	return 0;
 }
 
@@ -461,6 +488,6 @@ int BPF_PROG(hs_exit, struct task_struct *p)
 	x.pad = 0;
 	bpf_task_storage_delete(&tracked, leader);
 	__sync_fetch_and_add(&tracked_now, -1);
-	emit(&x, sizeof(x));
+	emit(&x, sizeof(x), false);
 	return 0;
 }

@@ -1474,6 +1474,16 @@ unsigned correlator__inflight(struct correlator *c)
 	return n;
 }
 
+bool correlator__busy(const struct correlator *c)
+{
+	const struct proc *p, *tmp;
+
+	HASH_ITER(hh, c->procs, p, tmp)
+		if (p->role == HS_UROLE_RUNTIME || p->role == HS_UROLE_HOOK)
+			return true;
+	return false;
+}
+
 void correlator__finish(struct correlator *c)
 {
 	struct container *ct, *tmp;

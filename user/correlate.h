@@ -35,6 +35,8 @@ void correlator__on_event(struct correlator *c, const struct hs_event *ev);
 void correlator__on_lost(struct correlator *c, unsigned long long n);
 /* Runtime and hook processes started after tracing began that still run. */
 unsigned correlator__inflight(struct correlator *c);
+/* Any runtime or hook process alive (seeded ones included)? Sets the poll pace. */
+bool correlator__busy(const struct correlator *c);
 /* Tracing stops: end unfinished hooks and containers, write their records. */
 void correlator__finish(struct correlator *c);
 

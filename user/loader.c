@@ -122,6 +122,7 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 	}
 	t->skel->rodata->argv_budget = s->argv_bytes;
 	t->skel->rodata->max_tracked = s->max_tracked;
+	t->skel->rodata->ringbuf_bytes = s->ringbuf_bytes;
 	for (i = 0; i < s->nruntimes && i < HS_RUNTIME_NAMES; i++) {
 		char comm[HS_COMM_LEN] = {}; /* zero-padded like task->comm */
 
@@ -131,10 +132,8 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 	t->skel->rodata->nr_runtime_names = (__u32)i;
 	bpf_map__set_max_entries(t->skel->maps.events, s->ringbuf_bytes);
 	t->exec_failures = ensure_tracefs();
-	if (!t->exec_failures) {
-		bpf_program__set_autoload(t->skel->progs.hs_execve_exit, false);
-		bpf_program__set_autoload(t->skel->progs.hs_execveat_exit, false);
-	}
+	if (!t->exec_failures)
+		bpf_program__set_autoload(t->skel->progs.hs_exec_failed, false);
 	bpf_map__set_max_entries(t->skel->maps.scratch,
 				 libbpf_num_possible_cpus() > 0 ? libbpf_num_possible_cpus() : 1);
 
@@ -158,6 +157,17 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 		goto fail;
 	}
 
+	/* the failed-exec program serves execveat too: a second attachment */
+	if (t->exec_failures) {
+		t->execveat_link = bpf_program__attach_tracepoint(t->skel->progs.hs_exec_failed,
+								  "syscalls", "sys_exit_execveat");
+		if (!t->execveat_link) {
+			err = -errno;
+			hs_err("cannot attach to syscalls:sys_exit_execveat: %s", strerror(-err));
+			goto fail;
+		}
+	}
+
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_record, t, NULL);
 	if (!t->rb) {
 		err = -errno;
@@ -166,6 +176,8 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 	}
 	return 0;
 fail:
+	bpf_link__destroy(t->execveat_link);
+	t->execveat_link = NULL;
 	hooksnoop_bpf__destroy(t->skel);
 	t->skel = NULL;
 	return err;
@@ -173,7 +185,15 @@ fail:
 
 int tracer__poll(struct tracer *t, int timeout_ms)
 {
-	return ring_buffer__poll(t->rb, timeout_ms);
+	int n = ring_buffer__poll(t->rb, timeout_ms), m;
+
+	if (n < 0 && n != -EINTR)
+		return n;
+	/* most records raise no wakeup (see emit() in the BPF side): read them too */
+	m = ring_buffer__consume(t->rb);
+	if (m < 0)
+		return m;
+	return (n > 0 ? n : 0) + m;
 }
 
 int tracer__stats(struct tracer *t, __u64 out[HS_STAT_MAX])
@@ -203,6 +223,8 @@ int tracer__stats(struct tracer *t, __u64 out[HS_STAT_MAX])
 void tracer__close(struct tracer *t)
 {
 	ring_buffer__free(t->rb);
+	bpf_link__destroy(t->execveat_link);
+	t->execveat_link = NULL;
 	hooksnoop_bpf__destroy(t->skel);
 	t->rb = NULL;
 	t->skel = NULL;

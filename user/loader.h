@@ -15,6 +15,7 @@
 
 struct hooksnoop_bpf;
 struct ring_buffer;
+struct bpf_link;
 
 typedef void (*tracer_event_fn)(void *ctx, const struct hs_event *ev);
 
@@ -25,6 +26,7 @@ struct tracer {
 	void *ctx;
 	__u64 malformed;     /* records that failed validation */
 	bool exec_failures;  /* failed-exec tracepoints attached */
+	struct bpf_link *execveat_link; /* hs_exec_failed's second attachment */
 };
 
 /* Each returns 0 or -errno after printing one clear error line. */

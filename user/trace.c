@@ -35,6 +35,7 @@ struct trace_stats {
 
 struct trace {
 	struct trace_stats st;
+	__u64 last_record_ns; /* when the last record was handled */
 	const struct settings *s;
 	struct output out;
 	struct tracer tr;
@@ -68,7 +69,8 @@ static void on_event(void *ctx, const struct hs_event *ev)
 	struct trace *t = ctx;
 
 	correlator__on_event(t->corr, ev);
-	if (t->st.on) {
+	t->last_record_ns = mono_now_ns();
+	if (t->st.on && !(ev->hdr->flags & HS_F_SEEDED)) {
 		t->st.delivered++;
 		if (t->st.nlat < LAT_SAMPLES && !(ev->hdr->flags & HS_F_SEEDED))
 			t->st.lat_us[t->st.nlat++] = (__u32)((mono_now_ns() - ev->hdr->ts_ns) / 1000);
@@ -237,7 +239,15 @@ int trace_run(const struct settings *sp)
 	while (!stop_signal) {
 		__u64 now;
 
-		err = tracer__poll(&t.tr, 100);
+		/*
+		 * Records arrive without wakeups: poll every 2 ms while runtime or
+		 * hook processes are alive and records came in the last second,
+		 * every 100 ms otherwise (a new runtime root wakes us at once).
+		 */
+		err = tracer__poll(&t.tr, (correlator__busy(t.corr) &&
+					   mono_now_ns() - t.last_record_ns < 1000000000ull)
+						  ? 2
+						  : 100);
 		if (err < 0 && err != -EINTR) {
 			hs_err("reading the ring buffer failed: %s", strerror(-err));
 			rc = 1;

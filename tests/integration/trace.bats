@@ -186,3 +186,26 @@ run_all_stages() { # runc|crun
 	[ "$(q -s '[.[]|select(.type=="lost")|.tracking_full]|add')" -eq "$lost" ]
 	[ "$(q -s '[.[]|select(.type=="lost")|.count]|add')" -eq "$lost" ]
 }
+
+@test "failed execve and execveat of a runtime-named process: errno, path, argv" {
+	# a script named crun is a runtime root (comm crun); its execs fail
+	cat > "$BATS_TEST_TMPDIR/crun" <<'PY'
+#!/usr/bin/python3
+import os
+fd = os.open("/etc/hostname", os.O_RDONLY)
+try:
+    os.execve(fd, ["via-execveat", "x y"], {})   # fexecve: execveat, ENOEXEC
+except OSError:
+    pass
+try:
+    os.execv("/nonexistent/hs-x", ["via-execve", "a"])
+except OSError:
+    pass
+PY
+	chmod +x "$BATS_TEST_TMPDIR/crun"
+	hs_start
+	"$BATS_TEST_TMPDIR/crun"
+	hs_stop
+	[ "$(q 'select(.status=="exec_failed" and .argv[0]=="via-execveat")|[.errno,.path,.argv]')" = '[8,"",["via-execveat","x y"]]' ]
+	[ "$(q 'select(.status=="exec_failed" and .argv[0]=="via-execve")|[.errno,.path,.argv]')" = '[2,"/nonexistent/hs-x",["via-execve","a"]]' ]
+}
