@@ -23,8 +23,7 @@ GITREV    := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 OPT       ?= -O2
 CFLAGS    ?= -g $(OPT)
 WARN      := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 -Wvla
-CPPFLAGS  += -Ibpf -Iuser -I$(OUTPUT) -D_GNU_SOURCE \
-             -DHOOKSNOOP_VERSION='"$(VERSION) ($(GITREV))"'
+CPPFLAGS  += -Ibpf -Iuser -I$(OUTPUT) -D_GNU_SOURCE
 LDLIBS    := $(LIBBPF_A) -lelf -lz -ljansson -lm
 ifeq ($(STATIC),1)
 LDFLAGS   += -static
@@ -71,14 +70,23 @@ $(OUTPUT)/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)
 $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@
 
+# The version string: rewritten only when it changes, so -V never goes stale
+# and nothing else rebuilds for it.
+$(OUTPUT)/version.h: FORCE | $(OUTPUT)
+	@echo '#define HOOKSNOOP_VERSION "$(VERSION) ($(GITREV))"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+.PHONY: FORCE
+FORCE:
+
 # Every user object may include a skeleton; generate them first.
-$(OUTPUT)/user/%.o: user/%.c | $(SKELS) $(OUTPUT)/user
+$(OUTPUT)/user/%.o: user/%.c | $(SKELS) $(OUTPUT)/version.h $(OUTPUT)/user
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
 
 $(OUTPUT)/hooksnoop: $(USER_OBJS) | check-libbpf
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(OUTPUT)/san/%.o: user/%.c | $(SKELS) $(OUTPUT)/san
+$(OUTPUT)/san/%.o: user/%.c | $(SKELS) $(OUTPUT)/version.h $(OUTPUT)/san
 	$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(WARN) -MMD -MP -c $< -o $@
 
 $(OUTPUT)/tests/%: tests/unit/%.c $(SAN_LIB) | $(OUTPUT)/tests
@@ -94,7 +102,7 @@ $(OUTPUT)/tests/nop: tests/helpers/nop.c | $(OUTPUT)/tests
 
 unit: $(UNIT_BINS) $(HELPERS)
 
-$(OUTPUT)/fuzzobj/%.o: user/%.c | $(SKELS) $(OUTPUT)/fuzzobj
+$(OUTPUT)/fuzzobj/%.o: user/%.c | $(SKELS) $(OUTPUT)/version.h $(OUTPUT)/fuzzobj
 	$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
 
 $(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) | $(OUTPUT)/fuzz

@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "opts.h"
+#include "version.h" /* generated: build/version.h */
 
 static const char *const default_runtimes[] = {
 	"crun", "runc", "youki", "runsc", "krun", "podman",
