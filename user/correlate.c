@@ -29,6 +29,7 @@
 #include <fnmatch.h>
 #include <limits.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -79,8 +80,10 @@ struct container {
 	enum rt_kind kind;
 	char *bundle;
 	char *cfg_error; /* why the configuration could not be read, or NULL */
-	struct oci_hooks cfg;
+	struct oci_hooks cfg;   /* owned, or shared with `cache` */
 	bool cfg_ok;
+	struct cfg_entry *cache; /* cfg and lint belong to this cache entry */
+	char *cache_key;
 	struct oci_hooks podman_own; /* hooks.d poststop hooks podman runs itself */
 	bool podman_managed;
 	struct lint_result lint;
@@ -153,6 +156,7 @@ struct correlator {
 	unsigned ncontainers, nhooks;
 	bool lost_any;
 	unsigned long long drops_reported;
+	struct cfg_entry *cfg_cache;
 	correlator_drops_fn drops_now;
 	void *drops_ctx;
 };
@@ -308,6 +312,56 @@ static void emit_hook(struct correlator *c, struct container *ct, struct hook_ru
 
 /* ---- containers ---------------------------------------------------------- */
 
+/*
+ * Parsed configurations, shared by containers started from the same bundle:
+ * a storm of containers from one config.json parses it (and lints it) once.
+ * Keyed by the file's identity (device, inode, size, mtime), the bundle and
+ * the dialect; reused for CFG_CACHE_TTL_NS only, because lint also looks at
+ * the hook binaries on disk. Entries are refcounted by the containers using
+ * them; unused ones are dropped when the cache grows past CFG_CACHE_MAX.
+ */
+#define CFG_CACHE_MAX 64
+#define CFG_CACHE_TTL_NS 5000000000ull
+
+struct cfg_entry {
+	char *key;
+	struct oci_hooks cfg;
+	struct lint_result lint;
+	__u64 loaded_ns;
+	unsigned refs;
+	UT_hash_handle hh;
+};
+
+static void cfg_entry_put(struct correlator *c, struct cfg_entry *e)
+{
+	if (!e || --e->refs)
+		return;
+	if (mono_now_ns() - e->loaded_ns < CFG_CACHE_TTL_NS && HASH_COUNT(c->cfg_cache) <= CFG_CACHE_MAX)
+		return; /* keep it for the next container from this bundle */
+	HASH_DEL(c->cfg_cache, e);
+	oci_hooks_free(&e->cfg);
+	lint_result_free(&e->lint);
+	free(e->key);
+	free(e);
+}
+
+static void cfg_cache_trim(struct correlator *c, bool all)
+{
+	struct cfg_entry *e, *tmp;
+	__u64 now = mono_now_ns();
+
+	HASH_ITER(hh, c->cfg_cache, e, tmp) {
+		if (e->refs || (!all && now - e->loaded_ns < CFG_CACHE_TTL_NS &&
+				HASH_COUNT(c->cfg_cache) <= CFG_CACHE_MAX))
+			continue;
+		HASH_DEL(c->cfg_cache, e);
+		oci_hooks_free(&e->cfg);
+		lint_result_free(&e->lint);
+		free(e->key);
+		free(e);
+	}
+}
+
 static bool load_config(struct correlator *c, struct container *ct, const char *bundle_dir,
 			const char *config_file)
 {
@@ -323,6 +377,31 @@ static bool load_config(struct correlator *c, struct container *ct, const char *
 		snprintf(path, sizeof(path), "%s/%s", bundle_dir, config_file);
 	else
 		snprintf(path, sizeof(path), "%s/config.json", bundle_dir);
+	{
+		struct stat st;
+		struct cfg_entry *e;
+		char *key = NULL;
+
+		if (!stat(path, &st) &&
+		    asprintf(&key, "%s|%s|%d|%llu|%llu|%lld|%lld.%ld", path, bundle_dir ?: "",
+			     (int)dialect_of(ct->kind), (unsigned long long)st.st_dev,
+			     (unsigned long long)st.st_ino, (long long)st.st_size,
+			     (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec) >= 0) {
+			HASH_FIND_STR(c->cfg_cache, key, e);
+			if (e && mono_now_ns() - e->loaded_ns < CFG_CACHE_TTL_NS) {
+				free(key);
+				e->refs++;
+				ct->cache = e;
+				ct->cfg = e->cfg;   /* shared: the entry owns them */
+				ct->lint = e->lint;
+				free(ct->cfg_error);
+				ct->cfg_error = NULL;
+				ct->cfg_ok = true;
+				return true;
+			}
+			ct->cache_key = key;
+		}
+	}
 	err = oci_read_file(path, &buf, &len);
 	if (err) {
 		char msg[PATH_MAX + 64];
@@ -347,6 +426,41 @@ static bool load_config(struct correlator *c, struct container *ct, const char *
 	}
 	lint_config_buf(path, buf, len, bundle_dir, &ct->lint);
 	free(buf);
+	if (ct->cfg_ok && ct->cache_key && !ct->cache) {
+		/* the container's parse becomes the cache's; the container shares it */
+		struct cfg_entry *e = calloc(1, sizeof(*e));
+
+		if (e) {
+			struct cfg_entry *old;
+
+			HASH_FIND_STR(c->cfg_cache, ct->cache_key, old);
+			if (old && old->refs) {
+				/* an expired twin still in use: this container keeps its own */
+				free(e);
+				free(ct->cache_key);
+				ct->cache_key = NULL;
+				return ct->cfg_ok;
+			}
+			if (old) {
+				HASH_DEL(c->cfg_cache, old);
+				oci_hooks_free(&old->cfg);
+				lint_result_free(&old->lint);
+				free(old->key);
+				free(old);
+			}
+			e->key = ct->cache_key;
+			ct->cache_key = NULL;
+			e->cfg = ct->cfg;
+			e->lint = ct->lint;
+			e->loaded_ns = mono_now_ns();
+			e->refs = 1;
+			ct->cache = e;
+			HASH_ADD_KEYPTR(hh, c->cfg_cache, e->key, strlen(e->key), e);
+			cfg_cache_trim(c, false);
+		}
+	}
+	free(ct->cache_key);
+	ct->cache_key = NULL;
 	return ct->cfg_ok;
 }
 
@@ -808,9 +922,14 @@ static void container_free(struct correlator *c, struct container *ct)
 		free(h->argv);
 		free(h);
 	}
-	oci_hooks_free(&ct->cfg);
+	free(ct->cache_key);
+	if (ct->cache) {
+		cfg_entry_put(c, ct->cache);
+	} else {
+		oci_hooks_free(&ct->cfg);
+		lint_result_free(&ct->lint);
+	}
 	oci_hooks_free(&ct->podman_own);
-	lint_result_free(&ct->lint);
 	free(ct->key);
 	free(ct->id);
 	free(ct->runtime);
@@ -1534,6 +1653,7 @@ void correlator__free(struct correlator *c)
 		c->finished = ct->list_next;
 		container_free(c, ct);
 	}
+	cfg_cache_trim(c, true);
 	free(c);
 }
 

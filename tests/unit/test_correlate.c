@@ -346,6 +346,34 @@ static void test_unreadable_config_inferred(void **state)
 	json_decref(r);
 }
 
+/* Containers from one bundle share one parse (and nothing is freed twice). */
+static void test_shared_config(void **state)
+{
+	struct fixture *f = *state;
+	json_t *r, *c;
+	char id[16];
+	int i;
+
+	write_config(f, "{\"createRuntime\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"a\"]}],"
+			"\"startContainer\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"b\"]}],"
+			"\"poststop\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"c\"]}],"
+			"\"Poststart\":[{\"path\":\"/bin/true\"}]}");
+	for (i = 0; i < 5; i++) {
+		snprintf(id, sizeof(id), "s%d", i);
+		runc_run(f, id, false, false);
+	}
+	r = records(f);
+	for (i = 0; i < 5; i++) {
+		snprintf(id, sizeof(id), "s%d", i);
+		c = find(r, "container", "container", id);
+		assert_non_null(c);
+		assert_int_equal(stage_n(c, "startContainer", "fired"), 1);
+		/* every container carries the shared lint findings */
+		assert_true(json_array_size(json_object_get(c, "warnings")) > 0);
+	}
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +383,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_command_two_stages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_config_inferred, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_config, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("correlate", tests, NULL, NULL);
