@@ -332,17 +332,22 @@ struct cfg_entry {
 	UT_hash_handle hh;
 };
 
+static void cfg_entry_free(struct correlator *c, struct cfg_entry *e)
+{
+	HASH_DEL(c->cfg_cache, e);
+	oci_hooks_free(&e->cfg);
+	lint_result_free(&e->lint);
+	free(e->key);
+	free(e);
+}
+
 static void cfg_entry_put(struct correlator *c, struct cfg_entry *e)
 {
 	if (!e || --e->refs)
 		return;
 	if (mono_now_ns() - e->loaded_ns < CFG_CACHE_TTL_NS && HASH_COUNT(c->cfg_cache) <= CFG_CACHE_MAX)
 		return; /* keep it for the next container from this bundle */
-	HASH_DEL(c->cfg_cache, e);
-	oci_hooks_free(&e->cfg);
-	lint_result_free(&e->lint);
-	free(e->key);
-	free(e);
+	cfg_entry_free(c, e);
 }
 
 static void cfg_cache_trim(struct correlator *c, bool all)
@@ -354,11 +359,7 @@ static void cfg_cache_trim(struct correlator *c, bool all)
 		if (e->refs || (!all && now - e->loaded_ns < CFG_CACHE_TTL_NS &&
 				HASH_COUNT(c->cfg_cache) <= CFG_CACHE_MAX))
 			continue;
-		HASH_DEL(c->cfg_cache, e);
-		oci_hooks_free(&e->cfg);
-		lint_result_free(&e->lint);
-		free(e->key);
-		free(e);
+		cfg_entry_free(c, e);
 	}
 }
 
@@ -441,13 +442,8 @@ static bool load_config(struct correlator *c, struct container *ct, const char *
 				ct->cache_key = NULL;
 				return ct->cfg_ok;
 			}
-			if (old) {
-				HASH_DEL(c->cfg_cache, old);
-				oci_hooks_free(&old->cfg);
-				lint_result_free(&old->lint);
-				free(old->key);
-				free(old);
-			}
+			if (old)
+				cfg_entry_free(c, old);
 			e->key = ct->cache_key;
 			ct->cache_key = NULL;
 			e->cfg = ct->cfg;
