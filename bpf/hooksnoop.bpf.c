@@ -108,6 +108,13 @@ static __always_inline void stat_inc(__u32 idx)
 		*v += 1; /* per-CPU slot: no atomics needed */
 }
 
+/* A loss: counted per cause, and in the running total records are stamped with. */
+static __always_inline void count_drop(__u32 cause)
+{
+	stat_inc(cause);
+	__sync_fetch_and_add(&drops_total, 1);
+}
+
 /*
  * Records go out without waking the consumer: a wakeup is a self-IPI, which
  * traps to the hypervisor in a VM (~8 us, more than building the record), and
@@ -124,8 +131,7 @@ static __always_inline int emit(void *rec, __u64 size, bool urgent)
 		flags = BPF_RB_FORCE_WAKEUP;
 	stat_inc(HS_STAT_EVENTS);
 	if (bpf_ringbuf_output(&events, rec, size, flags)) {
-		stat_inc(HS_STAT_DROP_RINGBUF);
-		__sync_fetch_and_add(&drops_total, 1);
+		count_drop(HS_STAT_DROP_RINGBUF);
 		return -1;
 	}
 	return 0;
@@ -158,8 +164,7 @@ static __always_inline struct hs_track *track_new(struct task_struct *leader, __
 	return tr;
 full:
 	__sync_fetch_and_add(&tracked_now, -1);
-	stat_inc(HS_STAT_DROP_TRACK_FULL);
-	__sync_fetch_and_add(&drops_total, 1);
+	count_drop(HS_STAT_DROP_TRACK_FULL);
 	return NULL;
 }
 

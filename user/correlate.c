@@ -1357,18 +1357,13 @@ static void on_runtime_exec(struct correlator *c, struct proc *p, const struct h
 
 	p->role = HS_UROLE_RUNTIME;
 	p->mntns = h->mntns;
-	if ((h->flags & HS_F_REEXEC) && p->inv &&
-	    (!strncmp(ev->filename, "/proc/self/", 11) || !strncmp(ev->filename, "/dev/fd/", 8)))
-		return; /* runtime re-exec: same invocation */
+	if ((h->flags & HS_F_REEXEC) && p->inv && rt_is_reexec_path(ev->filename))
+		return; /* runtime re-exec (/proc/self/exe, /dev/fd/N): same invocation */
 	if ((h->flags & HS_F_SEEDED) && p->inv && p->inv->pid != h->tgid)
 		return; /* a running runtime child (runc init...): its parent's invocation */
-	if ((h->flags & HS_F_REEXEC) && p->inv && rt_is_reexec_path(ev->filename))
-		return;
 	iv = inv_new(c, ev, p);
-	if (!iv)
-		return;
-	iv->refs = 0;
-	proc_set_inv(c, p, iv);
+	if (iv)
+		proc_set_inv(c, p, iv);
 }
 
 static enum side side_of(const struct proc *p, const struct hs_event *ev)

@@ -220,6 +220,12 @@ int tracer__stats(struct tracer *t, __u64 out[HS_STAT_MAX])
 	return 0;
 }
 
+__u32 tracer__drops(struct tracer *t)
+{
+	/* the .bss map is mmap'ed: no syscall, cheap enough for every poll */
+	return t->skel ? __atomic_load_n(&t->skel->bss->drops_total, __ATOMIC_RELAXED) : 0;
+}
+
 void tracer__close(struct tracer *t)
 {
 	ring_buffer__free(t->rb);

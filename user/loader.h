@@ -41,6 +41,8 @@ int tracer__seed(struct tracer *t, const struct settings *s);
 int tracer__poll(struct tracer *t, int timeout_ms);
 /* Sum of per-CPU stats (HS_STAT_*). */
 int tracer__stats(struct tracer *t, __u64 out[HS_STAT_MAX]);
+/* The kernel's running loss count (all causes): what records are stamped with. */
+__u32 tracer__drops(struct tracer *t);
 void tracer__close(struct tracer *t);
 
 #endif

@@ -41,6 +41,7 @@ struct trace {
 	struct tracer tr;
 	struct correlator *corr;
 	__u64 drops_seen; /* ring buffer + tracking drops already reported */
+	__u32 drops_stamp; /* the kernel's loss count at the last check */
 	__u64 drop_rb, drop_track;
 };
 
@@ -57,11 +58,8 @@ static void on_signal(int sig)
 static unsigned long long drops_total(void *ctx)
 {
 	struct trace *t = ctx;
-	__u64 st[HS_STAT_MAX];
 
-	if (!t->tr.skel || tracer__stats(&t->tr, st))
-		return 0;
-	return st[HS_STAT_DROP_RINGBUF] + st[HS_STAT_DROP_TRACK_FULL];
+	return tracer__drops(&t->tr);
 }
 
 static void on_event(void *ctx, const struct hs_event *ev)
@@ -113,7 +111,12 @@ static void print_stats(struct trace *t)
 static void check_drops(struct trace *t)
 {
 	__u64 st[HS_STAT_MAX], total;
+	__u32 now = tracer__drops(&t->tr);
 
+	/* runs after every poll: only read the per-cause counters when it moved */
+	if (now == t->drops_stamp)
+		return;
+	t->drops_stamp = now;
 	if (tracer__stats(&t->tr, st))
 		return;
 	total = st[HS_STAT_DROP_RINGBUF] + st[HS_STAT_DROP_TRACK_FULL];
