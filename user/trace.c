@@ -67,11 +67,12 @@ static void on_event(void *ctx, const struct hs_event *ev)
 	struct trace *t = ctx;
 
 	correlator__on_event(t->corr, ev);
-	t->last_record_ns = mono_now_ns();
+	t->last_record_ns = mono_now_ns(); /* handled and written: also the latency's end */
 	if (t->st.on && !(ev->hdr->flags & HS_F_SEEDED)) {
 		t->st.delivered++;
-		if (t->st.nlat < LAT_SAMPLES && !(ev->hdr->flags & HS_F_SEEDED))
-			t->st.lat_us[t->st.nlat++] = (__u32)((mono_now_ns() - ev->hdr->ts_ns) / 1000);
+		if (t->st.nlat < LAT_SAMPLES)
+			t->st.lat_us[t->st.nlat++] =
+				(__u32)((t->last_record_ns - ev->hdr->ts_ns) / 1000);
 	}
 }
 
