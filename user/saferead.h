@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The one reader for files that another process names: bundle config.json,
+ * runtime state directories, hooks.d directories and files, anything under
+ * /proc/PID. Every such name is hostile input, so every read here:
+ *   - resolves the path with openat2() under a root handle (RESOLVE_IN_ROOT:
+ *     absolute paths and ".." stay inside it; RESOLVE_NO_MAGICLINKS: no
+ *     /proc/self/fd tricks), the root being the naming process's own root
+ *     (/proc/PID/root, checked against the pid's start time so a reused pid
+ *     is refused) or a directory the user named;
+ *   - opens with O_NONBLOCK|O_NOCTTY|O_CLOEXEC and reads regular files only
+ *     (a FIFO, device or socket is refused, never waited on);
+ *   - is bounded in size (the caller's max) and memory (the file plus one byte);
+ *   - is bounded in time: the open and the read run on a worker thread and
+ *     the caller waits at most the deadline (a hung FUSE or NFS file yields
+ *     -ETIMEDOUT, never a stalled ring-buffer consumer). A worker stuck past
+ *     its deadline is abandoned; after SR_MAX_STUCK of them every further
+ *     read fails at once with -EAGAIN rather than pile up threads.
+ * Handles (struct sr_root, directory fds from sr_opendir) are what modules
+ * pass to each other, never path strings to re-resolve.
+ */
+#ifndef HS_SAFEREAD_H
+#define HS_SAFEREAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#define SR_MAX_STUCK 4
+#define SR_DEADLINE_MS 2000
+
+/* A root to resolve names in. fd < 0: not open. */
+struct sr_root {
+	int fd;				/* O_PATH directory */
+	pid_t pid;			/* the process whose root this is; 0 for a named directory */
+	unsigned long long start;	/* that pid's start time (clock ticks since boot); 0 unknown */
+};
+
+#define SR_ROOT_INIT { .fd = -1 }
+
+/*
+ * The root of process pid (/proc/PID/root). When start is non-zero, the
+ * process's start time is checked after the handle is open: a pid that now
+ * names another process gives -ESRCH. 0 or -errno.
+ */
+int sr_root_of_pid(struct sr_root *r, pid_t pid, unsigned long long start);
+/* A directory the user named (or "/" for host paths). 0 or -errno. */
+int sr_root_of_path(struct sr_root *r, const char *dir);
+/* A second handle on the same root (for an object that outlives the first). */
+int sr_root_dup(const struct sr_root *r, struct sr_root *out);
+void sr_root_close(struct sr_root *r);
+
+/*
+ * The start time of pid from /proc/PID/stat (field 22, clock ticks since
+ * boot), or 0 when the process is gone or the file cannot be parsed.
+ */
+unsigned long long sr_pid_start(pid_t pid);
+
+/*
+ * Open directory `path` under root r (absolute or relative to the root;
+ * neither leaves it) as an O_PATH|O_DIRECTORY handle in *dirfd. Or, when at
+ * is >= 0, `path` is resolved beneath the directory handle `at` instead
+ * (RESOLVE_BENEATH: no absolute paths, no "..", no symlinks out of it).
+ * 0 or -errno (-ENOTDIR, -ENOENT, -EXDEV for an escape attempt, -ETIMEDOUT).
+ */
+int sr_opendir(const struct sr_root *r, int at, const char *path, int *dirfd);
+
+/*
+ * Read regular file `path` under root r (or beneath `at` when at >= 0, as
+ * above), at most max bytes, into a NUL-terminated malloc'd buffer. When st
+ * is not NULL it receives the file's fstat (identity for caches).
+ * 0, or -errno: -EINVAL not a regular file, -EISDIR, -EFBIG larger than max,
+ * -EXDEV the path leads out of the root, -ELOOP a symlink where none may be,
+ * -ETIMEDOUT, -EAGAIN too many stuck reads, -ENOENT, -EACCES, -ENOMEM.
+ */
+int sr_read(const struct sr_root *r, int at, const char *path, size_t max, char **buf, size_t *len,
+	    struct stat *st);
+
+/*
+ * The same for a path the user named on the command line (lint's
+ * arguments): not hostile, but still never a FIFO, never unbounded, never
+ * blocking. Resolved normally from the current directory.
+ */
+int sr_read_user(const char *path, size_t max, char **buf, size_t *len, struct stat *st);
+
+/*
+ * Names of the regular files (or directories, with want_dirs) in directory
+ * handle dirfd, sorted bytewise, at most maxn of them (-E2BIG beyond). *names
+ * is a NULL-terminated array of *n strings; free with sr_names_free().
+ */
+int sr_list(int dirfd, bool want_dirs, size_t maxn, char ***names, size_t *n);
+void sr_names_free(char **names, size_t n);
+
+/*
+ * Why a read was refused, for a container's "configuration" field and lint:
+ * "not a regular file", "too large", "outside the runtime's root", "timed
+ * out", ...; strerror() for anything else.
+ */
+const char *sr_strerror(int err);
+
+/* For tests: change the deadline (milliseconds; 0 restores SR_DEADLINE_MS). */
+void sr_set_deadline_ms(unsigned ms);
+
+#endif
