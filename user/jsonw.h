@@ -5,7 +5,8 @@
  * nesting and escaping are decided in one place (bpftool's json_writer is
  * the model). Strings always go through esc_json(): control bytes, DEL and
  * invalid UTF-8 are escaped, so the output is valid UTF-8 JSON whatever the
- * input. Keys are the caller's static ASCII names and are written as given.
+ * input. Keys are the caller's static ASCII names; they go through esc_json()
+ * too, which writes such names unchanged.
  *
  *   struct jw w;
  *   jw_init(&w, &sb);
@@ -14,9 +15,14 @@
  *   jw_key(&w, "argv"); jw_argv(&w, argv, argv_len);
  *   jw_obj_close(&w);
  *
- * Misuse (a value where a key is due, closing what is not open, nesting past
- * JW_MAX_DEPTH) is a programming error: it is caught by assert() in test
- * builds and sets w->broken otherwise.
+ * One value per jw_init() (a record); the caller adds the newline. Misuse (a
+ * value where a key is due, a key outside an object, a second top-level value,
+ * closing what is not open or with a key pending, nesting past JW_MAX_DEPTH,
+ * jw_raw(NULL), jw_argv(NULL, n > 0), a negative precision) is a programming
+ * error: the call writes nothing, w->broken is set and every later call is a
+ * no-op. No assert(): no build defines NDEBUG, so it would abort a running
+ * trace over one record. A record is whole when !w->broken && w->depth == 0
+ * && !sb->oom: check that before printing it.
  */
 #ifndef HS_JSONW_H
 #define HS_JSONW_H
