@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * `hooksnoop lint [--json] PATH...`: option parsing, the compiler-style text
- * output and SPEC's JSON Lines records (finding, lint_summary) for the lint
- * library, and the exit status contract (0 clean, 1 errors, 2 usage or
- * unreadable input). Every byte of a file name or message goes through the
- * escapers; each record is written with a single fwrite so lines stay whole.
+ * output and SPEC's JSON Lines records (finding, lint_summary, built with the
+ * JSON writer) for the lint library, and the exit status contract (0 clean,
+ * 1 errors, 2 usage, unreadable input or a record that could not be built).
+ * Every byte of a file name or message goes through the escapers; each record
+ * is written with a single fwrite so lines stay whole.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "jsonw.h"
 #include "lint.h"
 
 static void lint_usage(FILE *f)
@@ -34,24 +36,87 @@ static void lint_usage(FILE *f)
 	      "  hooksnoop lint --json /etc/containers/oci/hooks.d\n", f);
 }
 
-static void print_finding(struct sbuf *sb, const struct lint_finding *f, bool json)
+static void finding_json(struct sbuf *sb, struct jw *w, const struct lint_finding *f)
 {
-	sbuf_reset(sb);
-	if (json) {
-		sbuf_puts(sb, "{\"type\":\"finding\",\"file\":");
-		esc_json(sb, f->file, strlen(f->file));
-		sbuf_addf(sb, ",\"line\":%u,\"column\":%u,\"severity\":\"%s\",\"code\":\"%s\","
-			  "\"message\":", f->line, f->col, lint_severity_name(f->severity), f->code);
-		esc_json(sb, f->message, strlen(f->message));
-		sbuf_puts(sb, "}\n");
-	} else {
-		esc_text(sb, f->file, strlen(f->file));
-		sbuf_addf(sb, ":%u:%u: %s: ", f->line, f->col, lint_severity_name(f->severity));
-		/* messages are built printable (untrusted parts escaped already) */
-		sbuf_puts(sb, f->message);
-		sbuf_addf(sb, " [%s]\n", f->code);
-	}
+	jw_init(w, sb);
+	jw_obj_open(w);
+	jw_kstr(w, "type", "finding");
+	jw_kstr(w, "file", f->file);
+	jw_ku64(w, "line", f->line);
+	jw_ku64(w, "column", f->col);
+	jw_kstr(w, "severity", lint_severity_name(f->severity));
+	jw_kstr(w, "code", f->code);
+	jw_kstr(w, "message", f->message);
+	jw_obj_close(w);
+}
+
+static void finding_text(struct sbuf *sb, const struct lint_finding *f)
+{
+	esc_text(sb, f->file, strlen(f->file));
+	sbuf_addf(sb, ":%u:%u: %s: ", f->line, f->col, lint_severity_name(f->severity));
+	/* messages are built printable (untrusted parts escaped already) */
+	sbuf_puts(sb, f->message);
+	sbuf_addf(sb, " [%s]", f->code);
+}
+
+static void summary_json(struct sbuf *sb, struct jw *w, const struct lint_result *res)
+{
+	jw_init(w, sb);
+	jw_obj_open(w);
+	jw_kstr(w, "type", "lint_summary");
+	jw_ku64(w, "files", res->files);
+	jw_ku64(w, "errors", res->errors);
+	jw_ku64(w, "warnings", res->warnings);
+	jw_obj_close(w);
+}
+
+static void summary_text(struct sbuf *sb, const struct lint_result *res)
+{
+	sbuf_addf(sb, "%zu file%s checked: %zu error%s, %zu warning%s, %zu info", res->files,
+		  res->files == 1 ? "" : "s", res->errors, res->errors == 1 ? "" : "s",
+		  res->warnings, res->warnings == 1 ? "" : "s", res->infos);
+}
+
+/*
+ * One line, one fwrite, and only whole: a truncated record (out of memory) or a
+ * malformed one would mislead whoever reads the output, so it is an error instead.
+ */
+static int put_line(struct sbuf *sb, const struct jw *w)
+{
+	if (w && (w->broken || w->depth))
+		return -EINVAL;
+	sbuf_add(sb, "\n", 1);
+	if (sb->oom)
+		return -ENOMEM;
 	fwrite(sbuf_str(sb), 1, sb->len, stdout);
+	return 0;
+}
+
+static int print_records(const struct lint_result *res, bool json)
+{
+	struct sbuf sb;
+	struct jw w;
+	int err = 0;
+
+	sbuf_init(&sb);
+	for (size_t i = 0; i < res->n && !err; i++) {
+		sbuf_reset(&sb);
+		if (json)
+			finding_json(&sb, &w, &res->v[i]);
+		else
+			finding_text(&sb, &res->v[i]);
+		err = put_line(&sb, json ? &w : NULL);
+	}
+	if (!err) {
+		sbuf_reset(&sb);
+		if (json)
+			summary_json(&sb, &w, res);
+		else
+			summary_text(&sb, res);
+		err = put_line(&sb, json ? &w : NULL);
+	}
+	sbuf_free(&sb);
+	return err;
 }
 
 int lint_main(int argc, char **argv)
@@ -108,20 +173,13 @@ int lint_main(int argc, char **argv)
 		}
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	sbuf_init(&sb);
-	for (size_t i = 0; i < res.n; i++)
-		print_finding(&sb, &res.v[i], json);
-	sbuf_reset(&sb);
-	if (json)
-		sbuf_addf(&sb, "{\"type\":\"lint_summary\",\"files\":%zu,\"errors\":%zu,"
-			  "\"warnings\":%zu}\n", res.files, res.errors, res.warnings);
-	else
-		sbuf_addf(&sb, "%zu file%s checked: %zu error%s, %zu warning%s, %zu info\n",
-			  res.files, res.files == 1 ? "" : "s", res.errors,
-			  res.errors == 1 ? "" : "s", res.warnings, res.warnings == 1 ? "" : "s",
-			  res.infos);
-	fwrite(sbuf_str(&sb), 1, sb.len, stdout);
-	sbuf_free(&sb);
+	rc = print_records(&res, json);
+	if (rc) {
+		fprintf(stderr, "hooksnoop lint: %s\n",
+			rc == -ENOMEM ? "out of memory" : "internal error: malformed JSON record");
+		lint_result_free(&res);
+		return 2;
+	}
 	rc = res.errors ? 1 : 0;
 	lint_result_free(&res);
 	if (fflush(stdout))
