@@ -7,6 +7,7 @@
  * a usage error is -1 with one line on stderr and nothing on stdout.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -113,6 +114,25 @@ static void assert_error_names(int rc, const struct cap *c, const char *what)
 		fail_msg("'%s' not in: %s", what, c->err);
 }
 
+static bool has_runtime(const struct settings *s, const char *name)
+{
+	for (size_t i = 0; i < s->nruntimes; i++)
+		if (!strcmp(s->runtimes[i], name))
+			return true;
+	return false;
+}
+
+/* How many runtime names are followed before any -r. */
+static size_t default_runtimes(void)
+{
+	char *argv[] = { "hooksnoop", NULL };
+	struct settings s;
+	struct cap c;
+
+	assert_ok(parse(&s, &c, argv), &c);
+	return s.nruntimes;
+}
+
 static void test_defaults(void **state)
 {
 	char *argv[] = { "hooksnoop", NULL };
@@ -133,10 +153,17 @@ static void test_defaults(void **state)
 	assert_int_equal(s.ringbuf_bytes, 1 << 20);
 	assert_int_equal(s.max_tracked, 8192);
 	assert_null(s.cmd);
-	assert_int_equal(s.nruntimes, 6);
-	assert_string_equal(s.runtimes[0], "crun");
-	assert_string_equal(s.runtimes[1], "runc");
-	assert_string_equal(s.runtimes[5], "podman");
+	/* the runtimes the usage text promises are followed without -r */
+	assert_true(has_runtime(&s, "crun"));
+	assert_true(has_runtime(&s, "runc"));
+	assert_true(has_runtime(&s, "youki"));
+	assert_true(has_runtime(&s, "runsc"));
+	assert_true(has_runtime(&s, "krun"));
+	assert_true(has_runtime(&s, "podman"));
+	assert_true(s.nruntimes < HS_RUNTIME_NAMES);
+	for (size_t i = 0; i < s.nruntimes; i++)
+		for (size_t j = i + 1; j < s.nruntimes; j++)
+			assert_string_not_equal(s.runtimes[i], s.runtimes[j]);
 }
 
 static void test_flags_short(void **state)
@@ -314,16 +341,18 @@ static void test_runtimes(void **state)
 {
 	static char names[HS_RUNTIME_NAMES][16];
 	char *argv[2 + 2 * HS_RUNTIME_NAMES];
+	size_t ndef = default_runtimes();
 	struct settings s;
 	struct cap c;
-	int i, n = 0;
+	size_t i;
+	int n = 0;
 
 	assert_ok(PARSE(&s, &c, "-r", "myrt", "--runtime", "other", "--runtime=crun", "-rthird"),
 		  &c);
-	assert_int_equal(s.nruntimes, 6 + 3); /* crun is a default: not added twice */
-	assert_string_equal(s.runtimes[6], "myrt");
-	assert_string_equal(s.runtimes[7], "other");
-	assert_string_equal(s.runtimes[8], "third");
+	assert_int_equal(s.nruntimes, ndef + 3); /* crun is a default: not added twice */
+	assert_string_equal(s.runtimes[ndef], "myrt");
+	assert_string_equal(s.runtimes[ndef + 1], "other");
+	assert_string_equal(s.runtimes[ndef + 2], "third");
 
 	/* a comm is at most 15 bytes and never a path */
 	assert_ok(PARSE(&s, &c, "-r", "fifteen-chars-x"), &c);
@@ -333,8 +362,8 @@ static void test_runtimes(void **state)
 
 	/* the defaults plus new names fill the table exactly; one more is refused */
 	argv[n++] = "hooksnoop";
-	for (i = 0; i < HS_RUNTIME_NAMES - 6; i++) {
-		snprintf(names[i], sizeof(names[i]), "rt%d", i);
+	for (i = 0; i < HS_RUNTIME_NAMES - ndef; i++) {
+		snprintf(names[i], sizeof(names[i]), "rt%d", (int)i);
 		argv[n++] = "-r";
 		argv[n++] = names[i];
 	}
