@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "escape.h"
+#include "goregex.h"
 #include "jsonloc.h"
 #include "lint.h"
 #include "oci.h"
@@ -867,7 +868,7 @@ static void check_regex(struct lint_ctx *c, const struct jloc_node *n, bool key,
 
 	if (!key && n->type != JLOC_STRING)
 		return;
-	if (memchr(s, '\0', len) || oci_regex_check(s, &why)) {
+	if (memchr(s, '\0', len) || goregex_check(s, len, &why)) {
 		QSTR r = q(s, len);
 		emit(c, key ? n->kline : n->line, key ? n->kcol : n->col, LINT_ERROR, "HOOKSD_REGEX",
 		     "invalid %s regexp %s: %s; podman refuses to start ANY container while this "

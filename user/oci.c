@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +27,7 @@
 #include <unistd.h>
 
 #include "escape.h"
+#include "goregex.h"
 #include "oci.h"
 #include "util.h"
 
@@ -809,269 +809,7 @@ int oci_hooks_from_config(const char *path, enum oci_dialect d, struct oci_hooks
 	return err ? err : oci_hooks_from_buf(buf, len, d, out);
 }
 
-/* ---- regexes: Go RE2 syntax checked and run with POSIX EREs ---- */
-
-static int re_translate(const char *re, struct sbuf *sb, int *flags, const char **why)
-{
-	bool in_br = false, prev_rep = false, can_rep = false;
-	const char *p = re;
-
-	*flags = REG_EXTENDED | REG_NOSUB;
-	while (*p) {
-		char c = *p;
-
-		if (in_br) {
-			if (c == '\\' && p[1]) {
-				switch (p[1]) {
-				case 'd': sbuf_puts(sb, "0-9"); break;
-				case 's': sbuf_puts(sb, "[:space:]"); break;
-				case 'w': sbuf_puts(sb, "[:alnum:]_"); break;
-				default: sbuf_add(sb, p + 1, 1);
-				}
-				p += 2;
-				continue;
-			}
-			if (c == '[' && p[1] == ':') {
-				const char *e = strstr(p + 2, ":]");
-
-				if (e) {
-					sbuf_add(sb, p, (size_t)(e + 2 - p));
-					p = e + 2;
-					continue;
-				}
-			}
-			if (c == ']') {
-				in_br = false;
-				can_rep = true;
-				prev_rep = false;
-			}
-			sbuf_add(sb, p++, 1);
-			continue;
-		}
-		switch (c) {
-		case '[':
-			in_br = true;
-			sbuf_add(sb, p++, 1);
-			if (*p == '^')
-				sbuf_add(sb, p++, 1);
-			if (*p == ']')
-				sbuf_add(sb, p++, 1);
-			continue;
-		case '*':
-		case '+':
-		case '?':
-			if (prev_rep) {
-				if (c == '?') {	/* lazy quantifier: same match set */
-					p++;
-					prev_rep = false;
-					continue;
-				}
-				*why = "invalid nested repetition operator";
-				return -EINVAL;
-			}
-			if (!can_rep) {
-				*why = "missing argument to repetition operator";
-				return -EINVAL;
-			}
-			sbuf_add(sb, p++, 1);
-			prev_rep = true;
-			continue;
-		case '{': {
-			char *end;
-			long lo = strtol(p + 1, &end, 10);
-
-			if (end == p + 1 || (*end != '}' && *end != ',')) {
-				sbuf_puts(sb, "\\{");	/* Go takes a non-repeat brace literally */
-				p++;
-				can_rep = true;
-				prev_rep = false;
-				continue;
-			}
-			if (lo > 1000 || (*end == ',' && end[1] != '}' && strtol(end + 1, NULL, 10) > 1000)) {
-				*why = "invalid repeat count";
-				return -EINVAL;
-			}
-			if (!can_rep || prev_rep) {
-				*why = prev_rep ? "invalid nested repetition operator"
-						: "missing argument to repetition operator";
-				return -EINVAL;
-			}
-			const char *close = strchr(p, '}');
-
-			if (!close) {
-				*why = "invalid repeat";
-				return -EINVAL;
-			}
-			sbuf_add(sb, p, (size_t)(close + 1 - p));
-			p = close + 1;
-			prev_rep = true;
-			continue;
-		}
-		case '(':
-			prev_rep = false;
-			can_rep = false;
-			if (p[1] == '?') {
-				if (p[2] == ':') {
-					p += 3;
-				} else if (p[2] == 'P' && p[3] == '<') {
-					const char *e = strchr(p, '>');
-
-					if (!e) {
-						*why = "invalid named capture";
-						return -EINVAL;
-					}
-					p = e + 1;
-				} else {
-					/* (?flags) or (?flags:...) */
-					const char *q = p + 2;
-					bool icase = false;
-
-					while (*q && strchr("imsU-", *q)) {
-						icase |= *q == 'i';
-						q++;
-					}
-					if (*q != ')' && *q != ':') {
-						*why = "invalid or unsupported Perl syntax";
-						return -EINVAL;
-					}
-					if (icase)
-						*flags |= REG_ICASE;
-					if (*q == ')') {
-						p = q + 1;
-						continue;
-					}
-					p = q + 1;
-				}
-			} else {
-				p++;
-			}
-			sbuf_puts(sb, "(");
-			continue;
-		case '\\':
-			if (!p[1]) {
-				*why = "trailing backslash at end of expression";
-				return -EINVAL;
-			}
-			can_rep = true;
-			prev_rep = false;
-			if (p[1] >= '1' && p[1] <= '9') {
-				*why = "invalid escape sequence (Go regexp has no backreferences)";
-				return -EINVAL;
-			}
-			switch (p[1]) {
-			case 'd': sbuf_puts(sb, "[0-9]"); break;
-			case 'D': sbuf_puts(sb, "[^0-9]"); break;
-			case 's': sbuf_puts(sb, "[[:space:]]"); break;
-			case 'S': sbuf_puts(sb, "[^[:space:]]"); break;
-			case 'w': sbuf_puts(sb, "[[:alnum:]_]"); break;
-			case 'W': sbuf_puts(sb, "[^[:alnum:]_]"); break;
-			case 'A': sbuf_puts(sb, "^"); can_rep = false; break;
-			case 'z': sbuf_puts(sb, "$"); can_rep = false; break;
-			case 'b':
-			case 'B': sbuf_add(sb, p, 2); can_rep = false; break;
-			case 'n': sbuf_puts(sb, "\n"); break;
-			case 't': sbuf_puts(sb, "\t"); break;
-			default:
-				if (isalnum((unsigned char)p[1])) {
-					*why = "invalid or unsupported escape sequence";
-					return -EINVAL;
-				}
-				sbuf_add(sb, p, 2);
-			}
-			p += 2;
-			continue;
-		case '^':
-		case '$':
-		case '|':
-			can_rep = false;
-			prev_rep = false;
-			sbuf_add(sb, p++, 1);
-			continue;
-		default:
-			can_rep = true;
-			prev_rep = false;
-			sbuf_add(sb, p++, 1);
-		}
-	}
-	if (in_br) {
-		*why = "missing closing ]";
-		return -EINVAL;
-	}
-	return sb->oom ? -ENOMEM : 0;
-}
-
-static int re_compile(const char *re, regex_t *rx, const char **why)
-{
-	struct sbuf sb;
-	int flags, err;
-
-	*why = NULL;
-	sbuf_init(&sb);
-	err = re_translate(re, &sb, &flags, why);
-	if (!err) {
-		int rc = regcomp(rx, sbuf_str(&sb), flags);
-
-		if (rc) {
-			switch (rc) {
-			case REG_EPAREN: *why = "missing closing )"; break;
-			case REG_EBRACK: *why = "missing closing ]"; break;
-			case REG_ERANGE: *why = "invalid character class range"; break;
-			case REG_ECTYPE: *why = "invalid character class"; break;
-			case REG_BADRPT: *why = "missing argument to repetition operator"; break;
-			case REG_ESPACE: *why = "expression too large"; break;
-			default: *why = "invalid regular expression";
-			}
-			err = rc == REG_ESPACE ? -ENOMEM : -EINVAL;
-		}
-	}
-	sbuf_free(&sb);
-	return err;
-}
-
-int oci_regex_check(const char *re, const char **why)
-{
-	regex_t rx;
-	int err = re_compile(re, &rx, why);
-
-	if (!err)
-		regfree(&rx);
-	return err;
-}
-
-int oci_regex_match(const char *re, const char *s)
-{
-	const char *why;
-	regex_t rx;
-	int err = re_compile(re, &rx, &why), m;
-
-	if (err)
-		return err;
-	m = regexec(&rx, s, 0, NULL, 0) == 0;
-	regfree(&rx);
-	return m;
-}
-
 /* ---- hooks.d ---- */
-
-void oci_hooksd_hook_free(struct oci_hooksd_hook *h)
-{
-	free(h->file);
-	free(h->name);
-	oci_hook_free(&h->hook);
-	strv_free(h->ann_key_re, h->nann);
-	strv_free(h->ann_val_re, h->nann);
-	strv_free(h->cmd_re, h->ncmd);
-	free(h->load_error);
-	memset(h, 0, sizeof(*h));
-}
-
-void oci_hooksd_free(struct oci_hooksd *d)
-{
-	for (size_t i = 0; i < d->n; i++)
-		oci_hooksd_hook_free(&d->v[i]);
-	free(d->v);
-	memset(d, 0, sizeof(*d));
-}
 
 __attribute__((format(printf, 2, 3)))
 static void set_error(struct oci_hooksd_hook *h, const char *fmt, ...)
@@ -1084,6 +822,57 @@ static void set_error(struct oci_hooksd_hook *h, const char *fmt, ...)
 	if (vasprintf(&h->load_error, fmt, ap) < 0)
 		h->load_error = NULL;
 	va_end(ap);
+}
+
+static void rxv_free(struct goregex **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		goregex_free(v[i]);
+	free(v);
+}
+
+/* Compile each pattern once, as podman does when it loads the file. */
+static int rxv_compile(struct oci_hooksd_hook *h, char **re, size_t n, struct goregex ***out,
+		       const char *what)
+{
+	if (!n)
+		return 0;
+	*out = calloc(n, sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const char *why;
+		int err = goregex_compile(re[i], strlen(re[i]), &(*out)[i], &why);
+
+		if (err == -ENOMEM)
+			return err;
+		if (err)
+			set_error(h, "invalid %s regexp: %s", what, why);
+	}
+	return 0;
+}
+
+void oci_hooksd_hook_free(struct oci_hooksd_hook *h)
+{
+	free(h->file);
+	free(h->name);
+	oci_hook_free(&h->hook);
+	strv_free(h->ann_key_re, h->nann);
+	strv_free(h->ann_val_re, h->nann);
+	strv_free(h->cmd_re, h->ncmd);
+	rxv_free(h->ann_key_rx, h->nann);
+	rxv_free(h->ann_val_rx, h->nann);
+	rxv_free(h->cmd_rx, h->ncmd);
+	free(h->load_error);
+	memset(h, 0, sizeof(*h));
+}
+
+void oci_hooksd_free(struct oci_hooksd *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		oci_hooksd_hook_free(&d->v[i]);
+	free(d->v);
+	memset(d, 0, sizeof(*d));
 }
 
 static int go_bool_ptr(struct go_ctx *c, const struct jloc_node *n, int *dst, const char *field)
@@ -1291,20 +1080,13 @@ static int hd_build(struct go_ctx *c, struct hd_raw *r, struct oci_hooksd_hook *
 		else
 			set_error(h, "cannot check hook.path: %s", strerror(errno));
 	}
-	for (size_t i = 0; i < h->nann; i++) {
-		const char *why;
-
-		if (oci_regex_check(h->ann_key_re[i], &why))
-			set_error(h, "invalid annotation key regexp: %s", why);
-		if (oci_regex_check(h->ann_val_re[i], &why))
-			set_error(h, "invalid annotation value regexp: %s", why);
-	}
-	for (size_t i = 0; i < h->ncmd; i++) {
-		const char *why;
-
-		if (oci_regex_check(h->cmd_re[i], &why))
-			set_error(h, "invalid command regexp: %s", why);
-	}
+	err = rxv_compile(h, h->ann_key_re, h->nann, &h->ann_key_rx, "annotation key");
+	if (!err)
+		err = rxv_compile(h, h->ann_val_re, h->nann, &h->ann_val_rx, "annotation value");
+	if (!err)
+		err = rxv_compile(h, h->cmd_re, h->ncmd, &h->cmd_rx, "command");
+	if (err)
+		return err;
 	if (!stages_set)
 		set_error(h, "missing required property: stages");
 	for (size_t i = 0; i < stages->len; i++) {
@@ -1463,6 +1245,11 @@ int oci_hooksd_load_dirs(const char *const *dirs, size_t ndirs, struct oci_hooks
 	return 0;
 }
 
+static int rx_match(const struct goregex *rx, const char *s)
+{
+	return goregex_match(rx, s, strlen(s));
+}
+
 int oci_hooksd_matches(const struct oci_hooksd_hook *h, const struct oci_hooks *cfg,
 		       bool has_bind_mounts)
 {
@@ -1489,15 +1276,14 @@ int oci_hooksd_matches(const struct oci_hooksd_hook *h, const struct oci_hooks *
 	for (size_t i = 0; i < h->nann; i++) {
 		int match = 0;
 
+		if (!h->ann_key_rx || !h->ann_key_rx[i] || !h->ann_val_rx[i])
+			return -EINVAL;
 		for (size_t j = 0; j < cfg->nann && !match; j++) {
-			match = oci_regex_match(h->ann_key_re[i], cfg->ann_keys[j]);
+			match = rx_match(h->ann_key_rx[i], cfg->ann_keys[j]);
+			if (match > 0)
+				match = rx_match(h->ann_val_rx[i], cfg->ann_vals[j]);
 			if (match < 0)
 				return match;
-			if (match) {
-				match = oci_regex_match(h->ann_val_re[i], cfg->ann_vals[j]);
-				if (match < 0)
-					return match;
-			}
 		}
 		if (match) {
 			if (h->or_mode)
@@ -1512,7 +1298,8 @@ int oci_hooksd_matches(const struct oci_hooksd_hook *h, const struct oci_hooks *
 		if (!cfg->nproc_args)
 			return -EINVAL;
 		for (size_t i = 0; i < h->ncmd; i++) {
-			int m = oci_regex_match(h->cmd_re[i], cfg->proc_args[0]);
+			int m = h->cmd_rx && h->cmd_rx[i] ? rx_match(h->cmd_rx[i], cfg->proc_args[0])
+							   : -EINVAL;
 
 			if (m)
 				return m;

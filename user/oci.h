@@ -19,6 +19,8 @@
 
 #include "jsonloc.h"
 
+struct goregex;
+
 enum oci_stage {
 	OCI_PRESTART,
 	OCI_CREATE_RUNTIME,
@@ -109,6 +111,8 @@ struct oci_hooksd_hook {
 	size_t nann;
 	char **cmd_re;		/* process.args[0] regexes */
 	size_t ncmd;
+	/* the same compiled once at load (NULL entries where a pattern is refused) */
+	struct goregex **ann_key_rx, **ann_val_rx, **cmd_rx;
 	bool or_mode;		/* 0.1.0: any condition suffices */
 	/*
 	 * Why podman would not use this hook: load_error = it refuses to start ANY
@@ -155,14 +159,5 @@ int oci_hooksd_matches(const struct oci_hooksd_hook *h, const struct oci_hooks *
  */
 int oci_hooksd_apply(const struct oci_hooksd *d, struct oci_hooks *cfg, bool has_bind_mounts,
 		     bool prestart_as_create_runtime, struct oci_hooks *podman_own);
-
-/*
- * Go regexp (RE2) patterns checked and matched with POSIX EREs: Perl classes
- * (\d \s \w), (?flags) and (?: ) groups and lazy quantifiers are rewritten; a
- * backreference is rejected as Go rejects it. Returns 0 or -EINVAL with a
- * static reason in *why.
- */
-int oci_regex_check(const char *re, const char **why);
-int oci_regex_match(const char *re, const char *s);
 
 #endif
