@@ -43,6 +43,9 @@
 #include "log.h"
 #include "oci.h"
 #include "rtargs.h"
+#include "rtdetect.h"
+#include "rtstate.h"
+#include "saferead.h"
 #include "util.h"
 
 enum hstatus { HS_OK, HS_FAILED, HS_KILLED, HS_TIMEOUT, HS_EXEC_FAILED, HS_UNFINISHED };
@@ -363,6 +366,9 @@ static void cfg_cache_trim(struct correlator *c, bool all)
 	}
 }
 
+static bool config_from_buf(struct correlator *c, struct container *ct, const char *path,
+			    const char *bundle_dir, char *buf, size_t len);
+
 static bool load_config(struct correlator *c, struct container *ct, const char *bundle_dir,
 			const char *config_file)
 {
@@ -412,6 +418,15 @@ static bool load_config(struct correlator *c, struct container *ct, const char *
 		ct->cfg_error = strdup(msg);
 		return false;
 	}
+	return config_from_buf(c, ct, path, bundle_dir, buf, len);
+}
+
+/* Parse and lint a config's text (named `path` in messages); frees buf. */
+static bool config_from_buf(struct correlator *c, struct container *ct, const char *path,
+			    const char *bundle_dir, char *buf, size_t len)
+{
+	int err;
+
 	err = oci_hooks_from_buf(buf, len, dialect_of(ct->kind), &ct->cfg);
 	if (err) {
 		char msg[PATH_MAX + 64];
@@ -512,11 +527,42 @@ out:
  * The bundle's config could not be read (moved, deleted, or we arrived after
  * create): the runtime's state directory has what the runtime itself loaded.
  */
+/* crun's verbatim copy of config.json, read beneath its state directory handle. */
+static bool load_config_copy(struct correlator *c, struct container *ct, const char *root,
+			     const struct rt_state *st)
+{
+	char path[PATH_MAX + 512], *buf;
+	size_t len;
+	int err;
+
+	/* the path names the copy in messages only; the read goes through the handle */
+	snprintf(path, sizeof(path), "%s/%s/config.json", root ? root : rt_default_root(ct->kind),
+		 ct->id);
+	/* the bound oci_read_file() puts on a bundle's config.json */
+	err = sr_read(NULL, st->dirfd, "config.json", 16u << 20, &buf, &len, NULL);
+	if (err) {
+		char msg[PATH_MAX + 600];
+
+		snprintf(msg, sizeof(msg), "cannot read %s: %s", path, sr_strerror(err));
+		free(ct->cfg_error);
+		ct->cfg_error = strdup(msg);
+		return false;
+	}
+	return config_from_buf(c, ct, path, st->bundle, buf, len);
+}
+
 static void load_from_state(struct correlator *c, struct container *ct, const char *root)
 {
-	struct rt_state st = {};
+	struct sr_root host = SR_ROOT_INIT;
+	struct rt_state st;
+	int err;
 
-	if (rt_state_lookup(ct->kind, root, ct->id, &st)) {
+	/* the host's root until the model hands over the runtime's own (/proc/PID/root) */
+	err = sr_root_of_path(&host, "/");
+	if (!err)
+		err = rt_state_lookup(ct->kind, &host, root, ct->id, &st);
+	sr_root_close(&host);
+	if (err) {
 		if (!ct->cfg_error)
 			ct->cfg_error = strdup("the bundle and the runtime's state directory could "
 					       "not be read");
@@ -524,7 +570,7 @@ static void load_from_state(struct correlator *c, struct container *ct, const ch
 	}
 	if (!ct->bundle)
 		ct->bundle = strdup(st.bundle);
-	if (st.config_path && load_config(c, ct, st.bundle, st.config_path)) {
+	if (st.has_config_copy && load_config_copy(c, ct, root, &st)) {
 		/* crun's verbatim copy of config.json */
 	} else if (st.hooks && hooks_from_state_json(ct, st.hooks, ct->kind == RT_RUNC)) {
 		free(ct->cfg_error);

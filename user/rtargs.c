@@ -1,43 +1,23 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Runtime command lines and state directories. One table-driven option
- * scanner understands the five option syntaxes the runtimes and their drivers
- * are built on (Go's flag package behind urfave/cli and runsc, glibc argp,
- * Rust clap, spf13/pflag, GLib GOption); per program, a table says which
- * options take a value, and a command list says where the container ID is.
- * The tables were read from the programs' sources (see rtargs.h); where a
- * program would reject a line, we still parse as far as we can and say why in
- * rt_invocation.warn, because the correlator wants to know what a failed
- * invocation was about too. State files are read with jansson from
- * descriptors opened beneath the state root, never through a symlink.
+ * Runtime command lines: one table-driven option scanner that understands the
+ * five option syntaxes the runtimes and their drivers are built on (Go's flag
+ * package behind urfave/cli and runsc, glibc argp, Rust clap, spf13/pflag,
+ * GLib GOption). The per-program data, which options take a value and where
+ * the container ID is, lives in the rt_opts_*.c files (rtopt.h); this file
+ * owns every syntax rule. Where a program would reject a line, we still
+ * parse as far as we can and say why in rt_invocation.warn, because the
+ * correlator wants to know what a failed invocation was about too. Also the
+ * lexical bundle resolution and podman's hooks.d directories.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "rtargs.h"
-#include "util.h"
-
-/* ---------------------------------------------------------------------------------------------
- * Names and kinds
- */
-
-static const char *const kind_names[] = {
-	[RT_UNKNOWN] = "unknown", [RT_CRUN] = "crun",     [RT_RUNC] = "runc",
-	[RT_YOUKI] = "youki",     [RT_RUNSC] = "runsc",   [RT_KRUN] = "krun",
-	[RT_PODMAN] = "podman",   [RT_CONMON] = "conmon", [RT_SHIM] = "containerd-shim",
-};
-
-const char *rt_kind_name(enum rt_kind kind)
-{
-	if ((unsigned int)kind >= sizeof(kind_names) / sizeof(kind_names[0]))
-		return "unknown";
-	return kind_names[kind];
-}
+#include "rtopt.h"
+#include "rtstate.h"
 
 static const char *const cmd_names[] = {
 	[RT_CMD_NONE] = "",	  [RT_CMD_CREATE] = "create", [RT_CMD_START] = "start",
@@ -53,1020 +33,7 @@ const char *rt_cmd_name(enum rt_cmd cmd)
 	return cmd_names[cmd];
 }
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
-static bool has_prefix(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
-enum rt_kind rt_kind_from_name(const char *name)
-{
-	const char *b;
-
-	if (!name)
-		return RT_UNKNOWN;
-	b = base_name(name);
-	if (!strcmp(b, "crun"))
-		return RT_CRUN;
-	/* crun picks a handler from "crun-HANDLER" (fill_handler_from_argv0). */
-	if (has_prefix(b, "crun-") && b[5])
-		return RT_CRUN;
-	if (!strcmp(b, "krun"))
-		return RT_KRUN;
-	/* runc renames its re-exec'd init stages runc:[0:PARENT], runc:[1:CHILD], runc:[2:INIT]. */
-	if (!strcmp(b, "runc") || has_prefix(b, "runc:["))
-		return RT_RUNC;
-	if (!strcmp(b, "youki"))
-		return RT_YOUKI;
-	if (!strcmp(b, "runsc") || !strcmp(b, "runsc-gofer") || !strcmp(b, "runsc-sandbox"))
-		return RT_RUNSC;
-	if (!strcmp(b, "podman"))
-		return RT_PODMAN;
-	if (!strcmp(b, "conmon"))
-		return RT_CONMON;
-	/* "containerd-shim-runc-v2" is cut to the 15-byte comm "containerd-shim". */
-	if (has_prefix(b, "containerd-shim"))
-		return RT_SHIM;
-	return RT_UNKNOWN;
-}
-
-bool rt_is_reexec_path(const char *f)
-{
-	const char *p;
-
-	if (!f)
-		return false;
-	if (has_prefix(f, "memfd:"))
-		return true;
-	if (has_prefix(f, "/dev/fd/"))
-		return all_digits(f + 8);
-	if (!has_prefix(f, "/proc/"))
-		return false;
-	p = f + 6;
-	if (has_prefix(p, "self/")) {
-		p += 5;
-	} else if (has_prefix(p, "thread-self/")) {
-		p += 12;
-	} else {
-		const char *slash = strchr(p, '/');
-		char num[24];
-
-		if (!slash || slash == p || (size_t)(slash - p) >= sizeof(num))
-			return false;
-		memcpy(num, p, slash - p);
-		num[slash - p] = '\0';
-		if (!all_digits(num))
-			return false;
-		p = slash + 1;
-	}
-	if (!strcmp(p, "exe"))
-		return true;
-	return has_prefix(p, "fd/") && all_digits(p + 3);
-}
-
-enum rt_kind rt_detect(const char *filename, const char *argv0, const char *comm)
-{
-	enum rt_kind k;
-
-	if (filename && *filename && !rt_is_reexec_path(filename))
-		return rt_kind_from_name(filename);
-	k = rt_kind_from_name(argv0);
-	if (k != RT_UNKNOWN)
-		return k;
-	return rt_kind_from_name(comm);
-}
-
-const char *rt_default_root(enum rt_kind kind)
-{
-	switch (kind) {
-	case RT_CRUN:
-	case RT_KRUN:
-		/* crun uses $XDG_RUNTIME_DIR/crun when that is set, even for root. */
-		return "/run/crun";
-	case RT_RUNC:
-		return "/run/runc";
-	case RT_YOUKI:
-		return "/run/youki";
-	case RT_RUNSC:
-		return "/var/run/runsc";
-	default:
-		return NULL;
-	}
-}
-
-bool rt_id_valid(const char *id)
-{
-	size_t n;
-
-	if (!id)
-		return false;
-	n = strnlen(id, RT_ID_MAX + 1);
-	if (n == 0 || n > RT_ID_MAX)
-		return false;
-	if (!strcmp(id, ".") || !strcmp(id, ".."))
-		return false;
-	for (; *id; id++)
-		if (*id == '/' || (unsigned char)*id < 0x20 || *id == 0x7f)
-			return false;
-	return true;
-}
-
-/* ---------------------------------------------------------------------------------------------
- * Option tables. Each entry: long name, short letter, whether it takes a
- * value, and what it means to us (F_IGNORE: known, irrelevant).
- */
-
-enum { A_NONE, A_REQ, A_OPT };
-
-enum rt_field {
-	F_IGNORE,
-	F_ROOT,
-	F_LOG,
-	F_LOG_FORMAT,
-	F_DEBUG,
-	F_SYSTEMD_CGROUP,
-	F_CGROUP_MANAGER,
-	F_ROOTLESS,
-	F_CRUN_ROOTLESS,
-	F_BUNDLE,
-	F_CONFIG,
-	F_PID_FILE,
-	F_CONSOLE_SOCKET,
-	F_NO_PIVOT,
-	F_NO_NEW_KEYRING,
-	F_PRESERVE_FDS,
-	F_DETACH,
-	F_KEEP,
-	F_FORCE,
-	F_ALL,
-	F_NO_SUBREAPER,
-	F_PROCESS,
-	F_ID,
-	F_RUNTIME,
-	F_RUNTIME_ARG,
-	F_RUNTIME_FLAG,
-	F_HOOKS_DIR,
-	F_NAMESPACE,
-	F_CONMON_EXEC,
-	F_CONMON_RESTORE,
-};
-
-struct rt_opt {
-	const char *lng;
-	char shrt;
-	unsigned char arg;
-	unsigned char field;
-};
-
-#define END { NULL, 0, 0, 0 }
-
-static const struct rt_opt no_opts[] = { END };
-
-/* runc 1.1.5 main.go; "criu" is gone in later runc but takes a value wherever it exists. */
-static const struct rt_opt runc_global[] = {
-	{ "debug", 0, A_NONE, F_DEBUG },
-	{ "log", 0, A_REQ, F_LOG },
-	{ "log-format", 0, A_REQ, F_LOG_FORMAT },
-	{ "root", 0, A_REQ, F_ROOT },
-	{ "criu", 0, A_REQ, F_IGNORE },
-	{ "systemd-cgroup", 0, A_NONE, F_SYSTEMD_CGROUP },
-	/* A string flag: "--rootless true", not a boolean. */
-	{ "rootless", 0, A_REQ, F_ROOTLESS },
-	{ "help", 'h', A_NONE, F_IGNORE },
-	{ "version", 'v', A_NONE, F_IGNORE },
-	END,
-};
-
-/* urfave/cli adds --help/-h to every command. */
-static const struct rt_opt runc_common[] = {
-	{ "help", 'h', A_NONE, F_IGNORE },
-	END,
-};
-
-/* create.go; --pidfd-socket is runc >= 1.2. */
-static const struct rt_opt runc_create[] = {
-	{ "bundle", 'b', A_REQ, F_BUNDLE },
-	{ "console-socket", 0, A_REQ, F_CONSOLE_SOCKET },
-	{ "pidfd-socket", 0, A_REQ, F_IGNORE },
-	{ "pid-file", 0, A_REQ, F_PID_FILE },
-	{ "no-pivot", 0, A_NONE, F_NO_PIVOT },
-	{ "no-new-keyring", 0, A_NONE, F_NO_NEW_KEYRING },
-	{ "preserve-fds", 0, A_REQ, F_PRESERVE_FDS },
-	END,
-};
-
-/* run.go */
-static const struct rt_opt runc_run[] = {
-	{ "bundle", 'b', A_REQ, F_BUNDLE },
-	{ "console-socket", 0, A_REQ, F_CONSOLE_SOCKET },
-	{ "pidfd-socket", 0, A_REQ, F_IGNORE },
-	{ "detach", 'd', A_NONE, F_DETACH },
-	{ "keep", 0, A_NONE, F_KEEP },
-	{ "pid-file", 0, A_REQ, F_PID_FILE },
-	{ "no-subreaper", 0, A_NONE, F_NO_SUBREAPER },
-	{ "no-pivot", 0, A_NONE, F_NO_PIVOT },
-	{ "no-new-keyring", 0, A_NONE, F_NO_NEW_KEYRING },
-	{ "preserve-fds", 0, A_REQ, F_PRESERVE_FDS },
-	END,
-};
-
-static const struct rt_opt runc_delete[] = {
-	{ "force", 'f', A_NONE, F_FORCE },
-	END,
-};
-
-static const struct rt_opt runc_kill[] = {
-	{ "all", 'a', A_NONE, F_ALL },
-	END,
-};
-
-/* exec.go */
-static const struct rt_opt runc_exec[] = {
-	{ "console-socket", 0, A_REQ, F_CONSOLE_SOCKET },
-	{ "pidfd-socket", 0, A_REQ, F_IGNORE },
-	{ "cwd", 0, A_REQ, F_IGNORE },
-	{ "env", 'e', A_REQ, F_IGNORE },
-	{ "tty", 't', A_NONE, F_IGNORE },
-	{ "user", 'u', A_REQ, F_IGNORE },
-	{ "additional-gids", 'g', A_REQ, F_IGNORE },
-	{ "process", 'p', A_REQ, F_PROCESS },
-	{ "detach", 'd', A_NONE, F_DETACH },
-	{ "pid-file", 0, A_REQ, F_PID_FILE },
-	{ "process-label", 0, A_REQ, F_IGNORE },
-	{ "apparmor", 0, A_REQ, F_IGNORE },
-	{ "no-new-privs", 0, A_NONE, F_IGNORE },
-	{ "cap", 'c', A_REQ, F_IGNORE },
-	{ "preserve-fds", 0, A_REQ, F_PRESERVE_FDS },
-	{ "cgroup", 0, A_REQ, F_IGNORE },
-	{ "ignore-paused", 0, A_NONE, F_IGNORE },
-	END,
-};
-
-/* restore.go: conmon runs "restore" instead of "create" for checkpoints. */
-static const struct rt_opt runc_restore[] = {
-	{ "console-socket", 0, A_REQ, F_CONSOLE_SOCKET },
-	{ "image-path", 0, A_REQ, F_IGNORE },
-	{ "work-path", 0, A_REQ, F_IGNORE },
-	{ "tcp-established", 0, A_NONE, F_IGNORE },
-	{ "ext-unix-sk", 0, A_NONE, F_IGNORE },
-	{ "shell-job", 0, A_NONE, F_IGNORE },
-	{ "file-locks", 0, A_NONE, F_IGNORE },
-	{ "manage-cgroups-mode", 0, A_REQ, F_IGNORE },
-	{ "bundle", 'b', A_REQ, F_BUNDLE },
-	{ "detach", 'd', A_NONE, F_DETACH },
-	{ "pid-file", 0, A_REQ, F_PID_FILE },
-	{ "no-subreaper", 0, A_NONE, F_NO_SUBREAPER },
-	{ "no-pivot", 0, A_NONE, F_NO_PIVOT },
-	{ "empty-ns", 0, A_REQ, F_IGNORE },
-	{ "auto-dedup", 0, A_NONE, F_IGNORE },
-	{ "lazy-pages", 0, A_NONE, F_IGNORE },
-	{ "lsm-profile", 0, A_REQ, F_IGNORE },
-	{ "lsm-mount-context", 0, A_REQ, F_IGNORE },
-	END,
-};
-
-static const struct rt_opt runc_checkpoint[] = {
-	{ "image-path", 0, A_REQ, F_IGNORE },
-	{ "work-path", 0, A_REQ, F_IGNORE },
-	{ "parent-path", 0, A_REQ, F_IGNORE },
-	{ "leave-running", 0, A_NONE, F_IGNORE },
-	{ "tcp-established", 0, A_NONE, F_IGNORE },
-	{ "ext-unix-sk", 0, A_NONE, F_IGNORE },
-	{ "shell-job", 0, A_NONE, F_IGNORE },
-	{ "lazy-pages", 0, A_NONE, F_IGNORE },
-	{ "status-fd", 0, A_REQ, F_IGNORE },
-	{ "page-server", 0, A_REQ, F_IGNORE },
-	{ "file-locks", 0, A_NONE, F_IGNORE },
-	{ "pre-dump", 0, A_NONE, F_IGNORE },
-	{ "manage-cgroups-mode", 0, A_REQ, F_IGNORE },
-	{ "empty-ns", 0, A_REQ, F_IGNORE },
-	{ "auto-dedup", 0, A_NONE, F_IGNORE },
-	END,
-};
-
-/* runc update and crun update: every option takes a value. */
-static const struct rt_opt update_opts[] = {
-	{ "resources", 'r', A_REQ, F_IGNORE },
-	{ "blkio-weight", 0, A_REQ, F_IGNORE },
-	{ "cpu-period", 0, A_REQ, F_IGNORE },
-	{ "cpu-quota", 0, A_REQ, F_IGNORE },
-	{ "cpu-share", 0, A_REQ, F_IGNORE },
-	{ "cpu-rt-period", 0, A_REQ, F_IGNORE },
-	{ "cpu-rt-runtime", 0, A_REQ, F_IGNORE },
-	{ "cpuset-cpus", 0, A_REQ, F_IGNORE },
-	{ "cpuset-mems", 0, A_REQ, F_IGNORE },
-	{ "kernel-memory", 0, A_REQ, F_IGNORE },
-	{ "kernel-memory-tcp", 0, A_REQ, F_IGNORE },
-	{ "memory", 0, A_REQ, F_IGNORE },
-	{ "memory-reservation", 0, A_REQ, F_IGNORE },
-	{ "memory-swap", 0, A_REQ, F_IGNORE },
-	{ "pids-limit", 0, A_REQ, F_IGNORE },
-	{ "l3-cache-schema", 0, A_REQ, F_IGNORE },
-	{ "mem-bw-schema", 0, A_REQ, F_IGNORE },
-	END,
-};
-
-static const struct rt_opt runc_ps[] = {
-	{ "format", 'f', A_REQ, F_IGNORE },
-	END,
-};
-
-static const struct rt_opt runc_list[] = {
-	{ "format", 'f', A_REQ, F_IGNORE },
-	{ "quiet", 'q', A_NONE, F_IGNORE },
-	END,
-};
-
-static const struct rt_opt runc_events[] = {
-	{ "interval", 0, A_REQ, F_IGNORE },
-	{ "stats", 0, A_NONE, F_IGNORE },
-	END,
-};
-
-static const struct rt_opt runc_spec[] = {
-	{ "bundle", 'b', A_REQ, F_IGNORE },
-	{ "rootless", 0, A_NONE, F_IGNORE },
-	END,
-};
-
-/*
- * crun 1.8.1 src/crun.c. Before crun 1.22 "rootless" was declared with
- * OPTION_ROOT, so "--rootless V" sets the state root to V (verified with the
- * installed 1.8.1: "crun --rootless=true state x" opens true/x/status).
- */
-static const struct rt_opt crun_global[] = {
-	{ "debug", 0, A_NONE, F_DEBUG },
-	{ "cgroup-manager", 0, A_REQ, F_CGROUP_MANAGER },
-	{ "systemd-cgroup", 0, A_NONE, F_SYSTEMD_CGROUP },
-	{ "log", 0, A_REQ, F_LOG },
-	{ "log-format", 0, A_REQ, F_LOG_FORMAT },
-	{ "root", 0, A_REQ, F_ROOT },
-	{ "rootless", 0, A_REQ, F_CRUN_ROOTLESS },
-	{ "version", 'v', A_NONE, F_IGNORE },
-	{ NULL, 'V', A_NONE, F_IGNORE },
-	END,
-};
-
-/* argp adds these to every parser (argp-parse.c argp_default_options). */
-static const struct rt_opt argp_common[] = {
-	{ "help", '?', A_NONE, F_IGNORE },
-	{ "usage", 0, A_NONE, F_IGNORE },
-	{ "program-name", 0, A_REQ, F_IGNORE },
-	{ "HANG", 0, A_OPT, F_IGNORE },
-	END,
-};
-
-/* src/create.c: note -f is --config FILE here but --force in delete. */
-static const struct rt_opt crun_create[] = {
-	{ "bundle", 'b', A_REQ, F_BUNDLE },
-	{ "config", 'f', A_REQ, F_CONFIG },
-	{ "console-socket", 0, A_REQ, F_CONSOLE_SOCKET },
-	{ "preserve-fds", 0, A_REQ, F_PRESERVE_FDS },
-	{ "no-pivot", 0, A_NONE, F_NO_PIVOT },
-	{ "pid-file", 0, A_REQ, F_PID_FILE },
-	{ "no-subreaper", 0, A_NONE, F_NO_SUBREAPER },
-	{ "no-new-keyring", 0, A_NONE, F_NO_NEW_KEYRING },
-	END,
-};
-
-static const struct rt_opt crun_run[] = {
-	{ "bundle", 'b', A_REQ, F_BUNDLE },
-	{ "config", 'f', A_REQ, F_CONFIG },
-	{ "detach", 'd', A_NONE, F_DETACH },
-	{ "console-socket", 0, A_REQ, F_CONSOLE_SOCKET },
-	{ "preserve-fds", 0, A_REQ, F_PRESERVE_FDS },
-	{ "pid-file", 0, A_REQ, F_PID_FILE },
-	{ "no-subreaper", 0, A_NONE, F_NO_SUBREAPER },
-	{ "no-new-keyring", 0, A_NONE, F_NO_NEW_KEYRING },
-	{ "no-pivot", 0, A_NONE, F_NO_PIVOT },
-	END,
-};
-
-static const struct rt_opt crun_delete[] = {
-	{ "force", 'f', A_NONE, F_FORCE },
-	{ "regex", 'r', A_NONE, F_IGNORE },
-	END,
-};
-
-static const struct rt_opt crun_kill[] = {
-	{ "all", 'a', A_NONE, F_ALL },
-	{ "regex", 'r', A_NONE, F_IGNORE },
-	END,
-};
-
-/* src/exec.c: --tty takes an optional value (-tfalse, --tty=no). */
-static const struct rt_opt crun_exec[] = {
-	{ "console-socket", 0, A_REQ, F_CONSOLE_SOCKET },
-	{ "tty", 't', A_OPT, F_IGNORE },
-	{ "process", 'p', A_REQ, F_PROCESS },
-	{ "cwd", 0, A_REQ, F_IGNORE },
-	{ "cgroup", 0, A_REQ, F_IGNORE },
-	{ "detach", 'd', A_NONE, F_DETACH },
-	{ "user", 'u', A_REQ, F_IGNORE },
-	{ "env", 'e', A_REQ, F_IGNORE },
-	{ "cap", 'c', A_REQ, F_IGNORE },
-	{ "pid-file", 0, A_REQ, F_PID_FILE },
-	{ "preserve-fds", 0, A_REQ, F_PRESERVE_FDS },
-	{ "no-new-privs", 0, A_NONE, F_IGNORE },
-	{ "process-label", 0, A_REQ, F_IGNORE },
-	{ "apparmor", 0, A_REQ, F_IGNORE },
-	END,
-};
-
-static const struct rt_opt crun_restore[] = {
-	{ "bundle", 'b', A_REQ, F_BUNDLE },
-	{ "image-path", 0, A_REQ, F_IGNORE },
-	{ "work-path", 0, A_REQ, F_IGNORE },
-	{ "tcp-established", 0, A_NONE, F_IGNORE },
-	{ "ext-unix-sk", 0, A_NONE, F_IGNORE },
-	{ "shell-job", 0, A_NONE, F_IGNORE },
-	{ "detach", 'd', A_NONE, F_DETACH },
-	{ "pid-file", 0, A_REQ, F_PID_FILE },
-	{ "console-socket", 0, A_REQ, F_CONSOLE_SOCKET },
-	{ "file-locks", 0, A_NONE, F_IGNORE },
-	{ "manage-cgroups-mode", 0, A_REQ, F_IGNORE },
-	END,
-};
-
-static const struct rt_opt crun_checkpoint[] = {
-	{ "image-path", 0, A_REQ, F_IGNORE },
-	{ "work-path", 0, A_REQ, F_IGNORE },
-	{ "leave-running", 0, A_NONE, F_IGNORE },
-	{ "tcp-established", 0, A_NONE, F_IGNORE },
-	{ "ext-unix-sk", 0, A_NONE, F_IGNORE },
-	{ "shell-job", 0, A_NONE, F_IGNORE },
-	{ "file-locks", 0, A_NONE, F_IGNORE },
-	{ "parent-path", 0, A_REQ, F_IGNORE },
-	{ "pre-dump", 0, A_NONE, F_IGNORE },
-	{ "manage-cgroups-mode", 0, A_REQ, F_IGNORE },
-	END,
-};
-
-static const struct rt_opt crun_list[] = {
-	{ "quiet", 'q', A_NONE, F_IGNORE },
-	{ "format", 'f', A_REQ, F_IGNORE },
-	END,
-};
-
-static const struct rt_opt crun_ps[] = {
-	{ "format", 'f', A_REQ, F_IGNORE },
-	END,
-};
-
-static const struct rt_opt crun_spec[] = {
-	{ "bundle", 'b', A_REQ, F_IGNORE },
-	{ "file", 'f', A_REQ, F_IGNORE },
-	{ "rootless", 0, A_NONE, F_IGNORE },
-	END,
-};
-
-/* youki: liboci-cli GlobalOpts + YoukiExtendOpts + -v/--version (crates/youki/src/main.rs). */
-static const struct rt_opt youki_global[] = {
-	{ "log", 'l', A_REQ, F_LOG },
-	{ "debug", 0, A_NONE, F_DEBUG },
-	{ "log-format", 0, A_REQ, F_LOG_FORMAT },
-	{ "root", 'r', A_REQ, F_ROOT },
-	{ "systemd-cgroup", 's', A_NONE, F_SYSTEMD_CGROUP },
-	{ "systemd-log", 0, A_NONE, F_IGNORE },
-	{ "log-level", 0, A_REQ, F_IGNORE },
-	{ "version", 'v', A_NONE, F_IGNORE },
-	{ "help", 'h', A_NONE, F_IGNORE },
-	END,
-};
-
-static const struct rt_opt clap_common[] = {
-	{ "help", 'h', A_NONE, F_IGNORE },
-	END,
-};
-
-/* liboci-cli create.rs: here -c is --console-socket and -p --pid-file. */
-static const struct rt_opt youki_create[] = {
-	{ "bundle", 'b', A_REQ, F_BUNDLE },
-	{ "console-socket", 'c', A_REQ, F_CONSOLE_SOCKET },
-	{ "pid-file", 'p', A_REQ, F_PID_FILE },
-	{ "no-pivot", 0, A_NONE, F_NO_PIVOT },
-	{ "no-new-keyring", 0, A_NONE, F_NO_NEW_KEYRING },
-	{ "preserve-fds", 0, A_REQ, F_PRESERVE_FDS },
-	END,
-};
-
-static const struct rt_opt youki_run[] = {
-	{ "bundle", 'b', A_REQ, F_BUNDLE },
-	{ "console-socket", 'c', A_REQ, F_CONSOLE_SOCKET },
-	{ "pid-file", 'p', A_REQ, F_PID_FILE },
-	{ "no-subreaper", 0, A_NONE, F_NO_SUBREAPER },
-	{ "no-pivot", 0, A_NONE, F_NO_PIVOT },
-	{ "no-new-keyring", 0, A_NONE, F_NO_NEW_KEYRING },
-	{ "preserve-fds", 0, A_REQ, F_PRESERVE_FDS },
-	{ "keep", 0, A_NONE, F_KEEP },
-	{ "detach", 'd', A_NONE, F_DETACH },
-	END,
-};
-
-static const struct rt_opt youki_exec[] = {
-	{ "console-socket", 0, A_REQ, F_CONSOLE_SOCKET },
-	{ "cwd", 0, A_REQ, F_IGNORE },
-	{ "env", 'e', A_REQ, F_IGNORE },
-	{ "tty", 't', A_NONE, F_IGNORE },
-	{ "user", 'u', A_REQ, F_IGNORE },
-	{ "additional-gids", 'g', A_REQ, F_IGNORE },
-	{ "process", 'p', A_REQ, F_PROCESS },
-	{ "detach", 'd', A_NONE, F_DETACH },
-	{ "pid-file", 0, A_REQ, F_PID_FILE },
-	{ "process-label", 0, A_REQ, F_IGNORE },
-	{ "apparmor", 0, A_REQ, F_IGNORE },
-	{ "no-new-privs", 0, A_NONE, F_IGNORE },
-	{ "cap", 0, A_REQ, F_IGNORE },
-	{ "preserve-fds", 0, A_REQ, F_PRESERVE_FDS },
-	{ "ignore-paused", 0, A_NONE, F_IGNORE },
-	{ "cgroup", 0, A_REQ, F_IGNORE },
-	END,
-};
-
-/*
- * runsc (runsc/config/flags.go): the options that take a value. runsc has
- * dozens more booleans; an option missing here is taken as boolean, which is
- * also safe for the flags containerd-shim-runsc passes, always as "--k=v".
- */
-static const struct rt_opt runsc_global[] = {
-	{ "root", 0, A_REQ, F_ROOT },
-	{ "log", 0, A_REQ, F_LOG },
-	{ "log-format", 0, A_REQ, F_LOG_FORMAT },
-	{ "debug", 0, A_NONE, F_DEBUG },
-	{ "systemd-cgroup", 0, A_NONE, F_SYSTEMD_CGROUP },
-	{ "rootless", 0, A_NONE, F_IGNORE },
-	{ "debug-log", 0, A_REQ, F_IGNORE },
-	{ "debug-command", 0, A_REQ, F_IGNORE },
-	{ "panic-log", 0, A_REQ, F_IGNORE },
-	{ "coverage-report", 0, A_REQ, F_IGNORE },
-	{ "pcap-log", 0, A_REQ, F_IGNORE },
-	{ "debug-log-format", 0, A_REQ, F_IGNORE },
-	{ "traceback", 0, A_REQ, F_IGNORE },
-	{ "metric-server", 0, A_REQ, F_IGNORE },
-	{ "final-metrics-log", 0, A_REQ, F_IGNORE },
-	{ "profiling-metrics", 0, A_REQ, F_IGNORE },
-	{ "profiling-metrics-log", 0, A_REQ, F_IGNORE },
-	{ "profiling-metrics-rate-us", 0, A_REQ, F_IGNORE },
-	{ "strace-syscalls", 0, A_REQ, F_IGNORE },
-	{ "strace-log-size", 0, A_REQ, F_IGNORE },
-	{ "platform", 0, A_REQ, F_IGNORE },
-	{ "platform_device_path", 0, A_REQ, F_IGNORE },
-	{ "watchdog-action", 0, A_REQ, F_IGNORE },
-	{ "panic-signal", 0, A_REQ, F_IGNORE },
-	{ "profile-block", 0, A_REQ, F_IGNORE },
-	{ "profile-cpu", 0, A_REQ, F_IGNORE },
-	{ "profile-gc-interval", 0, A_REQ, F_IGNORE },
-	{ "profile-heap", 0, A_REQ, F_IGNORE },
-	{ "profile-mutex", 0, A_REQ, F_IGNORE },
-	{ "trace", 0, A_REQ, F_IGNORE },
-	{ "ref-leak-mode", 0, A_REQ, F_IGNORE },
-	{ "file-access", 0, A_REQ, F_IGNORE },
-	{ "file-access-mounts", 0, A_REQ, F_IGNORE },
-	{ "overlay2", 0, A_REQ, F_IGNORE },
-	{ "host-uds", 0, A_REQ, F_IGNORE },
-	{ "host-fifo", 0, A_REQ, F_IGNORE },
-	{ "network", 0, A_REQ, F_IGNORE },
-	{ "fdlimit", 0, A_REQ, F_IGNORE },
-	{ "dcache", 0, A_REQ, F_IGNORE },
-	{ "shared-root", 0, A_REQ, F_IGNORE },
-	END,
-};
-
-/* runsc/cmd/create.go (run adds -detach) */
-static const struct rt_opt runsc_create[] = {
-	{ "bundle", 0, A_REQ, F_BUNDLE },
-	{ "console-socket", 0, A_REQ, F_CONSOLE_SOCKET },
-	{ "pid-file", 0, A_REQ, F_PID_FILE },
-	{ "user-log", 0, A_REQ, F_IGNORE },
-	END,
-};
-
-static const struct rt_opt runsc_run[] = {
-	{ "bundle", 0, A_REQ, F_BUNDLE },
-	{ "console-socket", 0, A_REQ, F_CONSOLE_SOCKET },
-	{ "pid-file", 0, A_REQ, F_PID_FILE },
-	{ "user-log", 0, A_REQ, F_IGNORE },
-	{ "detach", 0, A_NONE, F_DETACH },
-	END,
-};
-
-static const struct rt_opt runsc_delete[] = {
-	{ "force", 0, A_NONE, F_FORCE },
-	END,
-};
-
-static const struct rt_opt runsc_kill[] = {
-	{ "all", 0, A_NONE, F_ALL },
-	{ "pid", 0, A_REQ, F_IGNORE },
-	END,
-};
-
-/* containerd runtime/v2/shim/shim.go parseFlags(); the operand is the action. */
-static const struct rt_opt shim_global[] = {
-	{ "debug", 0, A_NONE, F_DEBUG },
-	{ "v", 0, A_NONE, F_IGNORE },
-	{ "namespace", 0, A_REQ, F_NAMESPACE },
-	{ "id", 0, A_REQ, F_ID },
-	{ "socket", 0, A_REQ, F_IGNORE },
-	{ "bundle", 0, A_REQ, F_BUNDLE },
-	{ "address", 0, A_REQ, F_IGNORE },
-	{ "publish-binary", 0, A_REQ, F_IGNORE },
-	END,
-};
-
-/* conmon 2.1.6 src/cli.c opt_entries */
-static const struct rt_opt conmon_opts[] = {
-	{ "api-version", 0, A_NONE, F_IGNORE },
-	{ "bundle", 'b', A_REQ, F_BUNDLE },
-	{ "cid", 'c', A_REQ, F_ID },
-	{ "conmon-pidfile", 'P', A_REQ, F_IGNORE },
-	{ "container-pidfile", 'p', A_REQ, F_PID_FILE },
-	{ "cuuid", 'u', A_REQ, F_IGNORE },
-	{ "exec", 'e', A_NONE, F_CONMON_EXEC },
-	{ "exec-attach", 0, A_NONE, F_IGNORE },
-	{ "exec-process-spec", 0, A_REQ, F_PROCESS },
-	{ "exit-command", 0, A_REQ, F_IGNORE },
-	{ "exit-command-arg", 0, A_REQ, F_IGNORE },
-	{ "exit-delay", 0, A_REQ, F_IGNORE },
-	{ "exit-dir", 0, A_REQ, F_IGNORE },
-	{ "leave-stdin-open", 0, A_NONE, F_IGNORE },
-	{ "log-level", 0, A_REQ, F_IGNORE },
-	{ "log-path", 'l', A_REQ, F_IGNORE },
-	{ "log-size-max", 0, A_REQ, F_IGNORE },
-	{ "log-global-size-max", 0, A_REQ, F_IGNORE },
-	{ "log-tag", 0, A_REQ, F_IGNORE },
-	{ "name", 'n', A_REQ, F_IGNORE },
-	{ "no-new-keyring", 0, A_NONE, F_NO_NEW_KEYRING },
-	{ "no-pivot", 0, A_NONE, F_NO_PIVOT },
-	{ "no-sync-log", 0, A_NONE, F_IGNORE },
-	{ "persist-dir", '0', A_REQ, F_IGNORE },
-	{ "pidfile", 0, A_REQ, F_PID_FILE },
-	{ "replace-listen-pid", 0, A_NONE, F_IGNORE },
-	{ "restore", 0, A_REQ, F_CONMON_RESTORE },
-	{ "restore-arg", 0, A_REQ, F_IGNORE },
-	{ "runtime", 'r', A_REQ, F_RUNTIME },
-	{ "runtime-arg", 0, A_REQ, F_RUNTIME_ARG },
-	{ "runtime-opt", 0, A_REQ, F_IGNORE },
-	{ "sdnotify-socket", 0, A_REQ, F_IGNORE },
-	{ "socket-dir-path", 0, A_REQ, F_IGNORE },
-	{ "stdin", 'i', A_NONE, F_IGNORE },
-	{ "sync", 0, A_NONE, F_IGNORE },
-	{ "syslog", 0, A_NONE, F_IGNORE },
-	{ "systemd-cgroup", 's', A_NONE, F_SYSTEMD_CGROUP },
-	{ "terminal", 't', A_NONE, F_IGNORE },
-	{ "timeout", 'T', A_REQ, F_IGNORE },
-	{ "version", 0, A_NONE, F_IGNORE },
-	{ "full-attach", 0, A_NONE, F_IGNORE },
-	{ "seccomp-notify-socket", 0, A_REQ, F_IGNORE },
-	{ "seccomp-notify-plugins", 0, A_REQ, F_IGNORE },
-	{ "help", 'h', A_NONE, F_IGNORE },
-	END,
-};
-
-/*
- * podman 4.3.1 cmd/podman/root.go (persistent flags are accepted after the
- * subcommand too), plus value flags of later podman releases. --root and
- * --runroot are podman's storage, not the runtime's state root.
- */
-static const struct rt_opt podman_global[] = {
-	{ "ssh", 0, A_REQ, F_IGNORE },
-	{ "connection", 'c', A_REQ, F_IGNORE },
-	{ "url", 0, A_REQ, F_IGNORE },
-	{ "host", 'H', A_REQ, F_IGNORE },
-	{ "config", 0, A_REQ, F_IGNORE },
-	{ "context", 0, A_REQ, F_IGNORE },
-	{ "identity", 0, A_REQ, F_IGNORE },
-	{ "noout", 0, A_NONE, F_IGNORE },
-	{ "remote", 'r', A_NONE, F_IGNORE },
-	{ "cgroup-manager", 0, A_REQ, F_CGROUP_MANAGER },
-	{ "cpu-profile", 0, A_REQ, F_IGNORE },
-	{ "memory-profile", 0, A_REQ, F_IGNORE },
-	{ "conmon", 0, A_REQ, F_IGNORE },
-	{ "network-cmd-path", 0, A_REQ, F_IGNORE },
-	{ "network-config-dir", 0, A_REQ, F_IGNORE },
-	{ "default-mounts-file", 0, A_REQ, F_IGNORE },
-	{ "events-backend", 0, A_REQ, F_IGNORE },
-	{ "hooks-dir", 0, A_REQ, F_HOOKS_DIR },
-	{ "max-workers", 0, A_REQ, F_IGNORE },
-	{ "namespace", 0, A_REQ, F_IGNORE },
-	{ "network-backend", 0, A_REQ, F_IGNORE },
-	{ "root", 0, A_REQ, F_IGNORE },
-	{ "registries-conf", 0, A_REQ, F_IGNORE },
-	{ "runroot", 0, A_REQ, F_IGNORE },
-	{ "runtime", 0, A_REQ, F_RUNTIME },
-	{ "storage-driver", 0, A_REQ, F_IGNORE },
-	{ "tmpdir", 0, A_REQ, F_IGNORE },
-	{ "trace", 0, A_NONE, F_IGNORE },
-	{ "volumepath", 0, A_REQ, F_IGNORE },
-	{ "storage-opt", 0, A_REQ, F_IGNORE },
-	{ "help", 'h', A_NONE, F_IGNORE },
-	{ "log-level", 0, A_REQ, F_IGNORE },
-	{ "debug", 'D', A_NONE, F_IGNORE },
-	{ "runtime-flag", 0, A_REQ, F_RUNTIME_FLAG },
-	{ "syslog", 0, A_NONE, F_IGNORE },
-	{ "version", 'v', A_NONE, F_IGNORE },
-	{ "transient-store", 0, A_NONE, F_IGNORE },
-	{ "db-backend", 0, A_REQ, F_IGNORE },
-	{ "imagestore", 0, A_REQ, F_IGNORE },
-	{ "out", 0, A_REQ, F_IGNORE },
-	{ "module", 0, A_REQ, F_IGNORE },
-	END,
-};
-
-/*
- * podman run / create: cmd/podman/common/create.go, netflags.go and
- * containers/run.go of 4.3.1. Needed only to find where podman's options end
- * (the image) so that the container's own arguments are never read as
- * podman's; -h here is --hostname, not --help.
- */
-static const struct rt_opt podman_run[] = {
-	{ "detach", 'd', A_NONE, F_DETACH },
-	{ "interactive", 'i', A_NONE, F_IGNORE },
-	{ "tty", 't', A_NONE, F_IGNORE },
-	{ "publish-all", 'P', A_NONE, F_IGNORE },
-	{ "quiet", 'q', A_NONE, F_IGNORE },
-	{ "rm", 0, A_NONE, F_IGNORE },
-	{ "rmi", 0, A_NONE, F_IGNORE },
-	{ "privileged", 0, A_NONE, F_IGNORE },
-	{ "init", 0, A_NONE, F_IGNORE },
-	{ "read-only", 0, A_NONE, F_IGNORE },
-	{ "read-only-tmpfs", 0, A_NONE, F_IGNORE },
-	{ "replace", 0, A_NONE, F_IGNORE },
-	{ "no-hosts", 0, A_NONE, F_IGNORE },
-	{ "no-healthcheck", 0, A_NONE, F_IGNORE },
-	{ "oom-kill-disable", 0, A_NONE, F_IGNORE },
-	{ "passwd", 0, A_NONE, F_IGNORE },
-	{ "sig-proxy", 0, A_NONE, F_IGNORE },
-	{ "env-host", 0, A_NONE, F_IGNORE },
-	{ "http-proxy", 0, A_NONE, F_IGNORE },
-	{ "disable-content-trust", 0, A_NONE, F_IGNORE },
-	{ "rootfs", 0, A_NONE, F_IGNORE },
-	{ "unsetenv-all", 0, A_NONE, F_IGNORE },
-	{ "tls-verify", 0, A_NONE, F_IGNORE },
-	{ "help", 0, A_NONE, F_IGNORE },
-	{ "add-host", 0, A_REQ, F_IGNORE },
-	{ "annotation", 0, A_REQ, F_IGNORE },
-	{ "arch", 0, A_REQ, F_IGNORE },
-	{ "attach", 'a', A_REQ, F_IGNORE },
-	{ "authfile", 0, A_REQ, F_IGNORE },
-	{ "blkio-weight", 0, A_REQ, F_IGNORE },
-	{ "blkio-weight-device", 0, A_REQ, F_IGNORE },
-	{ "cap-add", 0, A_REQ, F_IGNORE },
-	{ "cap-drop", 0, A_REQ, F_IGNORE },
-	{ "cgroup-conf", 0, A_REQ, F_IGNORE },
-	{ "cgroup-parent", 0, A_REQ, F_IGNORE },
-	{ "cgroupns", 0, A_REQ, F_IGNORE },
-	{ "cgroups", 0, A_REQ, F_IGNORE },
-	{ "chrootdirs", 0, A_REQ, F_IGNORE },
-	{ "cidfile", 0, A_REQ, F_IGNORE },
-	{ "conmon-pidfile", 0, A_REQ, F_IGNORE },
-	{ "cpu-period", 0, A_REQ, F_IGNORE },
-	{ "cpu-quota", 0, A_REQ, F_IGNORE },
-	{ "cpu-rt-period", 0, A_REQ, F_IGNORE },
-	{ "cpu-rt-runtime", 0, A_REQ, F_IGNORE },
-	{ "cpu-shares", 'c', A_REQ, F_IGNORE },
-	{ "cpus", 0, A_REQ, F_IGNORE },
-	{ "cpuset-cpus", 0, A_REQ, F_IGNORE },
-	{ "cpuset-mems", 0, A_REQ, F_IGNORE },
-	{ "decryption-key", 0, A_REQ, F_IGNORE },
-	{ "detach-keys", 0, A_REQ, F_IGNORE },
-	{ "device", 0, A_REQ, F_IGNORE },
-	{ "device-cgroup-rule", 0, A_REQ, F_IGNORE },
-	{ "device-read-bps", 0, A_REQ, F_IGNORE },
-	{ "device-read-iops", 0, A_REQ, F_IGNORE },
-	{ "device-write-bps", 0, A_REQ, F_IGNORE },
-	{ "device-write-iops", 0, A_REQ, F_IGNORE },
-	{ "dns", 0, A_REQ, F_IGNORE },
-	{ "dns-option", 0, A_REQ, F_IGNORE },
-	{ "dns-search", 0, A_REQ, F_IGNORE },
-	{ "entrypoint", 0, A_REQ, F_IGNORE },
-	{ "env", 'e', A_REQ, F_IGNORE },
-	{ "env-file", 0, A_REQ, F_IGNORE },
-	{ "env-merge", 0, A_REQ, F_IGNORE },
-	{ "expose", 0, A_REQ, F_IGNORE },
-	{ "gidmap", 0, A_REQ, F_IGNORE },
-	{ "gpus", 0, A_REQ, F_IGNORE },
-	{ "group-add", 0, A_REQ, F_IGNORE },
-	{ "group-entry", 0, A_REQ, F_IGNORE },
-	{ "health-cmd", 0, A_REQ, F_IGNORE },
-	{ "health-interval", 0, A_REQ, F_IGNORE },
-	{ "health-on-failure", 0, A_REQ, F_IGNORE },
-	{ "health-retries", 0, A_REQ, F_IGNORE },
-	{ "health-start-period", 0, A_REQ, F_IGNORE },
-	{ "health-timeout", 0, A_REQ, F_IGNORE },
-	{ "hostname", 'h', A_REQ, F_IGNORE },
-	{ "hosts-file", 0, A_REQ, F_IGNORE },
-	{ "hostuser", 0, A_REQ, F_IGNORE },
-	{ "image-volume", 0, A_REQ, F_IGNORE },
-	{ "init-ctr", 0, A_REQ, F_IGNORE },
-	{ "init-path", 0, A_REQ, F_IGNORE },
-	{ "ip", 0, A_REQ, F_IGNORE },
-	{ "ip6", 0, A_REQ, F_IGNORE },
-	{ "ipc", 0, A_REQ, F_IGNORE },
-	{ "kernel-memory", 0, A_REQ, F_IGNORE },
-	{ "label", 'l', A_REQ, F_IGNORE },
-	{ "label-file", 0, A_REQ, F_IGNORE },
-	{ "log-driver", 0, A_REQ, F_IGNORE },
-	{ "log-opt", 0, A_REQ, F_IGNORE },
-	{ "mac-address", 0, A_REQ, F_IGNORE },
-	{ "memory", 'm', A_REQ, F_IGNORE },
-	{ "memory-reservation", 0, A_REQ, F_IGNORE },
-	{ "memory-swap", 0, A_REQ, F_IGNORE },
-	{ "memory-swappiness", 0, A_REQ, F_IGNORE },
-	{ "mount", 0, A_REQ, F_IGNORE },
-	{ "name", 0, A_REQ, F_IGNORE },
-	{ "net", 0, A_REQ, F_IGNORE },
-	{ "network", 0, A_REQ, F_IGNORE },
-	{ "network-alias", 0, A_REQ, F_IGNORE },
-	{ "oom-score-adj", 0, A_REQ, F_IGNORE },
-	{ "os", 0, A_REQ, F_IGNORE },
-	{ "passwd-entry", 0, A_REQ, F_IGNORE },
-	{ "personality", 0, A_REQ, F_IGNORE },
-	{ "pid", 0, A_REQ, F_IGNORE },
-	{ "pidfile", 0, A_REQ, F_IGNORE },
-	{ "pids-limit", 0, A_REQ, F_IGNORE },
-	{ "platform", 0, A_REQ, F_IGNORE },
-	{ "pod", 0, A_REQ, F_IGNORE },
-	{ "pod-id-file", 0, A_REQ, F_IGNORE },
-	{ "preserve-fds", 0, A_REQ, F_IGNORE },
-	{ "publish", 'p', A_REQ, F_IGNORE },
-	{ "pull", 0, A_REQ, F_IGNORE },
-	{ "requires", 0, A_REQ, F_IGNORE },
-	{ "restart", 0, A_REQ, F_IGNORE },
-	{ "retry", 0, A_REQ, F_IGNORE },
-	{ "retry-delay", 0, A_REQ, F_IGNORE },
-	{ "sdnotify", 0, A_REQ, F_IGNORE },
-	{ "seccomp-policy", 0, A_REQ, F_IGNORE },
-	{ "secret", 0, A_REQ, F_IGNORE },
-	{ "security-opt", 0, A_REQ, F_IGNORE },
-	{ "shm-size", 0, A_REQ, F_IGNORE },
-	{ "shm-size-systemd", 0, A_REQ, F_IGNORE },
-	{ "signature-policy", 0, A_REQ, F_IGNORE },
-	{ "stop-signal", 0, A_REQ, F_IGNORE },
-	{ "stop-timeout", 0, A_REQ, F_IGNORE },
-	{ "subgidname", 0, A_REQ, F_IGNORE },
-	{ "subuidname", 0, A_REQ, F_IGNORE },
-	{ "sysctl", 0, A_REQ, F_IGNORE },
-	{ "systemd", 0, A_REQ, F_IGNORE },
-	{ "timeout", 0, A_REQ, F_IGNORE },
-	{ "tmpfs", 0, A_REQ, F_IGNORE },
-	{ "tz", 0, A_REQ, F_IGNORE },
-	{ "uidmap", 0, A_REQ, F_IGNORE },
-	{ "ulimit", 0, A_REQ, F_IGNORE },
-	{ "umask", 0, A_REQ, F_IGNORE },
-	{ "unsetenv", 0, A_REQ, F_IGNORE },
-	{ "user", 'u', A_REQ, F_IGNORE },
-	{ "userns", 0, A_REQ, F_IGNORE },
-	{ "uts", 0, A_REQ, F_IGNORE },
-	{ "variant", 0, A_REQ, F_IGNORE },
-	{ "volume", 'v', A_REQ, F_IGNORE },
-	{ "volumes-from", 0, A_REQ, F_IGNORE },
-	{ "workdir", 'w', A_REQ, F_IGNORE },
-	END,
-};
-
-/* containers/start.go: -a is a boolean here, -l is --latest. */
-static const struct rt_opt podman_start[] = {
-	{ "attach", 'a', A_NONE, F_IGNORE },
-	{ "interactive", 'i', A_NONE, F_IGNORE },
-	{ "sig-proxy", 0, A_NONE, F_IGNORE },
-	{ "all", 0, A_NONE, F_IGNORE },
-	{ "latest", 'l', A_NONE, F_IGNORE },
-	{ "detach-keys", 0, A_REQ, F_IGNORE },
-	{ "filter", 'f', A_REQ, F_IGNORE },
-	END,
-};
-
-static const struct rt_opt podman_cleanup[] = {
-	{ "all", 'a', A_NONE, F_IGNORE },
-	{ "latest", 'l', A_NONE, F_IGNORE },
-	{ "rm", 0, A_NONE, F_IGNORE },
-	{ "rmi", 0, A_NONE, F_IGNORE },
-	{ "exec", 0, A_REQ, F_IGNORE },
-	END,
-};
-
-/* Where the container ID is among a subcommand's operands. */
-enum { ID_NONE, ID_ONE, ID_OPTIONAL, ID_KILL, ID_EXEC, ID_ANY };
-
-struct rt_cmd_spec {
-	const char *name;
-	unsigned char cmd;
-	unsigned char idpos;
-	bool permute;              /* options may follow operands */
-	const struct rt_opt *opts; /* NULL: table not known, unknown options not reported */
-};
-
-/* urfave/cli v1 reorders options before operands, except for exec and ps. */
-static const struct rt_cmd_spec runc_cmds[] = {
-	{ "create", RT_CMD_CREATE, ID_ONE, true, runc_create },
-	{ "run", RT_CMD_RUN, ID_ONE, true, runc_run },
-	{ "start", RT_CMD_START, ID_ONE, true, no_opts },
-	{ "delete", RT_CMD_DELETE, ID_ONE, true, runc_delete },
-	{ "kill", RT_CMD_KILL, ID_KILL, true, runc_kill },
-	{ "exec", RT_CMD_EXEC, ID_EXEC, false, runc_exec },
-	{ "state", RT_CMD_STATE, ID_ONE, true, no_opts },
-	{ "restore", RT_CMD_RESTORE, ID_ONE, true, runc_restore },
-	{ "init", RT_CMD_INIT, ID_NONE, true, no_opts },
-	{ "checkpoint", RT_CMD_OTHER, ID_ONE, true, runc_checkpoint },
-	{ "pause", RT_CMD_OTHER, ID_ONE, true, no_opts },
-	{ "resume", RT_CMD_OTHER, ID_ONE, true, no_opts },
-	{ "ps", RT_CMD_OTHER, ID_EXEC, false, runc_ps },
-	{ "events", RT_CMD_OTHER, ID_ONE, true, runc_events },
-	{ "update", RT_CMD_OTHER, ID_ONE, true, update_opts },
-	{ "list", RT_CMD_OTHER, ID_NONE, true, runc_list },
-	{ "spec", RT_CMD_OTHER, ID_NONE, true, runc_spec },
-	{ "features", RT_CMD_OTHER, ID_NONE, true, no_opts },
-	{ NULL, 0, 0, false, NULL },
-};
-
-/* argp with ARGP_IN_ORDER: options end at the first operand. */
-static const struct rt_cmd_spec crun_cmds[] = {
-	{ "create", RT_CMD_CREATE, ID_ONE, false, crun_create },
-	{ "run", RT_CMD_RUN, ID_ONE, false, crun_run },
-	{ "start", RT_CMD_START, ID_ONE, false, no_opts },
-	{ "delete", RT_CMD_DELETE, ID_ONE, false, crun_delete },
-	{ "kill", RT_CMD_KILL, ID_KILL, false, crun_kill },
-	{ "exec", RT_CMD_EXEC, ID_EXEC, false, crun_exec },
-	{ "state", RT_CMD_STATE, ID_ONE, false, no_opts },
-	{ "restore", RT_CMD_RESTORE, ID_ONE, false, crun_restore },
-	{ "checkpoint", RT_CMD_OTHER, ID_ONE, false, crun_checkpoint },
-	{ "pause", RT_CMD_OTHER, ID_ONE, false, no_opts },
-	{ "resume", RT_CMD_OTHER, ID_ONE, false, no_opts },
-	{ "ps", RT_CMD_OTHER, ID_ONE, false, crun_ps },
-	{ "update", RT_CMD_OTHER, ID_ONE, false, update_opts },
-	{ "list", RT_CMD_OTHER, ID_NONE, false, crun_list },
-	{ "spec", RT_CMD_OTHER, ID_NONE, false, crun_spec },
-	{ "features", RT_CMD_OTHER, ID_NONE, false, no_opts },
-	{ NULL, 0, 0, false, NULL },
-};
-
-/* clap accepts options between operands; exec's command starts at its first word. */
-static const struct rt_cmd_spec youki_cmds[] = {
-	{ "create", RT_CMD_CREATE, ID_ONE, true, youki_create },
-	{ "run", RT_CMD_RUN, ID_ONE, true, youki_run },
-	{ "start", RT_CMD_START, ID_ONE, true, no_opts },
-	{ "delete", RT_CMD_DELETE, ID_ONE, true, runc_delete },
-	{ "kill", RT_CMD_KILL, ID_KILL, true, runc_kill },
-	{ "exec", RT_CMD_EXEC, ID_EXEC, false, youki_exec },
-	{ "state", RT_CMD_STATE, ID_ONE, true, no_opts },
-	{ "pause", RT_CMD_OTHER, ID_ONE, true, no_opts },
-	{ "resume", RT_CMD_OTHER, ID_ONE, true, no_opts },
-	{ "ps", RT_CMD_OTHER, ID_EXEC, false, NULL },
-	{ "events", RT_CMD_OTHER, ID_ONE, true, NULL },
-	{ "update", RT_CMD_OTHER, ID_ONE, true, NULL },
-	{ "checkpointt", RT_CMD_OTHER, ID_ONE, true, NULL },
-	{ "list", RT_CMD_OTHER, ID_NONE, true, NULL },
-	{ "spec", RT_CMD_OTHER, ID_NONE, true, NULL },
-	{ "features", RT_CMD_OTHER, ID_NONE, true, NULL },
-	{ "info", RT_CMD_OTHER, ID_NONE, true, NULL },
-	{ "completion", RT_CMD_OTHER, ID_NONE, true, NULL },
-	{ NULL, 0, 0, false, NULL },
-};
-
-/* Go flag package: options end at the first operand. */
-static const struct rt_cmd_spec runsc_cmds[] = {
-	{ "create", RT_CMD_CREATE, ID_ONE, false, runsc_create },
-	{ "run", RT_CMD_RUN, ID_ONE, false, runsc_run },
-	{ "start", RT_CMD_START, ID_ONE, false, no_opts },
-	{ "delete", RT_CMD_DELETE, ID_ONE, false, runsc_delete },
-	{ "kill", RT_CMD_KILL, ID_KILL, false, runsc_kill },
-	{ "exec", RT_CMD_EXEC, ID_EXEC, false, NULL },
-	{ "state", RT_CMD_STATE, ID_ONE, false, no_opts },
-	{ "restore", RT_CMD_RESTORE, ID_ONE, false, NULL },
-	/* The sandbox and gofer processes runsc re-execs itself as. */
-	{ "boot", RT_CMD_INIT, ID_OPTIONAL, false, NULL },
-	{ "gofer", RT_CMD_INIT, ID_NONE, false, NULL },
-	{ NULL, 0, 0, false, NULL },
-};
-
-/* podman run/create stop at the image (SetInterspersed(false)). */
-static const struct rt_cmd_spec podman_cmds[] = {
-	{ "run", RT_CMD_RUN, ID_NONE, false, podman_run },
-	{ "create", RT_CMD_CREATE, ID_NONE, false, podman_run },
-	{ "start", RT_CMD_START, ID_ANY, true, podman_start },
-	{ "cleanup", RT_CMD_CLEANUP, ID_ANY, true, podman_cleanup },
-	{ "exec", RT_CMD_EXEC, ID_ANY, false, NULL },
-	{ "rm", RT_CMD_DELETE, ID_ANY, true, NULL },
-	{ "kill", RT_CMD_KILL, ID_ANY, true, NULL },
-	{ NULL, 0, 0, false, NULL },
-};
+const struct rt_opt rtopt_none[] = { RTOPT_END };
 
 /* ---------------------------------------------------------------------------------------------
  * The scanner
@@ -1079,11 +46,13 @@ struct rt_style {
 	bool hyphen_val; /* a separate value may start with '-' (not clap) */
 };
 
-static const struct rt_style style_go = { .go = true };
-static const struct rt_style style_argp = { .abbrev = true, .hyphen_val = true };
-static const struct rt_style style_clap = { .strip_eq = true };
-static const struct rt_style style_pflag = { .strip_eq = true, .hyphen_val = true };
-static const struct rt_style style_goption = { .hyphen_val = true };
+static const struct rt_style styles[] = {
+	[RT_SYNTAX_GO] = { .go = true },
+	[RT_SYNTAX_ARGP] = { .abbrev = true, .hyphen_val = true },
+	[RT_SYNTAX_CLAP] = { .strip_eq = true },
+	[RT_SYNTAX_PFLAG] = { .strip_eq = true, .hyphen_val = true },
+	[RT_SYNTAX_GOPTION] = { .hyphen_val = true },
+};
 
 struct pctx {
 	const struct rt_style *st;
@@ -1685,25 +654,25 @@ static void set_subcmd(struct rt_invocation *inv, const char *name)
 }
 
 /* Runtimes: global options, the subcommand, its options and operands. */
-static void parse_runtime(struct pctx *p, const struct rt_opt *global, const struct rt_opt *common,
-			  const struct rt_cmd_spec *cmds)
+static void parse_runtime(struct pctx *p, const struct rt_grammar *g)
 {
 	const struct rt_cmd_spec *spec;
 	int i;
 
-	set_tabs(p, global, NULL);
+	set_tabs(p, g->global, NULL);
+	p->lenient = g->lenient;
 	i = scan(p, 1, false);
 	if (i >= p->argc || p->err)
 		return;
 	set_subcmd(p->inv, p->argv[i]);
-	spec = find_cmd(cmds, p->argv[i]);
+	spec = find_cmd(g->cmds, p->argv[i]);
 	if (!spec) {
 		p->inv->cmd = RT_CMD_OTHER;
 		p->inv->warn |= RT_W_UNKNOWN_CMD;
 		return;
 	}
 	p->inv->cmd = spec->cmd;
-	set_tabs(p, spec->opts ? spec->opts : no_opts, common);
+	set_tabs(p, spec->opts ? spec->opts : rtopt_none, g->common);
 	p->lenient = !spec->opts;
 	i = scan(p, i + 1, spec->permute);
 	if (!spec->permute)
@@ -1711,11 +680,11 @@ static void parse_runtime(struct pctx *p, const struct rt_opt *global, const str
 	take_id(p, spec);
 }
 
-static void parse_shim(struct pctx *p)
+static void parse_shim(struct pctx *p, const struct rt_grammar *g)
 {
 	int i;
 
-	set_tabs(p, shim_global, NULL);
+	set_tabs(p, g->global, NULL);
 	i = scan(p, 1, false);
 	if (i < p->argc) {
 		/* "start" spawns a new shim, "delete" cleans up after a dead one. */
@@ -1724,11 +693,11 @@ static void parse_shim(struct pctx *p)
 	}
 }
 
-static void parse_conmon(struct pctx *p)
+static void parse_conmon(struct pctx *p, const struct rt_grammar *g)
 {
 	struct rt_invocation *inv = p->inv;
 
-	set_tabs(p, conmon_opts, NULL);
+	set_tabs(p, g->global, NULL);
 	/*
 	 * Operands are left alone by GOption and ignored by conmon. podman
 	 * 4.3 passes "--api-version 1" although --api-version is a boolean,
@@ -1747,32 +716,25 @@ static void parse_conmon(struct pctx *p)
 		inv->warn |= RT_W_NO_ID;
 }
 
-/* podman's command groups: "podman container run" is "podman run". */
-static bool podman_group(const char *w)
+static bool in_list(const char *const *list, const char *w)
 {
-	static const char *const groups[] = { "container", "pod",     "image",  "system",
-					      "network",   "volume",  "machine", "generate",
-					      "play",      "kube",    "manifest", "secret",
-					      "healthcheck" };
-	size_t i;
-
-	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
-		if (!strcmp(w, groups[i]))
+	for (; list && *list; list++)
+		if (!strcmp(w, *list))
 			return true;
 	return false;
 }
 
-static void parse_podman(struct pctx *p)
+static void parse_podman(struct pctx *p, const struct rt_grammar *g)
 {
 	const struct rt_cmd_spec *spec = NULL;
 	const char *group = NULL;
 	int i;
 
-	set_tabs(p, podman_global, NULL);
+	set_tabs(p, g->global, NULL);
 	i = scan(p, 1, false);
 	if (i >= p->argc || p->err)
 		return;
-	if (podman_group(p->argv[i])) {
+	if (in_list(g->groups, p->argv[i])) {
 		group = p->argv[i];
 		i = scan(p, i + 1, false);
 		if (i >= p->argc || p->err) {
@@ -1784,19 +746,18 @@ static void parse_podman(struct pctx *p)
 	set_subcmd(p->inv, p->argv[i]);
 	/* Only "container VERB" (or a bare VERB) is about containers; cleanup only grouped. */
 	if (!group || !strcmp(group, "container"))
-		spec = find_cmd(podman_cmds, p->argv[i]);
+		spec = find_cmd(g->cmds, p->argv[i]);
 	if (spec && spec->cmd == RT_CMD_CLEANUP && !group)
 		spec = NULL;
 	if (!spec) {
 		p->inv->cmd = RT_CMD_OTHER;
-		set_tabs(p, podman_global, NULL);
+		set_tabs(p, g->global, NULL);
 		p->lenient = true;
 		scan(p, i + 1, true);
 		return;
 	}
 	p->inv->cmd = spec->cmd;
-	/* Persistent (global) flags are accepted after the subcommand too. */
-	set_tabs(p, spec->opts ? spec->opts : no_opts, podman_global);
+	set_tabs(p, spec->opts ? spec->opts : rtopt_none, g->common);
 	p->lenient = !spec->opts;
 	i = scan(p, i + 1, spec->permute);
 	if (!spec->permute)
@@ -1804,10 +765,34 @@ static void parse_podman(struct pctx *p)
 	take_id(p, spec);
 }
 
+static const struct rt_grammar *grammar_of(enum rt_kind kind)
+{
+	switch (kind) {
+	case RT_RUNC:
+		return &rtopt_runc;
+	case RT_CRUN:
+	case RT_KRUN:
+		return &rtopt_crun;
+	case RT_YOUKI:
+		return &rtopt_youki;
+	case RT_RUNSC:
+		return &rtopt_runsc;
+	case RT_SHIM:
+		return &rtopt_shim;
+	case RT_CONMON:
+		return &rtopt_conmon;
+	case RT_PODMAN:
+		return &rtopt_podman;
+	default:
+		return NULL;
+	}
+}
+
 static int parse(enum rt_kind kind, int argc, char *const argv[], bool truncated,
 		 struct rt_invocation *inv)
 {
 	struct pctx p = { .inv = inv, .argc = argc, .argv = argv };
+	const struct rt_grammar *g;
 	int i;
 
 	memset(inv, 0, sizeof(*inv));
@@ -1825,42 +810,20 @@ static int parse(enum rt_kind kind, int argc, char *const argv[], bool truncated
 	if (!p.pos)
 		return -ENOMEM;
 
-	switch (kind) {
-	case RT_RUNC:
-		p.st = &style_go;
-		parse_runtime(&p, runc_global, runc_common, runc_cmds);
-		break;
-	case RT_CRUN:
-	case RT_KRUN:
-		p.st = &style_argp;
-		parse_runtime(&p, crun_global, argp_common, crun_cmds);
-		break;
-	case RT_YOUKI:
-		p.st = &style_clap;
-		parse_runtime(&p, youki_global, clap_common, youki_cmds);
-		break;
-	case RT_RUNSC:
-		/* runsc has far more global booleans than we list: do not call them unknown. */
-		p.st = &style_go;
-		p.lenient = true;
-		parse_runtime(&p, runsc_global, NULL, runsc_cmds);
-		break;
-	case RT_SHIM:
-		p.st = &style_go;
-		parse_shim(&p);
-		break;
-	case RT_CONMON:
-		p.st = &style_goption;
-		parse_conmon(&p);
-		break;
-	case RT_PODMAN:
-		p.st = &style_pflag;
-		parse_podman(&p);
-		break;
-	default:
+	g = grammar_of(kind);
+	if (!g) {
 		free(p.pos);
 		return -EINVAL;
 	}
+	p.st = &styles[g->syntax];
+	if (kind == RT_SHIM)
+		parse_shim(&p, g);
+	else if (kind == RT_CONMON)
+		parse_conmon(&p, g);
+	else if (kind == RT_PODMAN)
+		parse_podman(&p, g);
+	else
+		parse_runtime(&p, g);
 	free(p.pos);
 	if (p.err)
 		return p.err;
@@ -2085,306 +1048,4 @@ int rt_podman_hooks_dirs(int argc, char *const argv[], char ***dirs, size_t *n, 
 	}
 	rt_invocation_free(&inv);
 	return 0;
-}
-
-/* ---------------------------------------------------------------------------------------------
- * State directories
- */
-
-#define RT_STATE_MAX (16u << 20) /* runc's state.json with a big config is ~100 KiB */
-
-static int read_beneath(int dirfd, const char *name, char **buf, size_t *len)
-{
-	int fd, err;
-
-	*buf = NULL;
-	*len = 0;
-	/* O_NONBLOCK: the same directory holds exec.fifo; never block on a FIFO. */
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	err = read_regular_fd(fd, RT_STATE_MAX, buf, len);
-	if (err == -EINVAL || err == -EISDIR)
-		err = -EBADMSG; /* not a regular file: not a state file */
-	return err;
-}
-
-static int take_string(json_t *obj, const char *key, char **slot)
-{
-	json_t *v = json_object_get(obj, key);
-	const char *s;
-
-	if (!json_is_string(v))
-		return 0;
-	s = json_string_value(v);
-	if (strlen(s) > RT_MAX_VALUE)
-		return -EBADMSG;
-	*slot = strdup(s);
-	return *slot ? 0 : -ENOMEM;
-}
-
-static unsigned long long take_u64(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	unsigned long long n;
-	char *end;
-
-	if (json_is_integer(v))
-		return json_integer_value(v) > 0 ? (unsigned long long)json_integer_value(v) : 0;
-	/* runc before 1.0 wrote init_process_start as a string. */
-	if (json_is_string(v)) {
-		errno = 0;
-		n = strtoull(json_string_value(v), &end, 10);
-		if (!errno && end != json_string_value(v) && !*end)
-			return n;
-	}
-	return 0;
-}
-
-static int take_pid(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-
-	if (json_is_integer(v) && json_integer_value(v) > 0 && json_integer_value(v) <= INT_MAX)
-		return (int)json_integer_value(v);
-	return 0;
-}
-
-/*
- * runc 1.1 has no top-level bundle: specconv appends "bundle=<cwd>" after the
- * annotations in config.labels, so an annotation named "bundle" comes first
- * and the last label is the real one (runc's own `state` takes the last too).
- */
-static int runc_state(json_t *root, struct rt_state *st)
-{
-	json_t *config = json_object_get(root, "config"), *labels, *hooks, *cg, *v;
-	const char *bundle = NULL;
-	size_t i;
-	int ret;
-
-	ret = take_string(root, "id", &st->id);
-	if (!ret)
-		ret = take_string(root, "created", &st->created);
-	if (ret)
-		return ret;
-	st->pid = take_pid(root, "init_process_pid");
-	st->pid_start = take_u64(root, "init_process_start");
-	if (!json_is_object(config))
-		return -EBADMSG;
-	ret = take_string(config, "rootfs", &st->rootfs);
-	if (ret)
-		return ret;
-	labels = json_object_get(config, "labels");
-	json_array_foreach(labels, i, v) {
-		if (json_is_string(v) && has_prefix(json_string_value(v), "bundle="))
-			bundle = json_string_value(v) + 7;
-	}
-	if (!bundle || !*bundle || strlen(bundle) > RT_MAX_VALUE)
-		return -EBADMSG;
-	st->bundle = strdup(bundle);
-	if (!st->bundle)
-		return -ENOMEM;
-	cg = json_object_get(config, "cgroups");
-	st->systemd_cgroup = json_is_true(json_object_get(cg, "Systemd"));
-	/* libcontainer's configs.Config has no json tag on Hooks. */
-	hooks = json_object_get(config, "Hooks");
-	if (!hooks)
-		hooks = json_object_get(config, "hooks");
-	if (json_is_object(hooks))
-		st->hooks = json_incref(hooks);
-	return 0;
-}
-
-/* crun src/libcrun/status.c: "bundle" is mandatory there too. */
-static int crun_state(json_t *root, struct rt_state *st)
-{
-	int ret;
-
-	ret = take_string(root, "bundle", &st->bundle);
-	if (!ret)
-		ret = take_string(root, "rootfs", &st->rootfs);
-	if (!ret)
-		ret = take_string(root, "created", &st->created);
-	if (ret)
-		return ret;
-	if (!st->bundle || !st->bundle[0])
-		return -EBADMSG;
-	st->pid = take_pid(root, "pid");
-	st->pid_start = take_u64(root, "process-start-time");
-	st->systemd_cgroup = json_is_true(json_object_get(root, "systemd-cgroup"));
-	return 0;
-}
-
-/* youki libcontainer/src/container/state.rs (serde, camelCase). */
-static int youki_state(json_t *root, struct rt_state *st)
-{
-	int ret;
-
-	ret = take_string(root, "id", &st->id);
-	if (!ret)
-		ret = take_string(root, "bundle", &st->bundle);
-	if (!ret)
-		ret = take_string(root, "status", &st->status);
-	if (!ret)
-		ret = take_string(root, "created", &st->created);
-	if (ret)
-		return ret;
-	if (!st->bundle || !st->bundle[0])
-		return -EBADMSG;
-	st->pid = take_pid(root, "pid");
-	st->systemd_cgroup = json_is_true(json_object_get(root, "useSystemd"));
-	return 0;
-}
-
-int rt_state_parse(enum rt_kind kind, const char *text, size_t len, struct rt_state *out)
-{
-	json_error_t jerr;
-	json_t *root;
-	int ret;
-
-	memset(out, 0, sizeof(*out));
-	out->kind = kind;
-	if (!text)
-		return -EINVAL;
-	if (kind != RT_CRUN && kind != RT_KRUN && kind != RT_RUNC && kind != RT_YOUKI)
-		return -ENOTSUP;
-	root = json_loadb(text, len, 0, &jerr);
-	if (!json_is_object(root)) {
-		json_decref(root);
-		return -EBADMSG;
-	}
-	if (kind == RT_RUNC)
-		ret = runc_state(root, out);
-	else if (kind == RT_YOUKI)
-		ret = youki_state(root, out);
-	else
-		ret = crun_state(root, out);
-	json_decref(root);
-	if (ret)
-		rt_state_free(out);
-	out->kind = kind;
-	return ret;
-}
-
-static bool regular_beneath(int dirfd, const char *name)
-{
-	struct stat st;
-
-	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
-}
-
-static char *join3(const char *a, const char *b, const char *c)
-{
-	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
-	char *s = malloc(la + lb + lc + 3);
-
-	if (!s)
-		return NULL;
-	while (la > 1 && a[la - 1] == '/') /* "--root /run/crun/" */
-		la--;
-	memcpy(s, a, la);
-	s[la] = '/';
-	memcpy(s + la + 1, b, lb);
-	s[la + 1 + lb] = '/';
-	memcpy(s + la + lb + 2, c, lc + 1);
-	return s;
-}
-
-/* youki keeps the hooks it will run in youki_config.json next to state.json. */
-static void youki_hooks(int cdir, struct rt_state *st)
-{
-	json_error_t jerr;
-	json_t *root, *hooks;
-	size_t len;
-	char *buf;
-
-	if (read_beneath(cdir, "youki_config.json", &buf, &len) < 0)
-		return;
-	root = json_loadb(buf, len, 0, &jerr);
-	free(buf);
-	hooks = json_object_get(root, "hooks");
-	if (json_is_object(hooks))
-		st->hooks = json_incref(hooks);
-	json_decref(root);
-}
-
-int rt_state_lookup(enum rt_kind kind, const char *root, const char *id, struct rt_state *out)
-{
-	const char *file;
-	int rdir, cdir, ret;
-	size_t len;
-	char *buf;
-
-	memset(out, 0, sizeof(*out));
-	out->kind = kind;
-	switch (kind) {
-	case RT_CRUN:
-	case RT_KRUN:
-		file = "status";
-		break;
-	case RT_RUNC:
-	case RT_YOUKI:
-		file = "state.json";
-		break;
-	default:
-		return -ENOTSUP;
-	}
-	if (!root)
-		root = rt_default_root(kind);
-	/* A relative --root is relative to the runtime's cwd, which we do not know here. */
-	if (!root || root[0] != '/' || strlen(root) > PATH_MAX - RT_ID_MAX - 32)
-		return -EINVAL;
-	/* The ID comes from an untrusted command line: it must stay one name under root. */
-	if (!rt_id_valid(id))
-		return -EINVAL;
-
-	rdir = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rdir < 0)
-		return -errno;
-	cdir = openat(rdir, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	ret = cdir < 0 ? -errno : 0;
-	close(rdir);
-	if (ret)
-		return ret == -ENOTDIR ? -ENOENT : ret;
-
-	ret = read_beneath(cdir, file, &buf, &len);
-	if (ret) {
-		close(cdir);
-		return ret;
-	}
-	ret = rt_state_parse(kind, buf, len, out);
-	free(buf);
-	if (!ret && !out->id)
-		out->id = strdup(id);
-	if (!ret && !out->id)
-		ret = -ENOMEM;
-	if (!ret && (kind == RT_CRUN || kind == RT_KRUN) && regular_beneath(cdir, "config.json")) {
-		out->config_path = join3(root, id, "config.json");
-		if (!out->config_path)
-			ret = -ENOMEM;
-	}
-	if (!ret && kind == RT_YOUKI)
-		youki_hooks(cdir, out);
-	close(cdir);
-	if (ret)
-		rt_state_free(out);
-	return ret;
-}
-
-void rt_state_free(struct rt_state *st)
-{
-	enum rt_kind kind;
-
-	if (!st)
-		return;
-	kind = st->kind;
-	free(st->id);
-	free(st->bundle);
-	free(st->rootfs);
-	free(st->created);
-	free(st->status);
-	free(st->config_path);
-	json_decref(st->hooks);
-	memset(st, 0, sizeof(*st));
-	st->kind = kind;
 }

@@ -9,10 +9,11 @@
  * src/<command>.c (argp in order: options stop at the first operand, long
  * options may be abbreviated, "-bDIR" works), youki liboci-cli (clap), runsc
  * and containerd-shim (Go flag package), conmon 2.1.6 src/cli.c (GOption) and
- * podman 4.3.1 cmd/podman (pflag). A wrong table turns an option's value into
- * the container ID, so every boolean/value distinction comes from there.
- * Also the runtimes' state directories (for start/kill/delete whose create was
- * not seen) and podman's hooks.d directories.
+ * podman 4.3.1 cmd/podman (pflag); the tables themselves are in rt_opts_*.c.
+ * A wrong table turns an option's value into the container ID, so every
+ * boolean/value distinction comes from there. Also podman's hooks.d
+ * directories. Which program a process is: rtdetect.h; what a runtime's state
+ * directory says: rtstate.h.
  */
 #ifndef HS_RTARGS_H
 #define HS_RTARGS_H
@@ -20,47 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <jansson.h>
-
-enum rt_kind {
-	RT_UNKNOWN,
-	RT_CRUN,
-	RT_RUNC,
-	RT_YOUKI,
-	RT_RUNSC,
-	RT_KRUN,   /* crun built with libkrun, invoked as "krun": crun's CLI and state dir */
-	RT_PODMAN,
-	RT_CONMON,
-	RT_SHIM,   /* containerd-shim-runc-v2 and friends (shim v2 flags) */
-};
-
-/* "crun", "runc", ... ; "unknown" out of range. */
-const char *rt_kind_name(enum rt_kind kind);
-
-/*
- * Kind from a program name or path (only its basename is looked at): crun,
- * crun-HANDLER, krun, runc, runc:[N:NAME] (runc's re-exec comm), youki, runsc,
- * runsc-gofer, runsc-sandbox, podman, conmon, containerd-shim* (also as the
- * 15-byte comm "containerd-shim").
- */
-enum rt_kind rt_kind_from_name(const char *name);
-
-/*
- * True for the paths runtimes re-exec themselves through (/proc/self/exe,
- * /proc/PID/exe, /dev/fd/N, /proc/self/fd/N, /proc/PID/fd/N, memfd:...):
- * such a filename says nothing about which program runs.
- */
-bool rt_is_reexec_path(const char *filename);
-
-/*
- * Kind of an exec from what the kernel reports. The filename is trusted
- * first (a container process can set any argv[0] or comm), except for
- * re-exec paths, where argv[0] and then comm decide. Any argument may be NULL.
- */
-enum rt_kind rt_detect(const char *filename, const char *argv0, const char *comm);
-
-/* Default state root of a runtime run by root without --root: /run/crun, ... */
-const char *rt_default_root(enum rt_kind kind);
+#include "rtdetect.h"
 
 enum rt_cmd {
 	RT_CMD_NONE,    /* no subcommand (--version, a serving containerd shim, ...) */
@@ -133,7 +94,6 @@ struct rt_invocation {
 
 #define RT_MAX_ARGC 4096    /* more arguments: -E2BIG (no runtime line comes near) */
 #define RT_MAX_VALUE 4096   /* longest option value or ID kept: -ENAMETOOLONG beyond */
-#define RT_ID_MAX 255       /* an ID is a directory name in the state root */
 
 /*
  * Parse argv (argv[0] is the program) as a command line of `kind`. *out is
@@ -192,43 +152,5 @@ int rt_podman_hooks_dirs(int argc, char *const argv[], char ***dirs, size_t *n, 
 #define RT_PODMAN_DEFAULT_HOOKS_DIR "/usr/share/containers/oci/hooks.d"
 
 void rt_strv_free(char **v, size_t n);
-
-/* 1..RT_ID_MAX bytes, no '/', not "." or "..", no control bytes. */
-bool rt_id_valid(const char *id);
-
-/* What a runtime's state directory says about a container. */
-struct rt_state {
-	enum rt_kind kind;
-	char *id;
-	char *bundle;           /* never NULL after a successful lookup */
-	char *rootfs;           /* as recorded: crun keeps config's root.path (maybe relative) */
-	char *created;          /* RFC 3339 */
-	char *status;           /* youki only (created, running, stopped, ...); else NULL */
-	int pid;                /* init pid, 0 if not recorded */
-	unsigned long long pid_start; /* its start time, clock ticks since boot; 0 if absent */
-	bool systemd_cgroup;
-	char *config_path;      /* crun: <root>/<id>/config.json, crun's verbatim copy of
-				 * the bundle's config.json taken at create; else NULL */
-	json_t *hooks;          /* hooks as the runtime stored them, or NULL:
-				 * runc: state.json config.Hooks (keys already normalised
-				 * by runc, "timeout" in NANOseconds or null);
-				 * youki: youki_config.json "hooks" (OCI form, seconds) */
-};
-
-/*
- * Read the state of container `id` under `root` (NULL = rt_default_root()):
- * crun/krun <root>/<id>/status, runc <root>/<id>/state.json (bundle from the
- * last "bundle=" label, as `runc state` does), youki <root>/<id>/state.json.
- * The ID is validated before any path is built and nothing is followed
- * through a symlink. 0; -EINVAL bad ID or relative root; -ENOENT no such
- * container; -EBADMSG unparsable or no bundle; -EFBIG state file too large;
- * -ENOTSUP runtime without a known state format; other -errno from open/read.
- */
-int rt_state_lookup(enum rt_kind kind, const char *root, const char *id, struct rt_state *out);
-
-/* Parse a state file's text (as rt_state_lookup() does after reading it). */
-int rt_state_parse(enum rt_kind kind, const char *text, size_t len, struct rt_state *out);
-
-void rt_state_free(struct rt_state *st);
 
 #endif

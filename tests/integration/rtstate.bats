@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# user/rtargs.c against the real runtimes on this machine: the state files
+# user/rtargs.c and user/rtstate.c against the real runtimes on this machine: the state files
 # that `runc create` and `crun create` leave behind must give the bundle and
 # pid that `runc state` / `crun state` report, and the command line of a live
 # runtime process, read back from /proc/PID/cmdline in the kernel's
@@ -21,6 +21,8 @@ setup_file() {
 #include <unistd.h>
 
 #include "rtargs.h"
+#include "rtstate.h"
+#include "saferead.h"
 
 static const char *s(const char *v)
 {
@@ -29,17 +31,33 @@ static const char *s(const char *v)
 
 int main(int argc, char **argv)
 {
-	if (argc == 5 && !strcmp(argv[1], "state")) {
+	/* state KIND ROOT|- ID [FILE]: FILE receives crun's config.json copy */
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "state")) {
+		struct sr_root host = SR_ROOT_INIT;
 		struct rt_state st;
-		int r = rt_state_lookup(rt_kind_from_name(argv[2]),
-					strcmp(argv[3], "-") ? argv[3] : NULL, argv[4], &st);
+		size_t len;
+		char *buf;
+		FILE *f;
+		int r;
 
+		r = sr_root_of_path(&host, "/");
+		if (!r)
+			r = rt_state_lookup(rt_kind_from_name(argv[2]), &host,
+					    strcmp(argv[3], "-") ? argv[3] : NULL, argv[4], &st);
+		sr_root_close(&host);
 		if (r) {
 			printf("error=%d\n", -r);
 			return 1;
 		}
 		printf("bundle=%s\npid=%d\nconfig=%s\nhooks=%s\n", st.bundle, st.pid,
-		       s(st.config_path), st.hooks ? "yes" : "no");
+		       st.has_config_copy ? "yes" : "no", st.hooks ? "yes" : "no");
+		if (argc == 6 && st.has_config_copy &&
+		    !sr_read(NULL, st.dirfd, "config.json", 1 << 20, &buf, &len, NULL)) {
+			f = fopen(argv[5], "wb");
+			if (!f || fwrite(buf, 1, len, f) != len || fclose(f))
+				return 2;
+			free(buf);
+		}
 		rt_state_free(&st);
 		return 0;
 	}
@@ -67,7 +85,8 @@ int main(int argc, char **argv)
 }
 EOF
 	cc -D_GNU_SOURCE -I"$ROOT/user" -O1 -o "$RTDRV" "$BATS_FILE_TMPDIR/rtdrv.c" \
-		"$ROOT/user/rtargs.c" "$ROOT/user/util.c" -ljansson
+		"$ROOT/user/rtargs.c" "$ROOT/user"/rt_opts_*.c "$ROOT/user/rtdetect.c" \
+		"$ROOT/user/rtstate.c" "$ROOT/user/saferead.c" -ljansson -lpthread
 }
 
 teardown() {
@@ -119,12 +138,12 @@ field() { # NAME: from the driver's output in $output
 	"$ROOT/tools/with-cgroup2" crun --cgroup-manager=disabled create -b "$b" "$CID" \
 		</dev/null >/dev/null 2>&1
 	want=$(crun state "$CID")
-	run "$RTDRV" state crun - "$CID"
+	run "$RTDRV" state crun - "$CID" "$BATS_TEST_TMPDIR/copy.json"
 	[ "$status" -eq 0 ]
 	[ "$(field bundle)" = "$(echo "$want" | jq -r .bundle)" ]
 	[ "$(field pid)" = "$(echo "$want" | jq -r .pid)" ]
-	[ "$(field config)" = "/run/crun/$CID/config.json" ]
-	cmp "$(field config)" "$b/config.json"
+	[ "$(field config)" = yes ]
+	cmp "$BATS_TEST_TMPDIR/copy.json" "$b/config.json"
 }
 
 @test "hostile IDs never reach the state root" {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Runtime command lines and state directories (user/rtargs.c). The command
+ * Runtime command lines (user/rtargs.c and its rt_opts_*.c tables), runtime
+ * recognition (user/rtdetect.c) and state directories (user/rtstate.c). The command
  * lines marked "captured" were recorded on the testbed with
  * `strace -f -e trace=execve` around podman 4.3.1 / conmon 2.1.6 driving runc
  * 1.1.5 and crun 1.8.1; containerd's come from go-runc's and the shim's
@@ -19,12 +20,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "hooksnoop.h"
 #include "rtargs.h"
+#include "rtdetect.h"
+#include "rtstate.h"
+#include "saferead.h"
 
 static int parse_list(enum rt_kind kind, const char *const *args, struct rt_invocation *inv)
 {
@@ -108,6 +114,37 @@ static void test_detect(void **state)
 	assert_string_equal(rt_default_root(RT_RUNC), "/run/runc");
 	assert_string_equal(rt_default_root(RT_YOUKI), "/run/youki");
 	assert_null(rt_default_root(RT_PODMAN));
+}
+
+/* The one runtime table: BPF's default comms and the seeding rule come from it. */
+static void test_default_comms(void **state)
+{
+	static const char *const want[] = { "crun", "runc", "youki", "runsc", "krun", "podman" };
+	const char *got[HS_RUNTIME_NAMES];
+	size_t n, i;
+
+	(void)state;
+	n = rt_default_comms(got, HS_RUNTIME_NAMES);
+	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < n; i++) {
+		assert_string_equal(got[i], want[i]);
+		/* a comm BPF can compare: shorter than task->comm, and recognised */
+		assert_true(strlen(got[i]) < HS_COMM_LEN);
+		assert_int_not_equal(rt_kind_from_name(got[i]), RT_UNKNOWN);
+	}
+	/* a short out array still learns the total */
+	assert_int_equal(rt_default_comms(got, 2), n);
+	assert_string_equal(got[1], "runc");
+
+	assert_true(rt_comm_matches("runc", "runc"));
+	assert_true(rt_comm_matches("runc", "runc:[2:INIT]"));
+	assert_true(rt_comm_matches("runc", "runc:[0:PARENT]"));
+	assert_false(rt_comm_matches("runc", "runc:other"));
+	assert_false(rt_comm_matches("runc", "runcx"));
+	assert_false(rt_comm_matches("crun", "crun:[2:INIT]"));
+	assert_true(rt_comm_matches("my-rt", "my-rt"));
+	assert_false(rt_comm_matches("my-rt", "my-rt:x"));
+	assert_false(rt_comm_matches("runc", NULL));
 }
 
 /* ---------------------------------------------------------------------- runc via podman/conmon */
@@ -1221,6 +1258,7 @@ static void test_resolve_bundle(void **state)
 
 struct tmp {
 	char root[64];
+	struct sr_root host; /* "/": the state roots below are host paths */
 };
 
 static const char *data_dir(void)
@@ -1298,6 +1336,8 @@ static int state_setup(void **state)
 	strcpy(t->root, "/tmp/hs-rtstate-XXXXXX");
 	if (!mkdtemp(t->root))
 		return -1;
+	if (sr_root_of_path(&t->host, "/"))
+		return -1;
 	*state = t;
 	return 0;
 }
@@ -1307,6 +1347,7 @@ static int state_teardown(void **state)
 	struct tmp *t = *state;
 	char cmd[128];
 
+	sr_root_close(&t->host);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->root);
 	if (system(cmd) != 0)
 		return -1;
@@ -1318,11 +1359,12 @@ static void test_state_crun(void **state)
 {
 	struct tmp *t = *state;
 	struct rt_state st;
-	char path[PATH_MAX];
+	size_t len;
+	char *buf;
 
 	put_sample(t->root, "rtargs-c1", "status", "crun-1.8.1-status.json");
 	put(t->root, "rtargs-c1", "config.json", "{}", 2);
-	assert_int_equal(rt_state_lookup(RT_CRUN, t->root, "rtargs-c1", &st), 0);
+	assert_int_equal(rt_state_lookup(RT_CRUN, &t->host, t->root, "rtargs-c1", &st), 0);
 	assert_int_equal(st.kind, RT_CRUN);
 	assert_string_equal(st.id, "rtargs-c1");
 	assert_string_equal(st.bundle, "/tmp/rtargs-bundle");
@@ -1331,14 +1373,19 @@ static void test_state_crun(void **state)
 	assert_int_equal(st.pid, 8417);
 	assert_int_equal(st.pid_start, 51334);
 	assert_false(st.systemd_cgroup);
-	snprintf(path, sizeof(path), "%s/rtargs-c1/config.json", t->root);
-	assert_string_equal(st.config_path, path);
+	/* crun's config copy is read beneath the handle, not through a path */
+	assert_true(st.has_config_copy);
+	assert_true(st.dirfd >= 0);
+	assert_int_equal(sr_read(NULL, st.dirfd, "config.json", 64, &buf, &len, NULL), 0);
+	assert_int_equal(len, 2);
+	assert_string_equal(buf, "{}");
+	free(buf);
 	assert_null(st.hooks);
 	assert_null(st.status);
 	rt_state_free(&st);
 
 	/* krun keeps crun's layout */
-	assert_int_equal(rt_state_lookup(RT_KRUN, t->root, "rtargs-c1", &st), 0);
+	assert_int_equal(rt_state_lookup(RT_KRUN, &t->host, t->root, "rtargs-c1", &st), 0);
 	rt_state_free(&st);
 }
 
@@ -1350,14 +1397,14 @@ static void test_state_runc(void **state)
 
 	/* runc create of a bundle with hooks and an annotation named "bundle" */
 	put_sample(t->root, "rtargs-s2", "state.json", "runc-1.1.5-hooks-state.json");
-	assert_int_equal(rt_state_lookup(RT_RUNC, t->root, "rtargs-s2", &st), 0);
+	assert_int_equal(rt_state_lookup(RT_RUNC, &t->host, t->root, "rtargs-s2", &st), 0);
 	assert_string_equal(st.id, "rtargs-s2");
 	assert_string_equal(st.bundle, "/tmp/rtargs-bundle"); /* not the annotation's /evil */
 	assert_string_equal(st.rootfs, "/tmp/rtargs-bundle/rootfs");
 	assert_string_equal(st.created, "2026-11-28T12:53:33.49596692Z");
 	assert_int_equal(st.pid, 8320);
 	assert_int_equal(st.pid_start, 50597);
-	assert_null(st.config_path);
+	assert_false(st.has_config_copy);
 	/* the config said "Poststart": runc stored it as poststart, timeout 5 s in ns */
 	assert_true(json_is_object(st.hooks));
 	ps = json_array_get(json_object_get(st.hooks, "poststart"), 0);
@@ -1368,7 +1415,7 @@ static void test_state_runc(void **state)
 
 	/* runc run -d without hooks: Hooks is an object of nulls */
 	put_sample(t->root, "rtargs-plain", "state.json", "runc-1.1.5-run-d-state.json");
-	assert_int_equal(rt_state_lookup(RT_RUNC, t->root, "rtargs-plain", &st), 0);
+	assert_int_equal(rt_state_lookup(RT_RUNC, &t->host, t->root, "rtargs-plain", &st), 0);
 	assert_string_equal(st.bundle, "/tmp/rtargs-bundle2");
 	assert_int_equal(st.pid, 2230);
 	assert_true(json_is_null(json_object_get(st.hooks, "prestart")));
@@ -1382,7 +1429,7 @@ static void test_state_youki(void **state)
 	json_t *ps;
 
 	put_sample(t->root, "yk1", "state.json", "youki-synth-state.json");
-	assert_int_equal(rt_state_lookup(RT_YOUKI, t->root, "yk1", &st), 0);
+	assert_int_equal(rt_state_lookup(RT_YOUKI, &t->host, t->root, "yk1", &st), 0);
 	assert_string_equal(st.bundle, "/tmp/yk-bundle");
 	assert_string_equal(st.status, "created");
 	assert_int_equal(st.pid, 4242);
@@ -1390,7 +1437,7 @@ static void test_state_youki(void **state)
 	rt_state_free(&st);
 
 	put_sample(t->root, "yk1", "youki_config.json", "youki-synth-youki_config.json");
-	assert_int_equal(rt_state_lookup(RT_YOUKI, t->root, "yk1", &st), 0);
+	assert_int_equal(rt_state_lookup(RT_YOUKI, &t->host, t->root, "yk1", &st), 0);
 	ps = json_array_get(json_object_get(st.hooks, "poststart"), 0);
 	assert_int_equal(json_integer_value(json_object_get(ps, "timeout")), 5);
 	rt_state_free(&st);
@@ -1408,40 +1455,42 @@ static void test_state_hostile(void **state)
 
 	put_sample(t->root, "ok", "status", "crun-1.8.1-status.json");
 	for (i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
-		assert_int_equal(rt_state_lookup(RT_CRUN, t->root, bad_ids[i], &st), -EINVAL);
+		assert_int_equal(rt_state_lookup(RT_CRUN, &t->host, t->root, bad_ids[i], &st),
+				 -EINVAL);
 		rt_state_free(&st);
 	}
-	assert_int_equal(rt_state_lookup(RT_CRUN, t->root, NULL, &st), -EINVAL);
+	assert_int_equal(rt_state_lookup(RT_CRUN, &t->host, t->root, NULL, &st), -EINVAL);
 	memset(longid, 'a', sizeof(longid) - 1);
 	longid[sizeof(longid) - 1] = '\0';
-	assert_int_equal(rt_state_lookup(RT_CRUN, t->root, longid, &st), -EINVAL);
+	assert_int_equal(rt_state_lookup(RT_CRUN, &t->host, t->root, longid, &st), -EINVAL);
 	longid[RT_ID_MAX] = '\0';
-	assert_int_equal(rt_state_lookup(RT_CRUN, t->root, longid, &st), -ENOENT);
+	assert_int_equal(rt_state_lookup(RT_CRUN, &t->host, t->root, longid, &st), -ENOENT);
 	assert_false(rt_id_valid(longid + RT_ID_MAX));
 	assert_true(rt_id_valid("a..b"));
 
 	/* relative root, no such container, runtimes without a state format */
-	assert_int_equal(rt_state_lookup(RT_CRUN, "relative/root", "ok", &st), -EINVAL);
-	assert_int_equal(rt_state_lookup(RT_CRUN, t->root, "nope", &st), -ENOENT);
-	assert_int_equal(rt_state_lookup(RT_RUNSC, t->root, "ok", &st), -ENOTSUP);
-	assert_int_equal(rt_state_lookup(RT_PODMAN, t->root, "ok", &st), -ENOTSUP);
-	assert_int_equal(rt_state_lookup(RT_CRUN, NULL, "hooksnoop-no-such-container-xyz", &st),
-			 -ENOENT);
+	assert_int_equal(rt_state_lookup(RT_CRUN, &t->host, "relative/root", "ok", &st), -EINVAL);
+	assert_int_equal(rt_state_lookup(RT_CRUN, &t->host, t->root, "nope", &st), -ENOENT);
+	assert_int_equal(rt_state_lookup(RT_RUNSC, &t->host, t->root, "ok", &st), -ENOTSUP);
+	assert_int_equal(rt_state_lookup(RT_PODMAN, &t->host, t->root, "ok", &st), -ENOTSUP);
+	assert_int_equal(
+		rt_state_lookup(RT_CRUN, &t->host, NULL, "hooksnoop-no-such-container-xyz", &st),
+		-ENOENT);
 	snprintf(path, sizeof(path), "%s/nodir", t->root);
-	assert_int_equal(rt_state_lookup(RT_CRUN, path, "ok", &st), -ENOENT);
+	assert_int_equal(rt_state_lookup(RT_CRUN, &t->host, path, "ok", &st), -ENOENT);
 
 	/* the container directory is a symlink out of the root */
 	snprintf(target, sizeof(target), "%s/ok", t->root);
 	snprintf(path, sizeof(path), "%s/link", t->root);
 	assert_int_equal(symlink(target, path), 0);
-	assert_true(rt_state_lookup(RT_CRUN, t->root, "link", &st) < 0);
+	assert_true(rt_state_lookup(RT_CRUN, &t->host, t->root, "link", &st) < 0);
 	/* a plain file where the directory should be */
 	put(t->root, "file", "status", "{}", 2);
 	snprintf(path, sizeof(path), "%s/plain", t->root);
 	fd = open(path, O_CREAT | O_WRONLY, 0600);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(rt_state_lookup(RT_CRUN, t->root, "plain", &st), -ENOENT);
+	assert_int_equal(rt_state_lookup(RT_CRUN, &t->host, t->root, "plain", &st), -ENOENT);
 
 	/* the status file is a symlink, a FIFO (must not block), a directory */
 	snprintf(path, sizeof(path), "%s/sl", t->root);
@@ -1449,17 +1498,29 @@ static void test_state_hostile(void **state)
 	snprintf(target, sizeof(target), "%s/ok/status", t->root);
 	snprintf(path, sizeof(path), "%s/sl/status", t->root);
 	assert_int_equal(symlink(target, path), 0);
-	assert_int_equal(rt_state_lookup(RT_CRUN, t->root, "sl", &st), -ELOOP);
+	/* absolute: leads out of the container directory */
+	assert_int_equal(rt_state_lookup(RT_CRUN, &t->host, t->root, "sl", &st), -EXDEV);
+	/* relative, to a regular file beside it: still not the state file itself */
+	snprintf(path, sizeof(path), "%s/sl2", t->root);
+	mkdir(path, 0700);
+	put_sample(t->root, "sl2", "other", "crun-1.8.1-status.json");
+	snprintf(path, sizeof(path), "%s/sl2/status", t->root);
+	assert_int_equal(symlink("other", path), 0);
+	assert_int_equal(rt_state_lookup(RT_CRUN, &t->host, t->root, "sl2", &st), -ELOOP);
+	/* the container directory a relative symlink to a sibling container */
+	snprintf(path, sizeof(path), "%s/sib", t->root);
+	assert_int_equal(symlink("ok", path), 0);
+	assert_int_equal(rt_state_lookup(RT_CRUN, &t->host, t->root, "sib", &st), -ELOOP);
 	snprintf(path, sizeof(path), "%s/fifo", t->root);
 	mkdir(path, 0700);
 	snprintf(path, sizeof(path), "%s/fifo/status", t->root);
 	assert_int_equal(mkfifo(path, 0600), 0);
-	assert_int_equal(rt_state_lookup(RT_CRUN, t->root, "fifo", &st), -EBADMSG);
+	assert_int_equal(rt_state_lookup(RT_CRUN, &t->host, t->root, "fifo", &st), -EBADMSG);
 	snprintf(path, sizeof(path), "%s/dir", t->root);
 	mkdir(path, 0700);
 	snprintf(path, sizeof(path), "%s/dir/state.json", t->root);
 	mkdir(path, 0700);
-	assert_true(rt_state_lookup(RT_RUNC, t->root, "dir", &st) < 0);
+	assert_true(rt_state_lookup(RT_RUNC, &t->host, t->root, "dir", &st) < 0);
 
 	/* too big (sparse), not JSON, no bundle */
 	snprintf(path, sizeof(path), "%s/big", t->root);
@@ -1469,14 +1530,132 @@ static void test_state_hostile(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(ftruncate(fd, 64 << 20), 0);
 	close(fd);
-	assert_int_equal(rt_state_lookup(RT_CRUN, t->root, "big", &st), -EFBIG);
+	assert_int_equal(rt_state_lookup(RT_CRUN, &t->host, t->root, "big", &st), -EFBIG);
 	put(t->root, "junk", "status", "\x00\xff{\"bundle\":", 12);
-	assert_int_equal(rt_state_lookup(RT_CRUN, t->root, "junk", &st), -EBADMSG);
+	assert_int_equal(rt_state_lookup(RT_CRUN, &t->host, t->root, "junk", &st), -EBADMSG);
 	put(t->root, "nob", "status", "{\"pid\":1}", 9);
-	assert_int_equal(rt_state_lookup(RT_CRUN, t->root, "nob", &st), -EBADMSG);
+	assert_int_equal(rt_state_lookup(RT_CRUN, &t->host, t->root, "nob", &st), -EBADMSG);
 	put(t->root, "arr", "state.json", "[1,2]", 5);
-	assert_int_equal(rt_state_lookup(RT_RUNC, t->root, "arr", &st), -EBADMSG);
+	assert_int_equal(rt_state_lookup(RT_RUNC, &t->host, t->root, "arr", &st), -EBADMSG);
 	rt_state_free(&st);
+}
+
+/* Write text to <dir>/<rel>, creating the directories on the way. */
+static void put_at(const char *dir, const char *rel, const char *text)
+{
+	char path[PATH_MAX];
+	char *slash;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	for (slash = strchr(path + strlen(dir) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		mkdir(path, 0700);
+		*slash = '/';
+	}
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	fclose(f);
+}
+
+/*
+ * The runtime's root is a directory (as /proc/PID/root would be): the state
+ * roots, default or given, are resolved inside it, never on the host.
+ */
+static void test_state_in_root(void **state)
+{
+	struct tmp *t = *state;
+	struct sr_root rt = SR_ROOT_INIT;
+	struct rt_state st;
+	char path[PATH_MAX], *buf;
+	size_t len;
+	int fd;
+
+	put_at(t->root, "run/crun/c1/status", "{\"bundle\":\"/b/c1\",\"pid\":11}");
+	put_at(t->root, "run/crun/c1/config.json", "{\"ociVersion\":\"1.0.2\"}");
+	put_at(t->root, "run/runc/r1/state.json",
+	       "{\"id\":\"r1\",\"init_process_pid\":12,"
+	       "\"config\":{\"rootfs\":\"/b/r1/rootfs\",\"labels\":[\"bundle=/b/r1\"]}}");
+	put_at(t->root, "run/youki/y1/state.json",
+	       "{\"id\":\"y1\",\"bundle\":\"/b/y1\",\"status\":\"created\",\"pid\":13}");
+	put_at(t->root, "custom/r2/state.json",
+	       "{\"id\":\"r2\",\"config\":{\"labels\":[\"bundle=/b/r2\"]}}");
+	assert_int_equal(sr_root_of_path(&rt, t->root), 0);
+
+	assert_int_equal(rt_state_lookup(RT_CRUN, &rt, NULL, "c1", &st), 0);
+	assert_string_equal(st.bundle, "/b/c1");
+	assert_int_equal(st.pid, 11);
+	assert_true(st.has_config_copy);
+	assert_int_equal(sr_read(NULL, st.dirfd, "config.json", 4096, &buf, &len, NULL), 0);
+	assert_string_equal(buf, "{\"ociVersion\":\"1.0.2\"}");
+	free(buf);
+	/* the handle is the state's: rt_state_free() closes it */
+	fd = st.dirfd;
+	rt_state_free(&st);
+	assert_int_equal(st.dirfd, -1);
+	assert_int_equal(fcntl(fd, F_GETFD), -1);
+
+	assert_int_equal(rt_state_lookup(RT_RUNC, &rt, NULL, "r1", &st), 0);
+	assert_string_equal(st.bundle, "/b/r1");
+	assert_int_equal(st.pid, 12);
+	assert_false(st.has_config_copy);
+	assert_true(st.dirfd >= 0);
+	rt_state_free(&st);
+	assert_int_equal(rt_state_lookup(RT_YOUKI, &rt, NULL, "y1", &st), 0);
+	assert_string_equal(st.bundle, "/b/y1");
+	assert_string_equal(st.status, "created");
+	rt_state_free(&st);
+	/* --root is the runtime's path too; "/.." stays inside its root */
+	assert_int_equal(rt_state_lookup(RT_RUNC, &rt, "/../../custom", "r2", &st), 0);
+	assert_string_equal(st.bundle, "/b/r2");
+	rt_state_free(&st);
+	/* the host's /run/crun is not looked at */
+	assert_int_equal(rt_state_lookup(RT_CRUN, &rt, NULL, "r1", &st), -ENOENT);
+
+	/* IDs that would leave the state root */
+	assert_int_equal(rt_state_lookup(RT_RUNC, &rt, NULL, "..", &st), -EINVAL);
+	assert_int_equal(rt_state_lookup(RT_RUNC, &rt, NULL, "../runc/r1", &st), -EINVAL);
+	assert_int_equal(rt_state_lookup(RT_RUNC, &rt, NULL, "/r1", &st), -EINVAL);
+	assert_int_equal(rt_state_lookup(RT_RUNC, &rt, NULL, "r1/", &st), -EINVAL);
+	/* no root handle at all */
+	assert_int_equal(rt_state_lookup(RT_RUNC, NULL, NULL, "r1", &st), -EINVAL);
+	assert_int_equal(st.dirfd, -1);
+
+	/* a symlinked state.json, pointing inside the container dir or out of it */
+	put_at(t->root, "run/runc/s1/real.json",
+	       "{\"id\":\"s1\",\"config\":{\"labels\":[\"bundle=/b/s1\"]}}");
+	snprintf(path, sizeof(path), "%s/run/runc/s1/state.json", t->root);
+	assert_int_equal(symlink("real.json", path), 0);
+	assert_int_equal(rt_state_lookup(RT_RUNC, &rt, NULL, "s1", &st), -ELOOP);
+	put_at(t->root, "run/runc/s2/x", "");
+	snprintf(path, sizeof(path), "%s/run/runc/s2/state.json", t->root);
+	assert_int_equal(symlink("/run/runc/r1/state.json", path), 0);
+	assert_int_equal(rt_state_lookup(RT_RUNC, &rt, NULL, "s2", &st), -EXDEV);
+
+	sr_root_close(&rt);
+}
+
+/* A FIFO where state.json should be: refused at once, never opened (it would wait for a writer). */
+static void test_state_fifo(void **state)
+{
+	struct tmp *t = *state;
+	struct sr_root rt = SR_ROOT_INIT;
+	struct rt_state st;
+	struct timespec a, b;
+	char path[PATH_MAX];
+
+	put_at(t->root, "run/runc/f1/x", "");
+	snprintf(path, sizeof(path), "%s/run/runc/f1/state.json", t->root);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(sr_root_of_path(&rt, t->root), 0);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	assert_int_equal(rt_state_lookup(RT_RUNC, &rt, NULL, "f1", &st), -EBADMSG);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	/* well under the reader's deadline: refused, not timed out */
+	assert_true((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < 500);
+	assert_int_equal(st.dirfd, -1);
+	sr_root_close(&rt);
 }
 
 static void test_state_parse(void **state)
@@ -1514,6 +1693,7 @@ int main(void)
 		cmocka_unit_test(test_kind_from_name),
 		cmocka_unit_test(test_reexec_paths),
 		cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_default_comms),
 		cmocka_unit_test(test_runc_podman_create),
 		cmocka_unit_test(test_runc_podman_start_delete_kill),
 		cmocka_unit_test(test_conmon_captured),
@@ -1540,6 +1720,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_state_runc, state_setup, state_teardown),
 		cmocka_unit_test_setup_teardown(test_state_youki, state_setup, state_teardown),
 		cmocka_unit_test_setup_teardown(test_state_hostile, state_setup, state_teardown),
+		cmocka_unit_test_setup_teardown(test_state_in_root, state_setup, state_teardown),
+		cmocka_unit_test_setup_teardown(test_state_fifo, state_setup, state_teardown),
 		cmocka_unit_test(test_state_parse),
 	};
 
