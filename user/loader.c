@@ -25,6 +25,7 @@
 #include "hooksnoop.skel.h"
 #include "loader.h"
 #include "log.h"
+#include "rtdetect.h"
 
 int hs_verbose;
 
@@ -297,14 +298,12 @@ static int read_stat(__u32 pid, struct pinfo *pi)
 
 static bool is_runtime_comm(const struct settings *s, const char *comm)
 {
-	size_t i, n;
+	size_t i;
 
-	for (i = 0; i < s->nruntimes; i++) {
-		n = strlen(s->runtimes[i]);
-		/* "runc" and runc's own renames "runc:[0:PARENT]", "runc:[2:INIT]" */
-		if (!strncmp(comm, s->runtimes[i], n) && (comm[n] == '\0' || comm[n] == ':'))
+	/* BPF's exact comm match, plus the renames it never sees at exec: runc:[2:INIT] */
+	for (i = 0; i < s->nruntimes; i++)
+		if (rt_comm_matches(s->runtimes[i], comm))
 			return true;
-	}
 	return false;
 }
 

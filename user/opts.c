@@ -14,11 +14,8 @@
 
 #include "log.h"
 #include "opts.h"
+#include "rtdetect.h"
 #include "version.h" /* generated: build/version.h */
-
-static const char *const default_runtimes[] = {
-	"crun", "runc", "youki", "runsc", "krun", "podman",
-};
 
 static const char *const stage_names[] = {
 	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
@@ -166,8 +163,10 @@ int opts_parse(int argc, char **argv, struct settings *s)
 	s->argv_bytes = HS_ARGV_DEFAULT;
 	s->ringbuf_bytes = 1 << 20;
 	s->max_tracked = 8192;
-	for (i = 0; i < sizeof(default_runtimes) / sizeof(default_runtimes[0]); i++)
-		s->runtimes[s->nruntimes++] = default_runtimes[i];
+	/* the defaults come from the one runtime table (rtdetect.c) */
+	s->nruntimes = rt_default_comms(s->runtimes, HS_RUNTIME_NAMES);
+	if (s->nruntimes > HS_RUNTIME_NAMES)
+		s->nruntimes = HS_RUNTIME_NAMES;
 
 	opterr = 0;
 	optind = 1;
