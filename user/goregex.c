@@ -46,7 +46,7 @@ struct gate {
 	size_t inner;		/* max atom_inner among the current group's items */
 	bool last_repeat;	/* the previous token was a repetition operator */
 	unsigned flags;		/* Go flags in effect (bits of flag_chars) */
-	unsigned pend_on, pend_off;	/* flag group (bits of flag_chars) due before the next item */
+	unsigned pend_on, pend_off;	/* flags due before the next item */
 	struct group *stack;
 	int depth;
 	const char *why;
@@ -474,7 +474,8 @@ static bool parse_repeat(const unsigned char *s, const unsigned char *end, long 
 {
 	const unsigned char *t = s + 1;
 
-	if (t >= end || *t < '0' || *t > '9' || (*t == '0' && t + 1 < end && t[1] >= '0' && t[1] <= '9'))
+	if (t >= end || *t < '0' || *t > '9' ||
+	    (*t == '0' && t + 1 < end && t[1] >= '0' && t[1] <= '9'))
 		return false;
 	for (*min = 0; t < end && *t >= '0' && *t <= '9'; t++)
 		*min = *min >= 100000000 ? 100000000 : *min * 10 + (*t - '0');

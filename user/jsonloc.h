@@ -63,6 +63,10 @@ static inline struct jloc_node *jloc_at(const struct jloc_doc *doc, int i)
 	return i >= 0 && (size_t)i < doc->n ? &doc->nodes[i] : NULL;
 }
 
+/* Iterate over node's children (array elements / object members) in document order. */
+#define JLOC_FOR_KIDS(doc, node, m)                                                            \
+	for (const struct jloc_node *m = jloc_at(doc, (node)->first); m; m = jloc_at(doc, m->next))
+
 /* First member of object obj whose key is exactly key (or -1). */
 int jloc_member(const struct jloc_doc *doc, int obj, const char *key);
 /* Key equality against a C string (keys may contain NUL bytes). */

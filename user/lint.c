@@ -218,36 +218,33 @@ static size_t edit_distance(const char *a, size_t la, const char *b)
 }
 
 /* Closest candidate within a sane distance, or NULL. */
-static const char *did_you_mean(const char *s, size_t n, const char *const *cands, size_t ncands)
+static const char *did_you_mean(const char *s, size_t n, const char *const *cands, size_t ncands,
+				const char *extra)
 {
 	const char *best = NULL;
 	size_t bd = SIZE_MAX;
 
-	for (size_t i = 0; i < ncands; i++) {
-		size_t d = edit_distance(s, n, cands[i]);
+	for (size_t i = 0; i <= ncands; i++) {
+		const char *cand = i < ncands ? cands[i] : extra;
+		size_t d = cand ? edit_distance(s, n, cand) : SIZE_MAX;
 
 		if (d < bd) {
 			bd = d;
-			best = cands[i];
+			best = cand;
 		}
 	}
 	return bd <= 3 && bd < n ? best : NULL;
 }
 
-static const char *const stage_list[OCI_STAGE_MAX] = {
-	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
-};
 
 static int go_stage(const struct jloc_node *m)
 {
 	for (int i = 0; i < OCI_STAGE_MAX; i++)
-		if (oci_go_key_folds(m->key, m->klen, stage_list[i]))
+		if (oci_go_key_folds(m->key, m->klen, oci_stage_names[i]))
 			return i;
 	return -1;
 }
 
-#define KIDS(doc, node, m) \
-	for (const struct jloc_node *m = jloc_at(doc, (node)->first); m; m = jloc_at(doc, m->next))
 
 /* ---- duplicate keys ---- */
 
@@ -281,7 +278,7 @@ static void check_duplicates(struct lint_ctx *c, const struct jloc_node *o, cons
 		c->err = -ENOMEM;
 		return;
 	}
-	KIDS(c->doc, o, m)
+	JLOC_FOR_KIDS(c->doc, o, m)
 		v[n++] = m;
 	qsort(v, n, sizeof(*v), dup_sort_cmp);
 	for (size_t i = 1; i < n; i++) {
@@ -311,7 +308,6 @@ static void check_duplicates(struct lint_ctx *c, const struct jloc_node *o, cons
 
 /* ---- hook entry checks (config.json entries and hooks.d "hook") ---- */
 
-static const char *const hook_fields[] = { "path", "args", "env", "timeout" };
 
 /* What happens when a hook of this stage cannot be executed. */
 static const char *fail_effect(struct lint_ctx *c, int st)
@@ -418,7 +414,7 @@ static void check_strs(struct lint_ctx *c, const struct jloc_node *v, const char
 		     c->hooksd ? "" : crun_effect);
 		return;
 	}
-	KIDS(c->doc, v, e) {
+	JLOC_FOR_KIDS(c->doc, v, e) {
 		if (e->type == JLOC_STRING)
 			continue;
 		emit(c, e->line, e->col, LINT_ERROR, code,
@@ -477,19 +473,19 @@ static void check_entry(struct lint_ctx *c, const struct jloc_node *e, int st, c
 		return;
 	}
 	check_duplicates(c, e, "a hook entry");
-	KIDS(c->doc, e, m) {
+	JLOC_FOR_KIDS(c->doc, e, m) {
 		int f = -1;
 
 		for (int i = 0; i < 4 && f < 0; i++)
-			if (jloc_key_is(m, hook_fields[i]))
+			if (jloc_key_is(m, oci_hook_fields.names[i]))
 				f = i;
 		if (f < 0) {
 			for (int i = 0; i < 4 && f < 0; i++)
-				if (oci_go_key_folds(m->key, m->klen, hook_fields[i]))
+				if (oci_go_key_folds(m->key, m->klen, oci_hook_fields.names[i]))
 					f = i;
 			QSTR k = q(m->key, m->klen);
 			if (f < 0) {
-				const char *dym = did_you_mean(m->key, m->klen, hook_fields, 4);
+				const char *dym = did_you_mean(m->key, m->klen, oci_hook_fields.names, 4, NULL);
 
 				emit(c, m->kline, m->kcol, LINT_WARNING, "HOOK_FIELD_UNKNOWN",
 				     "unknown hook field %s is ignored by every runtime%s%s%s", k,
@@ -500,11 +496,11 @@ static void check_entry(struct lint_ctx *c, const struct jloc_node *e, int st, c
 				emit(c, m->kline, m->kcol, LINT_INFO, "HOOK_FIELD_CASE",
 				     "hook field %s should be spelled \"%s\" (podman matches it "
 				     "case-insensitively, but the OCI config it writes uses \"%s\")", k,
-				     hook_fields[f], hook_fields[f]);
+				     oci_hook_fields.names[f], oci_hook_fields.names[f]);
 			else
 				emit(c, m->kline, m->kcol, LINT_ERROR, "HOOK_FIELD_CASE",
 				     "hook field %s should be \"%s\": runc accepts it (Go matches keys "
-				     "case-insensitively); crun and youki ignore it%s", k, hook_fields[f],
+				     "case-insensitively); crun and youki ignore it%s", k, oci_hook_fields.names[f],
 				     f == 0 ? ", and crun refuses a hook without \"path\"" : "");
 		}
 		switch (f) {
@@ -533,7 +529,7 @@ static void check_entry(struct lint_ctx *c, const struct jloc_node *e, int st, c
 		case 2:
 			check_strs(c, m, "HOOK_ENV_TYPE", "env", "ignores the env");
 			if (m->type == JLOC_ARRAY) {
-				KIDS(c->doc, m, v) {
+				JLOC_FOR_KIDS(c->doc, m, v) {
 					const char *eq;
 
 					if (v->type != JLOC_STRING)
@@ -584,7 +580,7 @@ static void check_stage(struct lint_ctx *c, const struct jloc_node *m, int st)
 	if (m->type == JLOC_NULL) {
 		emit(c, m->line, m->col, LINT_WARNING, "HOOK_STAGE_TYPE",
 		     "stage %s is null: no hooks run for it (in runc a null also discards an "
-		     "earlier %s array)", k, stage_list[st]);
+		     "earlier %s array)", k, oci_stage_names[st]);
 		return;
 	}
 	if (m->type != JLOC_ARRAY) {
@@ -593,7 +589,7 @@ static void check_stage(struct lint_ctx *c, const struct jloc_node *m, int st)
 		     "crun silently ignores the stage", k, jloc_type_name(m->type));
 		return;
 	}
-	KIDS(c->doc, m, e)
+	JLOC_FOR_KIDS(c->doc, m, e)
 		check_entry(c, e, st, k);
 }
 
@@ -611,7 +607,7 @@ static void check_hooks_obj(struct lint_ctx *c, const struct jloc_node *h)
 		return;
 	}
 	check_duplicates(c, h, "\"hooks\"");
-	KIDS(c->doc, h, m) {
+	JLOC_FOR_KIDS(c->doc, h, m) {
 		int st = oci_stage_from_name(m->key);
 		QSTR k = q(m->key, m->klen);
 
@@ -621,21 +617,21 @@ static void check_hooks_obj(struct lint_ctx *c, const struct jloc_node *h)
 			/* who wins in runc among the keys that fold to this stage */
 			const struct jloc_node *last = NULL;
 
-			KIDS(c->doc, h, o)
+			JLOC_FOR_KIDS(c->doc, h, o)
 				if (go_stage(o) == st)
 					last = o;
 			if (last == m)
 				emit(c, m->kline, m->kcol, LINT_ERROR, "HOOK_KEY_CASE",
 				     "stage key %s should be \"%s\": runc runs these hooks (Go matches "
 				     "keys case-insensitively); crun and youki silently ignore them",
-				     k, stage_list[st]);
+				     k, oci_stage_names[st]);
 			else
 				emit(c, m->kline, m->kcol, LINT_ERROR, "HOOK_KEY_CASE",
 				     "stage key %s should be \"%s\": crun and youki ignore it; runc "
 				     "reads it as \"%s\" but the later key at %u:%u overrides it", k,
-				     stage_list[st], stage_list[st], last->kline, last->kcol);
+				     oci_stage_names[st], oci_stage_names[st], last->kline, last->kcol);
 		} else if (st < 0) {
-			const char *dym = did_you_mean(m->key, m->klen, stage_list, OCI_STAGE_MAX);
+			const char *dym = did_you_mean(m->key, m->klen, oci_stage_names, OCI_STAGE_MAX, NULL);
 
 			emit(c, m->kline, m->kcol, LINT_ERROR, "HOOK_STAGE_UNKNOWN",
 			     "unknown hook stage %s: runc, crun and youki all ignore it, so its hooks "
@@ -658,7 +654,7 @@ static void describe_stages(struct sbuf *sb, const struct oci_hooks *h)
 	for (int st = 0; st < OCI_STAGE_MAX; st++) {
 		if (!h->n[st])
 			continue;
-		sbuf_addf(sb, "%s%s %zu", any ? ", " : "", stage_list[st], h->n[st]);
+		sbuf_addf(sb, "%s%s %zu", any ? ", " : "", oci_stage_names[st], h->n[st]);
 		any = true;
 	}
 	if (!any)
@@ -797,12 +793,12 @@ int lint_config_buf(const char *name, const char *buf, size_t len, const char *b
 	{
 		int nh = 0;
 
-		KIDS(&doc, root, m)
+		JLOC_FOR_KIDS(&doc, root, m)
 			nh += jloc_key_is(m, "hooks");
 		if (nh > 1) {
 			const struct jloc_node *first = NULL;
 
-			KIDS(&doc, root, m) {
+			JLOC_FOR_KIDS(&doc, root, m) {
 				if (!jloc_key_is(m, "hooks"))
 					continue;
 				if (!first) {
@@ -816,7 +812,7 @@ int lint_config_buf(const char *name, const char *buf, size_t len, const char *b
 			}
 		}
 	}
-	KIDS(&doc, root, m) {
+	JLOC_FOR_KIDS(&doc, root, m) {
 		if (!jloc_key_is(m, "hooks")) {
 			if (!oci_go_key_folds(m->key, m->klen, "hooks"))
 				continue;
@@ -841,10 +837,6 @@ out:
 
 /* ---- hooks.d ---- */
 
-static const char *const hd_fields[] = { "version", "hook", "when", "stages" };
-static const char *const hd_old_fields[] = { "hook", "arguments", "stages", "stage", "cmds",
-					     "cmd", "annotations", "annotation",
-					     "hasbindmounts", "version" };
 
 /* Last member whose key Go maps onto field (Go keeps the last). */
 static const struct jloc_node *go_member(const struct jloc_doc *doc, const struct jloc_node *o,
@@ -854,7 +846,7 @@ static const struct jloc_node *go_member(const struct jloc_doc *doc, const struc
 
 	if (!o || o->type != JLOC_OBJECT)
 		return NULL;
-	KIDS(doc, o, m)
+	JLOC_FOR_KIDS(doc, o, m)
 		if (oci_go_key_folds(m->key, m->klen, field))
 			found = m;
 	return found;
@@ -878,10 +870,6 @@ static void check_regex(struct lint_ctx *c, const struct jloc_node *n, bool key,
 
 static void check_hooksd_stages(struct lint_ctx *c, const struct jloc_node *s)
 {
-	static const char *const cands[] = { "prestart", "createRuntime", "createContainer",
-					     "startContainer", "poststart", "poststop",
-					     "precreate" };
-
 	if (!s || s->type == JLOC_NULL) {
 		const struct jloc_node *at = s ? s : &c->doc->nodes[0];
 
@@ -899,7 +887,7 @@ static void check_hooksd_stages(struct lint_ctx *c, const struct jloc_node *s)
 	if (!s->nkids)
 		emit(c, s->line, s->col, LINT_WARNING, "HOOKSD_STAGES_MISSING",
 		     "\"stages\" is empty: the hook is never injected");
-	KIDS(c->doc, s, e) {
+	JLOC_FOR_KIDS(c->doc, s, e) {
 		if (e->type != JLOC_STRING) {
 			emit(c, e->line, e->col, LINT_ERROR, "HOOKSD_SCHEMA",
 			     "stage entries must be strings, not %s: %s", jloc_type_name(e->type),
@@ -923,7 +911,8 @@ static void check_hooksd_stages(struct lint_ctx *c, const struct jloc_node *s)
 			     "\"precreate\" is a podman extension: the hook gets the OCI config on "
 			     "stdin and must print the (modified) config on stdout; CRI-O rejects it");
 		else if (st < 0) {
-			const char *dym = did_you_mean(e->str, e->slen, cands, 7);
+			const char *dym = did_you_mean(e->str, e->slen, oci_stage_names, OCI_STAGE_MAX,
+						       "precreate");
 
 			emit(c, e->line, e->col, LINT_ERROR, "HOOKSD_STAGE_UNKNOWN",
 			     "unknown stage %s: podman compares stage names exactly and refuses to "
@@ -934,16 +923,12 @@ static void check_hooksd_stages(struct lint_ctx *c, const struct jloc_node *s)
 }
 
 static void check_unknown_keys(struct lint_ctx *c, const struct jloc_node *o,
-			       const char *const *fields, size_t n, const char *where)
+			       const struct oci_fields *f, const char *where)
 {
-	KIDS(c->doc, o, m) {
-		bool known = false;
-
-		for (size_t i = 0; i < n && !known; i++)
-			known = oci_go_key_folds(m->key, m->klen, fields[i]);
-		if (known)
+	JLOC_FOR_KIDS(c->doc, o, m) {
+		if (oci_go_field(m, f) >= 0)
 			continue;
-		const char *dym = did_you_mean(m->key, m->klen, fields, n);
+		const char *dym = did_you_mean(m->key, m->klen, f->names, (size_t)f->n, NULL);
 		QSTR k = q(m->key, m->klen);
 		emit(c, m->kline, m->kcol, LINT_WARNING, "HOOKSD_KEY_UNKNOWN",
 		     "unknown key %s in %s is ignored by podman%s%s%s", k, where,
@@ -953,7 +938,7 @@ static void check_unknown_keys(struct lint_ctx *c, const struct jloc_node *o,
 
 static void check_hooksd_when_v1(struct lint_ctx *c, const struct jloc_node *w)
 {
-	static const char *const wf[] = { "always", "annotations", "commands", "hasBindMounts" };
+	const char *const *wf = oci_hooksd_when_fields.names;
 	const struct jloc_node *a, *ann, *cmds, *hbm, *at = w ? w : &c->doc->nodes[0];
 	bool any = false;
 
@@ -964,7 +949,7 @@ static void check_hooksd_when_v1(struct lint_ctx *c, const struct jloc_node *w)
 		return;
 	}
 	if (w && w->type == JLOC_OBJECT) {
-		check_unknown_keys(c, w, wf, 4, "\"when\"");
+		check_unknown_keys(c, w, &oci_hooksd_when_fields, "\"when\"");
 		check_duplicates(c, w, "\"when\"");
 	}
 	a = go_member(c->doc, w, "always");
@@ -993,7 +978,7 @@ static void check_hooksd_when_v1(struct lint_ctx *c, const struct jloc_node *w)
 			     jloc_type_name(ann->type), type_refusal(c));
 		} else {
 			any |= ann->nkids > 0;
-			KIDS(c->doc, ann, e) {
+			JLOC_FOR_KIDS(c->doc, ann, e) {
 				check_regex(c, e, true, "annotation key");
 				if (e->type == JLOC_STRING)
 					check_regex(c, e, false, "annotation value");
@@ -1011,7 +996,7 @@ static void check_hooksd_when_v1(struct lint_ctx *c, const struct jloc_node *w)
 			     jloc_type_name(cmds->type), type_refusal(c));
 		} else {
 			any |= cmds->nkids > 0;
-			KIDS(c->doc, cmds, e) {
+			JLOC_FOR_KIDS(c->doc, cmds, e) {
 				if (e->type == JLOC_STRING)
 					check_regex(c, e, false, "command");
 				else
@@ -1036,7 +1021,7 @@ static void check_hooksd_legacy(struct lint_ctx *c, const struct jloc_node *root
 	const struct jloc_node *stage = go_member(c->doc, root, "stage");
 	bool any = false;
 
-	check_unknown_keys(c, root, hd_old_fields, 10, "a 0.1.0 hook");
+	check_unknown_keys(c, root, &oci_hooksd_legacy_fields, "a 0.1.0 hook");
 	if (!h || h->type == JLOC_NULL) {
 		emit(c, root->line, root->col, LINT_ERROR, "HOOK_PATH_REQUIRED",
 		     "no \"hook\" (the hook's path): podman refuses to start ANY container while "
@@ -1073,7 +1058,7 @@ static void check_hooksd_legacy(struct lint_ctx *c, const struct jloc_node *root
 			continue;
 		}
 		any |= r->nkids > 0;
-		KIDS(c->doc, r, e)
+		JLOC_FOR_KIDS(c->doc, r, e)
 			check_regex(c, e, false, i < 2 ? "command" : "annotation");
 	}
 	const struct jloc_node *hb = go_member(c->doc, root, "hasbindmounts");
@@ -1121,7 +1106,7 @@ int lint_hooksd_buf(const char *name, const char *buf, size_t len, struct lint_r
 	}
 	if (ver && ver->type == JLOC_STRING && !strcmp(ver->str, "1.0.0") &&
 	    ver->slen == 5) {
-		check_unknown_keys(&c, root, hd_fields, 4, "a 1.0.0 hook");
+		check_unknown_keys(&c, root, &oci_hooksd_fields, "a 1.0.0 hook");
 		hook = go_member(&doc, root, "hook");
 		if (!hook || hook->type == JLOC_NULL)
 			emit(&c, root->line, root->col, LINT_ERROR, "HOOK_PATH_REQUIRED",
@@ -1185,7 +1170,7 @@ static bool looks_like_hooksd(const struct jloc_doc *doc)
 
 	if (root->type != JLOC_OBJECT)
 		return false;
-	KIDS(doc, root, m) {
+	JLOC_FOR_KIDS(doc, root, m) {
 		for (size_t i = 0; i < 6; i++)
 			if (oci_go_key_folds(m->key, m->klen, cfg[i]))
 				return false;

@@ -31,7 +31,7 @@
 #include "oci.h"
 #include "util.h"
 
-static const char *const stage_names[OCI_STAGE_MAX] = {
+const char *const oci_stage_names[OCI_STAGE_MAX] = {
 	[OCI_PRESTART] = "prestart",
 	[OCI_CREATE_RUNTIME] = "createRuntime",
 	[OCI_CREATE_CONTAINER] = "createContainer",
@@ -42,13 +42,13 @@ static const char *const stage_names[OCI_STAGE_MAX] = {
 
 const char *oci_stage_name(enum oci_stage s)
 {
-	return (unsigned)s < OCI_STAGE_MAX ? stage_names[s] : "unknown";
+	return (unsigned)s < OCI_STAGE_MAX ? oci_stage_names[s] : "unknown";
 }
 
 int oci_stage_from_name(const char *name)
 {
 	for (int i = 0; i < OCI_STAGE_MAX; i++)
-		if (!strcmp(name, stage_names[i]))
+		if (!strcmp(name, oci_stage_names[i]))
 			return i;
 	return -1;
 }
@@ -162,8 +162,11 @@ static int go_field(const struct jloc_node *m, const char *const *fields, int nf
 	return -1;
 }
 
-#define KIDS(doc, node, m) \
-	for (const struct jloc_node *m = jloc_at(doc, (node)->first); m; m = jloc_at(doc, m->next))
+int oci_go_field(const struct jloc_node *m, const struct oci_fields *f)
+{
+	return go_field(m, f->names, f->n);
+}
+
 
 /* ---- the Go decoder ---- */
 
@@ -276,7 +279,7 @@ static int go_strs(struct go_ctx *c, const struct jloc_node *n, struct go_strs *
 		go_type_error(c, n, field, "[]string");
 		return 0;
 	}
-	KIDS(c->doc, n, e) {
+	JLOC_FOR_KIDS(c->doc, n, e) {
 		err = go_grow((void **)&s->v, &s->cap, sizeof(char *), i);
 		if (err)
 			return err;
@@ -295,7 +298,11 @@ static int go_strs(struct go_ctx *c, const struct jloc_node *n, struct go_strs *
 	return 0;
 }
 
-static const char *const go_hook_fields[] = { "path", "args", "env", "timeout" };
+enum { HOOK_PATH, HOOK_ARGS, HOOK_ENV, HOOK_TIMEOUT };
+static const char *const go_hook_fields[] = {
+	[HOOK_PATH] = "path", [HOOK_ARGS] = "args", [HOOK_ENV] = "env", [HOOK_TIMEOUT] = "timeout",
+};
+const struct oci_fields oci_hook_fields = { go_hook_fields, 4 };
 
 static int go_timeout(struct go_ctx *c, const struct jloc_node *n, struct go_hook *h,
 		      const char *field)
@@ -336,17 +343,17 @@ static int go_hook_obj(struct go_ctx *c, const struct jloc_node *n, struct go_ho
 	}
 	h->line = n->line;
 	h->col = n->col;
-	KIDS(c->doc, n, m) {
-		int f = go_field(m, go_hook_fields, 4);
+	JLOC_FOR_KIDS(c->doc, n, m) {
+		int f = oci_go_field(m, &oci_hook_fields);
 
 		if (f < 0)
 			continue;
 		snprintf(field, sizeof(field), "%s.%s", what, go_hook_fields[f]);
 		switch (f) {
-		case 0: err = go_string(c, m, &h->path, field); break;
-		case 1: err = go_strs(c, m, &h->args, field); break;
-		case 2: err = go_strs(c, m, &h->env, field); break;
-		case 3: err = go_timeout(c, m, h, field); break;
+		case HOOK_PATH: err = go_string(c, m, &h->path, field); break;
+		case HOOK_ARGS: err = go_strs(c, m, &h->args, field); break;
+		case HOOK_ENV: err = go_strs(c, m, &h->env, field); break;
+		case HOOK_TIMEOUT: err = go_timeout(c, m, h, field); break;
 		}
 		if (err)
 			return err;
@@ -368,7 +375,7 @@ static int go_hook_slice(struct go_ctx *c, const struct jloc_node *n, struct go_
 		go_type_error(c, n, what, "[]specs.Hook");
 		return 0;
 	}
-	KIDS(c->doc, n, e) {
+	JLOC_FOR_KIDS(c->doc, n, e) {
 		err = go_grow((void **)&s->v, &s->cap, sizeof(struct go_hook), i);
 		if (err)
 			return err;
@@ -462,7 +469,7 @@ static int go_map_obj(struct go_ctx *c, const struct jloc_node *n, struct go_map
 		return 0;
 	}
 	m->set = true;
-	KIDS(c->doc, n, e) {
+	JLOC_FOR_KIDS(c->doc, n, e) {
 		if (e->type == JLOC_STRING)
 			err = go_map_put(m, e->key, e->klen, e->str, e->slen);
 		else {
@@ -504,7 +511,7 @@ static int go_decode_spec(struct go_ctx *c, const struct jloc_node *root, struct
 		go_type_error(c, root, "(config)", "specs.Spec");
 		return 0;
 	}
-	KIDS(c->doc, root, m) {
+	JLOC_FOR_KIDS(c->doc, root, m) {
 		switch (go_field(m, go_spec_fields, 4)) {
 		case 0:
 			if (m->type == JLOC_NULL) {
@@ -516,12 +523,12 @@ static int go_decode_spec(struct go_ctx *c, const struct jloc_node *root, struct
 			} else {
 				/* a non-nil *Hooks is reused: duplicate "hooks" objects merge */
 				s->has_hooks = true;
-				KIDS(c->doc, m, st) {
-					int f = go_field(st, stage_names, OCI_STAGE_MAX);
+				JLOC_FOR_KIDS(c->doc, m, st) {
+					int f = go_field(st, oci_stage_names, OCI_STAGE_MAX);
 
 					if (f < 0)
 						continue;
-					snprintf(what, sizeof(what), "Hooks.hooks.%s", stage_names[f]);
+					snprintf(what, sizeof(what), "Hooks.hooks.%s", oci_stage_names[f]);
 					err = go_hook_slice(c, st, &s->stage[f], what);
 					if (err)
 						return err;
@@ -530,7 +537,7 @@ static int go_decode_spec(struct go_ctx *c, const struct jloc_node *root, struct
 			break;
 		case 1:
 			if (m->type == JLOC_OBJECT) {
-				KIDS(c->doc, m, r) {
+				JLOC_FOR_KIDS(c->doc, m, r) {
 					static const char *const rf[] = { "path" };
 
 					if (go_field(r, rf, 1) == 0) {
@@ -548,7 +555,7 @@ static int go_decode_spec(struct go_ctx *c, const struct jloc_node *root, struct
 			break;
 		case 2:
 			if (m->type == JLOC_OBJECT) {
-				KIDS(c->doc, m, p) {
+				JLOC_FOR_KIDS(c->doc, m, p) {
 					static const char *const pf[] = { "args" };
 
 					if (go_field(p, pf, 1) == 0) {
@@ -620,7 +627,7 @@ static int exact_strs(const struct jloc_doc *doc, const struct jloc_node *n, cha
 	*v = calloc((size_t)n->nkids, sizeof(char *));
 	if (!*v)
 		return -ENOMEM;
-	KIDS(doc, n, e) {
+	JLOC_FOR_KIDS(doc, n, e) {
 		/* non-string elements come out as "" (observed with crun 1.8.1) */
 		(*v)[i] = e->type == JLOC_STRING ? mem_strdup(e->str, e->slen) : strdup("");
 		if (!(*v)[i]) {
@@ -706,7 +713,7 @@ static int from_doc_exact(const struct jloc_doc *doc, struct oci_hooks *out)
 		int hi = (int)(hooks - doc->nodes);
 
 		for (int st = 0; !err && st < OCI_STAGE_MAX; st++) {
-			const struct jloc_node *a = jloc_at(doc, jloc_member(doc, hi, stage_names[st]));
+			const struct jloc_node *a = jloc_at(doc, jloc_member(doc, hi, oci_stage_names[st]));
 			size_t i = 0;
 
 			if (!a || a->type != JLOC_ARRAY || !a->nkids)
@@ -714,7 +721,7 @@ static int from_doc_exact(const struct jloc_doc *doc, struct oci_hooks *out)
 			out->v[st] = calloc((size_t)a->nkids, sizeof(struct oci_hook));
 			if (!out->v[st])
 				return -ENOMEM;
-			KIDS(doc, a, e) {
+			JLOC_FOR_KIDS(doc, a, e) {
 				err = exact_hook(doc, e, &out->v[st][i], out);
 				i++;
 				out->n[st] = i;
@@ -733,7 +740,7 @@ static int from_doc_exact(const struct jloc_doc *doc, struct oci_hooks *out)
 	if (!err && n && n->type == JLOC_OBJECT) {
 		struct go_map m = { 0 };
 
-		KIDS(doc, n, e) {
+		JLOC_FOR_KIDS(doc, n, e) {
 			/* first duplicate wins: only add keys not seen yet */
 			bool seen = false;
 
@@ -886,12 +893,33 @@ static int go_bool_ptr(struct go_ctx *c, const struct jloc_node *n, int *dst, co
 	return 0;
 }
 
-static const char *const hd_fields[] = { "version", "hook", "when", "stages" };
-static const char *const hd_when_fields[] = { "always", "annotations", "commands",
-					      "hasBindMounts" };
-static const char *const hd_old_fields[] = { "hook", "arguments", "stages", "stage", "cmds",
-					     "cmd", "annotations", "annotation",
-					     "hasbindmounts" };
+/* containers/common pkg/hooks/1.0.0 Hook and When, and pkg/hooks/0.1.0 Hook */
+enum { HD_VERSION, HD_HOOK, HD_WHEN, HD_STAGES };
+static const char *const hd_fields[] = {
+	[HD_VERSION] = "version", [HD_HOOK] = "hook", [HD_WHEN] = "when", [HD_STAGES] = "stages",
+};
+const struct oci_fields oci_hooksd_fields = { hd_fields, 4 };
+
+enum { HDW_ALWAYS, HDW_ANNOTATIONS, HDW_COMMANDS, HDW_BIND_MOUNTS };
+static const char *const hd_when_fields[] = {
+	[HDW_ALWAYS] = "always", [HDW_ANNOTATIONS] = "annotations",
+	[HDW_COMMANDS] = "commands", [HDW_BIND_MOUNTS] = "hasBindMounts",
+};
+const struct oci_fields oci_hooksd_when_fields = { hd_when_fields, 4 };
+
+/*
+ * The 0.1.0 struct has no "version": the version probe reads it before the
+ * struct is decoded, so it is a known key that the struct decoding skips.
+ */
+enum { HDO_HOOK, HDO_ARGUMENTS, HDO_STAGES, HDO_STAGE, HDO_CMDS, HDO_CMD, HDO_ANNOTATIONS,
+       HDO_ANNOTATION, HDO_BIND_MOUNTS, HDO_VERSION };
+static const char *const hd_old_fields[] = {
+	[HDO_HOOK] = "hook", [HDO_ARGUMENTS] = "arguments", [HDO_STAGES] = "stages",
+	[HDO_STAGE] = "stage", [HDO_CMDS] = "cmds", [HDO_CMD] = "cmd",
+	[HDO_ANNOTATIONS] = "annotations", [HDO_ANNOTATION] = "annotation",
+	[HDO_BIND_MOUNTS] = "hasbindmounts", [HDO_VERSION] = "version",
+};
+const struct oci_fields oci_hooksd_legacy_fields = { hd_old_fields, 10 };
 
 struct hd_raw {
 	char *version;
@@ -936,37 +964,41 @@ static int hd_decode(struct go_ctx *c, const struct jloc_node *root, struct hd_r
 {
 	int err = 0;
 
-	KIDS(c->doc, root, m) {
+	JLOC_FOR_KIDS(c->doc, root, m) {
 		if (!legacy) {
-			switch (go_field(m, hd_fields, 4)) {
-			case 0: err = go_string(c, m, &r->version, "Hook.version"); break;
-			case 1: err = go_hook_obj(c, m, &r->hook, "Hook.hook"); break;
-			case 2:
+			switch (oci_go_field(m, &oci_hooksd_fields)) {
+			case HD_VERSION: err = go_string(c, m, &r->version, "Hook.version"); break;
+			case HD_HOOK: err = go_hook_obj(c, m, &r->hook, "Hook.hook"); break;
+			case HD_WHEN:
 				if (m->type == JLOC_NULL)
 					break;
 				if (m->type != JLOC_OBJECT) {
 					go_type_error(c, m, "Hook.when", "hook.When");
 					break;
 				}
-				KIDS(c->doc, m, w) {
-					switch (go_field(w, hd_when_fields, 4)) {
-					case 0: err = go_bool_ptr(c, w, &h->always, "When.when.always"); break;
-					case 1: err = go_map_obj(c, w, &r->ann, "When.when.annotations"); break;
-					case 2: err = go_strs(c, w, &r->cmds, "When.when.commands"); break;
-					case 3: err = go_bool_ptr(c, w, &h->has_bind_mounts,
+				JLOC_FOR_KIDS(c->doc, m, w) {
+					switch (oci_go_field(w, &oci_hooksd_when_fields)) {
+					case HDW_ALWAYS: err = go_bool_ptr(c, w, &h->always, "When.when.always"); break;
+					case HDW_ANNOTATIONS:
+						err = go_map_obj(c, w, &r->ann, "When.when.annotations");
+						break;
+					case HDW_COMMANDS:
+						err = go_strs(c, w, &r->cmds, "When.when.commands");
+						break;
+					case HDW_BIND_MOUNTS: err = go_bool_ptr(c, w, &h->has_bind_mounts,
 								  "When.when.hasBindMounts"); break;
 					}
 					if (err)
 						return err;
 				}
 				break;
-			case 3:
+			case HD_STAGES:
 				err = go_strs_track(c, m, &r->stages, &r->stages_set, "Hook.stages");
 				break;
 			}
 		} else {
-			switch (go_field(m, hd_old_fields, 9)) {
-			case 0:
+			switch (oci_go_field(m, &oci_hooksd_legacy_fields)) {
+			case HDO_HOOK:
 				if (m->type == JLOC_NULL) {
 					r->old_hook_set = false;
 				} else {
@@ -974,14 +1006,14 @@ static int hd_decode(struct go_ctx *c, const struct jloc_node *root, struct hd_r
 					err = go_string(c, m, &r->old_hook, "Hook.hook");
 				}
 				break;
-			case 1: err = go_strs(c, m, &r->args, "Hook.arguments"); break;
-			case 2: err = go_strs_track(c, m, &r->stages, &r->stages_set, "Hook.stages"); break;
-			case 3: err = go_strs_track(c, m, &r->stage, &r->stage_set, "Hook.stage"); break;
-			case 4: err = go_strs_track(c, m, &r->cmds, &r->cmds_set, "Hook.cmds"); break;
-			case 5: err = go_strs_track(c, m, &r->cmd, &r->cmd_set, "Hook.cmd"); break;
-			case 6: err = go_strs_track(c, m, &r->anns, &r->anns_set, "Hook.annotations"); break;
-			case 7: err = go_strs_track(c, m, &r->ann1, &r->ann1_set, "Hook.annotation"); break;
-			case 8: err = go_bool_ptr(c, m, &h->has_bind_mounts, "Hook.hasbindmounts"); break;
+			case HDO_ARGUMENTS: err = go_strs(c, m, &r->args, "Hook.arguments"); break;
+			case HDO_STAGES: err = go_strs_track(c, m, &r->stages, &r->stages_set, "Hook.stages"); break;
+			case HDO_STAGE: err = go_strs_track(c, m, &r->stage, &r->stage_set, "Hook.stage"); break;
+			case HDO_CMDS: err = go_strs_track(c, m, &r->cmds, &r->cmds_set, "Hook.cmds"); break;
+			case HDO_CMD: err = go_strs_track(c, m, &r->cmd, &r->cmd_set, "Hook.cmd"); break;
+			case HDO_ANNOTATIONS: err = go_strs_track(c, m, &r->anns, &r->anns_set, "Hook.annotations"); break;
+			case HDO_ANNOTATION: err = go_strs_track(c, m, &r->ann1, &r->ann1_set, "Hook.annotation"); break;
+			case HDO_BIND_MOUNTS: err = go_bool_ptr(c, m, &h->has_bind_mounts, "Hook.hasbindmounts"); break;
 			}
 		}
 		if (err)
@@ -1133,10 +1165,8 @@ int oci_hooksd_load_buf(const char *name, const char *buf, size_t len, struct oc
 		return h->load_error ? 0 : -ENOMEM;
 	}
 	/* the version is read first, on its own (Go: struct { Version string }) */
-	KIDS(&doc, &doc.nodes[0], m) {
-		static const char *const vf[] = { "version" };
-
-		if (go_field(m, vf, 1) == 0 && (err = go_string(&c, m, &r.version, "version.version")))
+	JLOC_FOR_KIDS(&doc, &doc.nodes[0], m) {
+		if (go_field(m, &hd_fields[HD_VERSION], 1) == 0 && (err = go_string(&c, m, &r.version, "version.version")))
 			break;
 	}
 	if (!err && c.err) {

@@ -31,6 +31,8 @@ enum oci_stage {
 	OCI_STAGE_MAX,
 };
 
+/* The one stage-name table: SPEC spelling, indexed by enum oci_stage. */
+extern const char *const oci_stage_names[OCI_STAGE_MAX];
 /* SPEC spelling: prestart, createRuntime, ... ; "unknown" out of range. */
 const char *oci_stage_name(enum oci_stage s);
 /* Exact (case-sensitive) name to stage, or -1. */
@@ -90,6 +92,24 @@ void oci_hook_free(struct oci_hook *h);
 
 /* Go encoding/json key matching: does JSON key k (klen bytes) select field name? */
 bool oci_go_key_folds(const char *k, size_t klen, const char *field);
+
+/*
+ * The fields of a Go struct the decoders read, one table per schema: what
+ * the decoder assigns a key to is what lint calls known, misspelt or
+ * unknown.
+ */
+struct oci_fields {
+	const char *const *names;
+	int n;
+};
+
+extern const struct oci_fields oci_hook_fields;		/* specs.Hook */
+extern const struct oci_fields oci_hooksd_fields;	/* hooks.d 1.0.0 */
+extern const struct oci_fields oci_hooksd_when_fields;	/* hooks.d 1.0.0 "when" */
+extern const struct oci_fields oci_hooksd_legacy_fields;	/* hooks.d 0.1.0 (+ "version") */
+
+/* The field Go's decoder assigns member m to (exact match first, then folding), or -1. */
+int oci_go_field(const struct jloc_node *m, const struct oci_fields *f);
 
 /* ---- podman / CRI-O hooks.d ---- */
 

@@ -95,7 +95,8 @@ static void test_refused_with_reason(void **state)
 		const char *why = refused(cases[i].re);
 
 		if (!strstr(why, cases[i].why)) {
-			print_error("%s: reason \"%s\" lacks \"%s\"\n", cases[i].re, why, cases[i].why);
+			print_error("%s: reason \"%s\" lacks \"%s\"\n", cases[i].re, why,
+				    cases[i].why);
 			fail();
 		}
 	}
