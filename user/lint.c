@@ -42,6 +42,7 @@ struct lint_ctx {
 	struct lint_result *out;
 	const char *rootfs;	/* resolved rootfs directory, or NULL when unknown */
 	bool hooksd;		/* checking a hooks.d file (podman semantics) */
+	int stage;		/* stage the findings being emitted are about, or -1 */
 	int err;		/* sticky -ENOMEM */
 };
 
@@ -112,6 +113,7 @@ static void add_finding(struct lint_ctx *c, unsigned line, unsigned col, enum li
 	f->col = col;
 	f->severity = sev;
 	f->code = code;
+	f->stage = c->stage;
 	f->seq = r->n;
 	f->message = strdup(sbuf_str(msg));
 	sbuf_free(msg);
@@ -266,7 +268,8 @@ static int dup_sort_cmp(const void *x, const void *y)
 }
 
 /* Report every later occurrence of a key in object o (sorting keeps this O(n log n)). */
-static void check_duplicates(struct lint_ctx *c, const struct jloc_node *o, const char *where)
+static void check_duplicates(struct lint_ctx *c, const struct jloc_node *o, const char *where,
+			     bool stage_keys)
 {
 	const struct jloc_node **v;
 	size_t n = 0;
@@ -291,6 +294,10 @@ static void check_duplicates(struct lint_ctx *c, const struct jloc_node *o, cons
 			j--;
 		first = v[j];
 		QSTR k = q(v[i]->key, v[i]->klen);
+		int st0 = c->stage;
+
+		if (stage_keys)
+			c->stage = v[i]->klen == strlen(v[i]->key) ? oci_stage_from_name(v[i]->key) : -1;
 		if (c->hooksd)
 			emit(c, v[i]->kline, v[i]->kcol, LINT_WARNING, "HOOK_DUPLICATE_KEY",
 			     "duplicate key %s in %s (first at %u:%u): podman (Go) keeps the last "
@@ -302,6 +309,7 @@ static void check_duplicates(struct lint_ctx *c, const struct jloc_node *o, cons
 			     "occurrence; runc keeps the last, decoded on top of the earlier one "
 			     "(fields and array elements it does not set are inherited); the "
 			     "runtimes will run different hooks", k, where, first->kline, first->kcol);
+		c->stage = st0;
 	}
 	free(v);
 }
@@ -472,7 +480,7 @@ static void check_entry(struct lint_ctx *c, const struct jloc_node *e, int st, c
 		     type_refusal(c), c->hooksd ? "" : "; crun refuses it too (no 'path')");
 		return;
 	}
-	check_duplicates(c, e, "a hook entry");
+	check_duplicates(c, e, "a hook entry", false);
 	JLOC_FOR_KIDS(c->doc, e, m) {
 		int f = -1;
 
@@ -606,7 +614,7 @@ static void check_hooks_obj(struct lint_ctx *c, const struct jloc_node *h)
 		     "silently ignores every hook", jloc_type_name(h->type));
 		return;
 	}
-	check_duplicates(c, h, "\"hooks\"");
+	check_duplicates(c, h, "\"hooks\"", true);
 	JLOC_FOR_KIDS(c->doc, h, m) {
 		int st = oci_stage_from_name(m->key);
 		QSTR k = q(m->key, m->klen);
@@ -617,6 +625,7 @@ static void check_hooks_obj(struct lint_ctx *c, const struct jloc_node *h)
 			/* who wins in runc among the keys that fold to this stage */
 			const struct jloc_node *last = NULL;
 
+			c->stage = st;
 			JLOC_FOR_KIDS(c->doc, h, o)
 				if (go_stage(o) == st)
 					last = o;
@@ -631,19 +640,24 @@ static void check_hooks_obj(struct lint_ctx *c, const struct jloc_node *h)
 				     "reads it as \"%s\" but the later key at %u:%u overrides it", k,
 				     oci_stage_names[st], oci_stage_names[st], last->kline, last->kcol);
 		} else if (st < 0) {
-			const char *dym = did_you_mean(m->key, m->klen, oci_stage_names, OCI_STAGE_MAX, NULL);
+			const char *dym = did_you_mean(m->key, m->klen, oci_stage_names,
+						       OCI_STAGE_MAX, NULL);
 
+			c->stage = dym ? oci_stage_from_name(dym) : -1;
 			emit(c, m->kline, m->kcol, LINT_ERROR, "HOOK_STAGE_UNKNOWN",
 			     "unknown hook stage %s: runc, crun and youki all ignore it, so its hooks "
 			     "never run%s%s%s", k, dym ? "; did you mean \"" : "", dym ? dym : "",
 			     dym ? "\"?" : "");
+			c->stage = -1;
 			continue;
 		}
+		c->stage = st;
 		if (st == OCI_PRESTART)
 			emit(c, m->kline, m->kcol, LINT_INFO, "HOOK_STAGE_DEPRECATED",
 			     "\"prestart\" is deprecated: runc and crun still run it (just before "
 			     "the createRuntime hooks); createRuntime is its successor");
 		check_stage(c, m, st);
+		c->stage = -1;
 	}
 }
 
@@ -690,11 +704,19 @@ static void check_divergence(struct lint_ctx *c, const struct jloc_node *at)
 		c->err = -ENOMEM;
 		return;
 	}
-	for (int st = 0; st < OCI_STAGE_MAX && !differ; st++) {
-		differ = go.n[st] != ex.n[st];
-		for (size_t i = 0; i < go.n[st] && !differ; i++)
-			differ = !hooks_equal(&go.v[st][i], &ex.v[st][i]);
+	int ndiff = 0, which = -1;
+
+	for (int st = 0; st < OCI_STAGE_MAX; st++) {
+		bool d = go.n[st] != ex.n[st];
+
+		for (size_t i = 0; i < go.n[st] && !d; i++)
+			d = !hooks_equal(&go.v[st][i], &ex.v[st][i]);
+		if (d) {
+			ndiff++;
+			which = st;
+		}
 	}
+	differ = ndiff > 0;
 	if (differ && !go.refused && !ex.refused) {
 		sbuf_init(&msg);
 		sbuf_puts(&msg, "runc and crun/youki will run different hooks for this config: runc ");
@@ -703,8 +725,10 @@ static void check_divergence(struct lint_ctx *c, const struct jloc_node *at)
 		describe_stages(&msg, &ex);
 		if (!memcmp(go.n, ex.n, sizeof(go.n)))
 			sbuf_puts(&msg, " (the same stages, but different path, args or env)");
+		c->stage = ndiff == 1 ? which : -1;
 		add_finding(c, at->kline ? at->kline : at->line, at->kline ? at->kcol : at->col,
 			    LINT_WARNING, "HOOKS_RUNTIME_DIFF", &msg);
+		c->stage = -1;
 	}
 	oci_hooks_free(&go);
 	oci_hooks_free(&ex);
@@ -770,7 +794,7 @@ static bool validate_json(struct lint_ctx *c, const char *buf, size_t len, struc
 int lint_config_buf(const char *name, const char *buf, size_t len, const char *bundle_dir,
 		    struct lint_result *out)
 {
-	struct lint_ctx c = { .file = name, .bundle_dir = bundle_dir, .out = out };
+	struct lint_ctx c = { .file = name, .bundle_dir = bundle_dir, .out = out, .stage = -1 };
 	size_t n0 = out->n;
 	char *rootfs = NULL;
 	struct jloc_doc doc;
@@ -897,6 +921,7 @@ static void check_hooksd_stages(struct lint_ctx *c, const struct jloc_node *s)
 		int st = strlen(e->str) == e->slen ? oci_stage_from_name(e->str) : -1;
 		QSTR k = q(e->str, e->slen);
 
+		c->stage = st;
 		if (st == OCI_PRESTART)
 			emit(c, e->line, e->col, LINT_INFO, "HOOK_STAGE_DEPRECATED",
 			     "\"prestart\" is deprecated: podman 4 injects it as a prestart hook, "
@@ -914,11 +939,13 @@ static void check_hooksd_stages(struct lint_ctx *c, const struct jloc_node *s)
 			const char *dym = did_you_mean(e->str, e->slen, oci_stage_names, OCI_STAGE_MAX,
 						       "precreate");
 
+			c->stage = dym ? oci_stage_from_name(dym) : -1;
 			emit(c, e->line, e->col, LINT_ERROR, "HOOKSD_STAGE_UNKNOWN",
 			     "unknown stage %s: podman compares stage names exactly and refuses to "
 			     "start ANY container while this file is installed%s%s%s", k,
 			     dym ? "; did you mean \"" : "", dym ? dym : "", dym ? "\"?" : "");
 		}
+		c->stage = -1;
 	}
 }
 
@@ -950,7 +977,7 @@ static void check_hooksd_when_v1(struct lint_ctx *c, const struct jloc_node *w)
 	}
 	if (w && w->type == JLOC_OBJECT) {
 		check_unknown_keys(c, w, &oci_hooksd_when_fields, "\"when\"");
-		check_duplicates(c, w, "\"when\"");
+		check_duplicates(c, w, "\"when\"", false);
 	}
 	a = go_member(c->doc, w, "always");
 	hbm = go_member(c->doc, w, "hasBindMounts");
@@ -1072,7 +1099,7 @@ static void check_hooksd_legacy(struct lint_ctx *c, const struct jloc_node *root
 
 int lint_hooksd_buf(const char *name, const char *buf, size_t len, struct lint_result *out)
 {
-	struct lint_ctx c = { .file = name, .out = out, .hooksd = true };
+	struct lint_ctx c = { .file = name, .out = out, .hooksd = true, .stage = -1 };
 	const struct jloc_node *root, *ver, *hook;
 	struct oci_hooksd_hook model;
 	struct jloc_doc doc;
@@ -1096,7 +1123,7 @@ int lint_hooksd_buf(const char *name, const char *buf, size_t len, struct lint_r
 		     "container while it is installed", jloc_type_name(root->type));
 		goto out;
 	}
-	check_duplicates(&c, root, "the hook file");
+	check_duplicates(&c, root, "the hook file", false);
 	ver = go_member(&doc, root, "version");
 	if (ver && ver->type != JLOC_STRING && ver->type != JLOC_NULL) {
 		emit(&c, ver->line, ver->col, LINT_ERROR, "HOOKSD_VERSION",

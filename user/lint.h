@@ -24,6 +24,12 @@ struct lint_finding {
 	unsigned line, col;	/* 1-based; 0 when not tied to a position */
 	enum lint_severity severity;
 	const char *code;	/* static, e.g. "HOOK_KEY_CASE" */
+	/*
+	 * The hook stage (enum oci_stage) the finding is about, or -1: the stage
+	 * a miscased or misspelt key was meant to be, the stage of a hook entry
+	 * or stage array, the one stage where runc and crun differ.
+	 */
+	int stage;
 	char *message;		/* printable: untrusted parts already escaped and bounded */
 	size_t seq;		/* emission order (ties in position keep it) */
 };

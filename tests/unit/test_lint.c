@@ -17,6 +17,7 @@
 
 #include "escape.h"
 #include "lint.h"
+#include "oci.h"
 
 #define CORPUS "tests/lint"
 
@@ -132,6 +133,43 @@ static void test_hostile_text_escaped_and_bounded(void **state)
 	sbuf_free(&in);
 }
 
+static const struct lint_finding *finding(struct lint_result *r, const char *code)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->v[i].code, code))
+			return &r->v[i];
+	return NULL;
+}
+
+/* The stage a finding is about travels as data, not as text in the message. */
+static void test_finding_stage(void **state)
+{
+	struct lint_result r;
+
+	lint_cfg("{\"hooks\":{\"Poststart\":[{\"path\":\"/bin/true\"}],"
+		 "\"createruntimes\":[],\"prestart\":[{\"path\":\"/bin/true\"}]}}", &r);
+	assert_non_null(finding(&r, "HOOK_KEY_CASE"));
+	assert_int_equal(finding(&r, "HOOK_KEY_CASE")->stage, OCI_POSTSTART);
+	assert_int_equal(finding(&r, "HOOK_STAGE_UNKNOWN")->stage, OCI_CREATE_RUNTIME);
+	assert_int_equal(finding(&r, "HOOK_STAGE_DEPRECATED")->stage, OCI_PRESTART);
+	/* only poststart differs between runc and crun */
+	assert_int_equal(finding(&r, "HOOKS_RUNTIME_DIFF")->stage, OCI_POSTSTART);
+	lint_result_free(&r);
+
+	lint_cfg("{\"hooks\":{\"poststop\":[{\"path\":\"relative\"}]}}", &r);
+	assert_int_equal(finding(&r, "HOOK_PATH_RELATIVE")->stage, OCI_POSTSTOP);
+	lint_result_free(&r);
+
+	lint_cfg("{\"hooks\":{\"Poststart\":[],\"PostStop\":[{\"path\":\"/bin/true\"}],"
+		 "\"Prestart\":[{\"path\":\"/bin/true\"}]}}", &r);
+	assert_int_equal(finding(&r, "HOOKS_RUNTIME_DIFF")->stage, -1);	/* two stages */
+	lint_result_free(&r);
+
+	lint_cfg("{", &r);
+	assert_int_equal(r.v[0].stage, -1);
+	lint_result_free(&r);
+}
+
 static void test_syntax_error_position(void **state)
 {
 	struct lint_result r;
@@ -203,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_key_case_message),
 		cmocka_unit_test(test_unknown_stage_suggests),
 		cmocka_unit_test(test_hostile_text_escaped_and_bounded),
+		cmocka_unit_test(test_finding_stage),
 		cmocka_unit_test(test_syntax_error_position),
 		cmocka_unit_test(test_detect_kind),
 		cmocka_unit_test(test_unreadable),
