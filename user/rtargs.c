@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -201,44 +202,70 @@ static int go_bool(const char *v)
 	return -1;
 }
 
+/*
+ * The options that only store their value: where in struct rt_invocation,
+ * by F_* (offset + 1, so that 0 means "not a plain field").
+ */
+#define SLOT(member) (offsetof(struct rt_invocation, member) + 1)
+
+static const size_t flag_slot[] = {
+	[F_DEBUG] = SLOT(debug),
+	[F_SYSTEMD_CGROUP] = SLOT(systemd_cgroup),
+	[F_NO_PIVOT] = SLOT(no_pivot),
+	[F_NO_NEW_KEYRING] = SLOT(no_new_keyring),
+	[F_DETACH] = SLOT(detach),
+	[F_KEEP] = SLOT(keep),
+	[F_FORCE] = SLOT(force),
+	[F_ALL] = SLOT(all),
+	[F_NO_SUBREAPER] = SLOT(no_subreaper),
+};
+
+static const size_t string_slot[] = {
+	[F_ROOT] = SLOT(root),
+	[F_LOG] = SLOT(log),
+	[F_LOG_FORMAT] = SLOT(log_format),
+	[F_CGROUP_MANAGER] = SLOT(cgroup_manager),
+	[F_ROOTLESS] = SLOT(rootless),
+	[F_BUNDLE] = SLOT(bundle),
+	[F_CONFIG] = SLOT(config_file),
+	[F_PID_FILE] = SLOT(pid_file),
+	[F_CONSOLE_SOCKET] = SLOT(console_socket),
+	[F_PROCESS] = SLOT(process),
+	[F_ID] = SLOT(id),
+	[F_RUNTIME] = SLOT(runtime),
+	[F_NAMESPACE] = SLOT(shim_namespace),
+};
+
+#define N_SLOTS(t) (sizeof(t) / sizeof((t)[0]))
+
 static void set_flag(struct pctx *p, const struct rt_opt *o, bool on)
 {
-	struct rt_invocation *inv = p->inv;
-
-	switch (o->field) {
-	case F_DEBUG:
-		inv->debug = on;
-		break;
-	case F_SYSTEMD_CGROUP:
-		inv->systemd_cgroup = on;
-		break;
-	case F_NO_PIVOT:
-		inv->no_pivot = on;
-		break;
-	case F_NO_NEW_KEYRING:
-		inv->no_new_keyring = on;
-		break;
-	case F_DETACH:
-		inv->detach = on;
-		break;
-	case F_KEEP:
-		inv->keep = on;
-		break;
-	case F_FORCE:
-		inv->force = on;
-		break;
-	case F_ALL:
-		inv->all = on;
-		break;
-	case F_NO_SUBREAPER:
-		inv->no_subreaper = on;
-		break;
-	case F_CONMON_EXEC:
+	if (o->field < N_SLOTS(flag_slot) && flag_slot[o->field])
+		*(bool *)((char *)p->inv + flag_slot[o->field] - 1) = on;
+	else if (o->field == F_CONMON_EXEC)
 		p->conmon_exec = on;
-		break;
-	default:
-		break;
+}
+
+/* podman prefixes each --runtime-flag with "--" (runtime_libpod.go). */
+static void push_runtime_flag(struct pctx *p, const char *v)
+{
+	struct rt_invocation *inv = p->inv;
+	size_t len = strnlen(v, RT_MAX_VALUE + 1);
+	char *s;
+
+	if (len > RT_MAX_VALUE) {
+		if (!p->err)
+			p->err = -ENAMETOOLONG;
+		return;
 	}
+	s = malloc(len + 3);
+	if (!s) {
+		p->err = -ENOMEM;
+		return;
+	}
+	memcpy(s, "--", 2);
+	memcpy(s + 2, v, len + 1);
+	push_str(p, &inv->runtime_args, &inv->n_runtime_args, s);
 }
 
 static void set_value(struct pctx *p, const struct rt_opt *o, const char *v, const char *tok)
@@ -247,18 +274,10 @@ static void set_value(struct pctx *p, const struct rt_opt *o, const char *v, con
 	char *end;
 	long n;
 
+	if (o->field < N_SLOTS(string_slot) && string_slot[o->field])
+		set_str(p, (char **)((char *)inv + string_slot[o->field] - 1), v);
 	switch (o->field) {
-	case F_ROOT:
-		set_str(p, &inv->root, v);
-		break;
-	case F_LOG:
-		set_str(p, &inv->log, v);
-		break;
-	case F_LOG_FORMAT:
-		set_str(p, &inv->log_format, v);
-		break;
 	case F_CGROUP_MANAGER:
-		set_str(p, &inv->cgroup_manager, v);
 		/* crun: the last of --systemd-cgroup / --cgroup-manager decides. */
 		if (!strcmp(v, "systemd"))
 			inv->systemd_cgroup = true;
@@ -267,37 +286,10 @@ static void set_value(struct pctx *p, const struct rt_opt *o, const char *v, con
 		else
 			note_bad(p, RT_W_BAD_VALUE, tok);
 		break;
-	case F_ROOTLESS:
-		set_str(p, &inv->rootless, v);
-		break;
 	case F_CRUN_ROOTLESS:
 		set_str(p, &inv->rootless, v);
 		set_str(p, &inv->root, v);
 		inv->warn |= RT_W_CRUN_ROOTLESS;
-		break;
-	case F_BUNDLE:
-		set_str(p, &inv->bundle, v);
-		break;
-	case F_CONFIG:
-		set_str(p, &inv->config_file, v);
-		break;
-	case F_PID_FILE:
-		set_str(p, &inv->pid_file, v);
-		break;
-	case F_CONSOLE_SOCKET:
-		set_str(p, &inv->console_socket, v);
-		break;
-	case F_PROCESS:
-		set_str(p, &inv->process, v);
-		break;
-	case F_ID:
-		set_str(p, &inv->id, v);
-		break;
-	case F_RUNTIME:
-		set_str(p, &inv->runtime, v);
-		break;
-	case F_NAMESPACE:
-		set_str(p, &inv->shim_namespace, v);
 		break;
 	case F_PRESERVE_FDS:
 		errno = 0;
@@ -310,26 +302,9 @@ static void set_value(struct pctx *p, const struct rt_opt *o, const char *v, con
 	case F_RUNTIME_ARG:
 		push_str(p, &inv->runtime_args, &inv->n_runtime_args, dup_value(p, v));
 		break;
-	case F_RUNTIME_FLAG: {
-		/* podman prefixes each --runtime-flag with "--" (runtime_libpod.go). */
-		size_t len = strnlen(v, RT_MAX_VALUE + 1);
-		char *s;
-
-		if (len > RT_MAX_VALUE) {
-			if (!p->err)
-				p->err = -ENAMETOOLONG;
-			break;
-		}
-		s = malloc(len + 3);
-		if (!s) {
-			p->err = -ENOMEM;
-			break;
-		}
-		memcpy(s, "--", 2);
-		memcpy(s + 2, v, len + 1);
-		push_str(p, &inv->runtime_args, &inv->n_runtime_args, s);
+	case F_RUNTIME_FLAG:
+		push_runtime_flag(p, v);
 		break;
-	}
 	case F_HOOKS_DIR:
 		inv->hooks_dirs_given = true;
 		push_csv(p, &inv->hooks_dirs, &inv->n_hooks_dirs, v, tok);
@@ -397,18 +372,19 @@ static void unknown(struct pctx *p, const char *tok)
 }
 
 /* The separate value of a value-taking option at argv[*i]; NULL if there is none. */
-static const char *next_value(struct pctx *p, int *i)
+/* The value of o in the next argument, which is consumed; a missing one is noted. */
+static void value_from_next(struct pctx *p, const struct rt_opt *o, int *i, const char *tok)
 {
 	const char *v;
 
-	if (*i + 1 >= p->argc)
-		return NULL;
-	v = p->argv[*i + 1];
 	/* clap refuses a value that looks like an option. */
-	if (!p->st->hyphen_val && v[0] == '-' && v[1])
-		return NULL;
-	(*i)++;
-	return v;
+	if (*i + 1 >= p->argc || (!p->st->hyphen_val && p->argv[*i + 1][0] == '-' &&
+				  p->argv[*i + 1][1])) {
+		note_bad(p, RT_W_MISSING_VALUE, tok);
+		return;
+	}
+	v = p->argv[++(*i)];
+	set_value(p, o, v, tok);
 }
 
 static void go_option(struct pctx *p, int *i)
@@ -459,7 +435,7 @@ static void go_option(struct pctx *p, int *i)
 
 static void gnu_long(struct pctx *p, int *i)
 {
-	const char *tok = p->argv[*i], *name = tok + 2, *eq, *v;
+	const char *tok = p->argv[*i], *name = tok + 2, *eq;
 	const struct rt_opt *o;
 	size_t len;
 
@@ -490,11 +466,7 @@ static void gnu_long(struct pctx *p, int *i)
 		set_value(p, o, eq + 1, tok);
 		return;
 	}
-	v = next_value(p, i);
-	if (!v)
-		note_bad(p, RT_W_MISSING_VALUE, tok);
-	else
-		set_value(p, o, v, tok);
+	value_from_next(p, o, i, tok);
 }
 
 static void gnu_short(struct pctx *p, int *i)
@@ -524,11 +496,7 @@ static void gnu_short(struct pctx *p, int *i)
 			set_flag(p, o, true);
 			return;
 		}
-		v = next_value(p, i);
-		if (!v)
-			note_bad(p, RT_W_MISSING_VALUE, tok);
-		else
-			set_value(p, o, v, tok);
+		value_from_next(p, o, i, tok);
 		return;
 	}
 }
@@ -653,6 +621,19 @@ static void set_subcmd(struct rt_invocation *inv, const char *name)
 	inv->subcmd[sizeof(inv->subcmd) - 1] = '\0';
 }
 
+/* A known subcommand's options and operands from argv[i] on, and its container ID. */
+static void parse_subcommand(struct pctx *p, const struct rt_grammar *g,
+			     const struct rt_cmd_spec *spec, int i)
+{
+	p->inv->cmd = spec->cmd;
+	set_tabs(p, spec->opts ? spec->opts : rtopt_none, g->common);
+	p->lenient = !spec->opts;
+	i = scan(p, i, spec->permute);
+	if (!spec->permute)
+		operands_from(p, i);
+	take_id(p, spec);
+}
+
 /* Runtimes: global options, the subcommand, its options and operands. */
 static void parse_runtime(struct pctx *p, const struct rt_grammar *g)
 {
@@ -671,13 +652,7 @@ static void parse_runtime(struct pctx *p, const struct rt_grammar *g)
 		p->inv->warn |= RT_W_UNKNOWN_CMD;
 		return;
 	}
-	p->inv->cmd = spec->cmd;
-	set_tabs(p, spec->opts ? spec->opts : rtopt_none, g->common);
-	p->lenient = !spec->opts;
-	i = scan(p, i + 1, spec->permute);
-	if (!spec->permute)
-		operands_from(p, i);
-	take_id(p, spec);
+	parse_subcommand(p, g, spec, i + 1);
 }
 
 static void parse_shim(struct pctx *p, const struct rt_grammar *g)
@@ -756,13 +731,7 @@ static void parse_podman(struct pctx *p, const struct rt_grammar *g)
 		scan(p, i + 1, true);
 		return;
 	}
-	p->inv->cmd = spec->cmd;
-	set_tabs(p, spec->opts ? spec->opts : rtopt_none, g->common);
-	p->lenient = !spec->opts;
-	i = scan(p, i + 1, spec->permute);
-	if (!spec->permute)
-		operands_from(p, i);
-	take_id(p, spec);
+	parse_subcommand(p, g, spec, i + 1);
 }
 
 static const struct rt_grammar *grammar_of(enum rt_kind kind)

@@ -147,44 +147,55 @@ static int runc_state(json_t *root, struct rt_state *st)
 	return 0;
 }
 
-/* crun src/libcrun/status.c: "bundle" is mandatory there too. */
-static int crun_state(json_t *root, struct rt_state *st)
-{
-	int ret;
+/* Where a flat state file keeps each field; NULL: not recorded. */
+struct flat_format {
+	const char *id, *bundle, *rootfs, *status, *created;
+	const char *pid, *pid_start, *systemd;
+};
 
-	ret = take_string(root, "bundle", &st->bundle);
-	if (!ret)
-		ret = take_string(root, "rootfs", &st->rootfs);
-	if (!ret)
-		ret = take_string(root, "created", &st->created);
-	if (ret)
-		return ret;
-	if (!st->bundle || !st->bundle[0])
-		return -EBADMSG;
-	st->pid = take_pid(root, "pid");
-	st->pid_start = take_u64(root, "process-start-time");
-	st->systemd_cgroup = json_is_true(json_object_get(root, "systemd-cgroup"));
-	return 0;
-}
+/* crun src/libcrun/status.c: "bundle" is mandatory there too. */
+static const struct flat_format crun_format = {
+	.bundle = "bundle",
+	.rootfs = "rootfs",
+	.created = "created",
+	.pid = "pid",
+	.pid_start = "process-start-time",
+	.systemd = "systemd-cgroup",
+};
 
 /* youki libcontainer/src/container/state.rs (serde, camelCase). */
-static int youki_state(json_t *root, struct rt_state *st)
+static const struct flat_format youki_format = {
+	.id = "id",
+	.bundle = "bundle",
+	.status = "status",
+	.created = "created",
+	.pid = "pid",
+	.systemd = "useSystemd",
+};
+
+static int flat_state(json_t *root, const struct flat_format *f, struct rt_state *st)
 {
+	const struct {
+		const char *key;
+		char **slot;
+	} strings[] = {
+		{ f->id, &st->id },	      { f->bundle, &st->bundle },   { f->rootfs, &st->rootfs },
+		{ f->status, &st->status }, { f->created, &st->created },
+	};
+	size_t i;
 	int ret;
 
-	ret = take_string(root, "id", &st->id);
-	if (!ret)
-		ret = take_string(root, "bundle", &st->bundle);
-	if (!ret)
-		ret = take_string(root, "status", &st->status);
-	if (!ret)
-		ret = take_string(root, "created", &st->created);
-	if (ret)
-		return ret;
+	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		ret = strings[i].key ? take_string(root, strings[i].key, strings[i].slot) : 0;
+		if (ret)
+			return ret;
+	}
 	if (!st->bundle || !st->bundle[0])
 		return -EBADMSG;
-	st->pid = take_pid(root, "pid");
-	st->systemd_cgroup = json_is_true(json_object_get(root, "useSystemd"));
+	st->pid = take_pid(root, f->pid);
+	if (f->pid_start)
+		st->pid_start = take_u64(root, f->pid_start);
+	st->systemd_cgroup = json_is_true(json_object_get(root, f->systemd));
 	return 0;
 }
 
@@ -213,10 +224,8 @@ int rt_state_parse(enum rt_kind kind, const char *text, size_t len, struct rt_st
 	}
 	if (kind == RT_RUNC)
 		ret = runc_state(root, out);
-	else if (kind == RT_YOUKI)
-		ret = youki_state(root, out);
 	else
-		ret = crun_state(root, out);
+		ret = flat_state(root, kind == RT_YOUKI ? &youki_format : &crun_format, out);
 	json_decref(root);
 	if (ret)
 		rt_state_free(out);
