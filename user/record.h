@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The records that flow down the pipeline, as plain data: what the model
+ * (correlate.c) hands to verdicts (verdict.c) and to the report sinks
+ * (report.c, sink_text.c, sink_json.c). Nothing here points back into the
+ * model's tables; a record's pointers are valid for the duration of the call
+ * that hands it over, and a sink that keeps anything copies it.
+ *
+ *   kernel records -> event.c (decode) -> correlate.c (model) -> attrib.c
+ *   (stage/index) -> verdict.c (tallies, marks, verdict) -> report.c ->
+ *   sinks (text, JSON Lines, expectations)
+ */
+#ifndef HS_RECORD_H
+#define HS_RECORD_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lint.h"
+#include "oci.h"
+
+enum hook_status {
+	HOOK_OK,
+	HOOK_FAILED,      /* exit code != 0 */
+	HOOK_KILLED,      /* by a signal */
+	HOOK_TIMEOUT,     /* killed after running at least its configured timeout */
+	HOOK_EXEC_FAILED, /* execve failed: err says why */
+	HOOK_UNFINISHED,  /* still running when its container's record was written */
+};
+
+const char *hook_status_name(enum hook_status s);
+
+/* One hook execution, in the order its container's hooks were exec'd. */
+struct hook_rec {
+	struct hook_rec *next;
+	int stage;		/* enum oci_stage, or -1 = unknown */
+	int index;		/* position in the stage's configured array, -1 = not matched */
+	bool inferred;		/* stage deduced without the configuration */
+	__u32 pid, ppid;
+	char *path;		/* as exec'd (as requested, for a failed exec) */
+	char *argv;		/* NUL-separated, argv_len bytes */
+	size_t argv_len;
+	bool argv_trunc;
+	__u64 start_ns, end_ns;
+	bool ended;
+	enum hook_status status;
+	int exit_code, signal, err;
+};
+
+/* Where a stage got to, as the timeline's last column says it. */
+enum stage_mark {
+	MARK_NONE,	  /* nothing configured, nothing to say */
+	MARK_OK,	  /* every configured hook fired */
+	MARK_FAILED,	  /* a hook of this stage failed */
+	MARK_NOT_REACHED, /* an earlier hook failed, the runtime stopped before it */
+	MARK_NOT_DUE,	  /* the lifecycle has not reached this stage yet */
+	MARK_MISSING,	  /* due, configured, not (all) fired */
+	MARK_NOT_RUN,	  /* nothing configured for this runtime, and a warning says why */
+};
+
+struct stage_rec {
+	unsigned configured, fired, failed;
+	bool due;	/* the lifecycle reached the point where this stage runs */
+	bool stopped;	/* a failing hook stopped the runtime before (the rest of) it */
+	enum stage_mark mark;
+};
+
+enum ctr_verdict {
+	VERDICT_OK,
+	VERDICT_HOOK_FAILED,
+	VERDICT_MISSING,
+	VERDICT_UNKNOWN, /* events were lost while it lived */
+};
+
+const char *verdict_name(enum ctr_verdict v);
+
+struct proc_rec {
+	bool started, exited;
+	__u32 pid;
+	const char *argv;
+	size_t argv_len;
+	__u64 start_ns, exit_ns;
+	int exit_code, signal;
+};
+
+/* A container's whole timeline, when its lifecycle ends or tracing stops. */
+struct ctr_rec {
+	const char *id;
+	const char *runtime;
+	const char *bundle;	/* NULL when unknown */
+	const char *state;	/* creating, created, running, stopped, deleted, failed */
+	struct stage_rec stages[OCI_STAGE_MAX];
+	struct proc_rec process;
+	const char *cfg_error;	/* the configuration could not be read (stages inferred) */
+	const char *refused;	/* the runtime refuses this configuration, and why */
+	const struct lint_result *lint; /* findings that explain the timeline (never NULL) */
+	const struct hook_rec *hooks;
+	__u64 create_ns;
+	bool lost;
+	enum ctr_verdict verdict;
+};
+
+/* The kernel could not deliver some records. */
+struct loss_rec {
+	unsigned long long count, ringbuf, tracking;
+	__u64 ts_ns;
+};
+
+struct summary_rec {
+	unsigned containers, hooks;
+	unsigned long long lost;
+	const char *expectations; /* pass | fail | none */
+};
+
+#endif
