@@ -8,6 +8,7 @@
  * into a no-op, so the caller checks one flag per record instead of one per
  * call.
  */
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -17,6 +18,13 @@ void jw_init(struct jw *w, struct sbuf *sb)
 {
 	memset(w, 0, sizeof(*w));
 	w->sb = sb;
+}
+
+int jw_end(const struct jw *w)
+{
+	if (w->sb->oom)
+		return -ENOMEM;
+	return w->broken || w->depth ? -EINVAL : 0;
 }
 
 static bool misuse(struct jw *w)

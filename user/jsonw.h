@@ -21,8 +21,8 @@
  * jw_raw(NULL), jw_argv(NULL, n > 0), a negative precision) is a programming
  * error: the call writes nothing, w->broken is set and every later call is a
  * no-op. No assert(): no build defines NDEBUG, so it would abort a running
- * trace over one record. A record is whole when !w->broken && w->depth == 0
- * && !sb->oom: check that before printing it.
+ * trace over one record. jw_end() says whether the record is whole: check
+ * it before printing.
  */
 #ifndef HS_JSONW_H
 #define HS_JSONW_H
@@ -44,6 +44,8 @@ struct jw {
 };
 
 void jw_init(struct jw *w, struct sbuf *sb);
+/* 0 when the value is complete and whole; -EINVAL misuse or unclosed, -ENOMEM. */
+int jw_end(const struct jw *w);
 
 void jw_obj_open(struct jw *w);
 void jw_obj_close(struct jw *w);

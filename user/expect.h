@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * CI mode's judgement: the --expect checker (a report sink that keeps what
+ * it needs of each container record) and the mapping of a run's outcome to
+ * hooksnoop's exit status.
+ */
+#ifndef HS_EXPECT_H
+#define HS_EXPECT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "opts.h"
+#include "report.h"
+
+enum expect_result {
+	EXPECT_NONE = -1,   /* no --expect given */
+	EXPECT_PASS = 0,
+	EXPECT_FAIL = 1,
+	EXPECT_UNKNOWN = 2, /* events were lost: cannot be verified */
+};
+
+/* A sink that checks every container record against s->expect[]. */
+struct sink *expect_sink_new(const struct settings *s);
+
+/*
+ * The verdict over every container seen, each failure explained on `err`
+ * (one "hooksnoop: expectation ..." line each, plus "why:" lines).
+ * lost_any: the kernel lost records during the run (with no container seen,
+ * one may have run unseen).
+ */
+enum expect_result expect_sink_result(struct sink *sk, bool lost_any, FILE *err);
+
+/* "pass" | "fail" | "none", as the summary record says it. */
+const char *expect_result_word(enum expect_result r);
+
+/*
+ * hooksnoop's exit status. setup_rc: non-zero when hooksnoop itself could
+ * not run (returned as is). cmd_ran / wait_status: CI mode's CMD and its
+ * waitpid() status: its own non-zero status (128+N for signal N) wins.
+ * Otherwise 3 when an expectation failed or is unknown, 0 when all held.
+ */
+int expect_exit_status(int setup_rc, bool cmd_ran, int wait_status, enum expect_result r);
+
+#endif

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Text sink: what a person at a terminal reads. One line per hook as it ends
+ * (time, container, runtime, stage[index], duration, status, command), a
+ * timeline block per container (configured vs fired per stage with the mark
+ * verdict.c decided, hooks and the container process in time order, the
+ * findings that explain a gap), execsnoop-like columns for --all, and the
+ * lost / summary lines. Every untrusted byte goes through esc_text().
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sinks.h"
+
+#define WRAP_COLS 98
+#define TIMELINE_ARGV_MAX 200
+
+struct sink_text {
+	struct sink sk;
+	struct output *o;
+	bool header_done;
+};
+
+static struct sink_text *text_of(struct sink *sk)
+{
+	return (struct sink_text *)sk;
+}
+
+static size_t min_len(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n > max ? max : n;
+}
+
+static void fmt_duration(char *buf, size_t sz, __u64 ns)
+{
+	if (ns < 1000000ull)
+		snprintf(buf, sz, "%.0fus", (double)ns / 1e3);
+	else if (ns < 10000000000ull)
+		snprintf(buf, sz, "%.1fms", (double)ns / 1e6);
+	else
+		snprintf(buf, sz, "%.1fs", (double)ns / 1e9);
+}
+
+static const char *stage_label(int st)
+{
+	return st >= 0 ? oci_stage_name(st) : "unknown";
+}
+
+static void hook_command(struct sbuf *sb, const struct hook_rec *h, size_t max)
+{
+	if (h->argv_len)
+		esc_argv_text(sb, h->argv, h->argv_len > max ? max : h->argv_len);
+	else
+		esc_text(sb, h->path, strlen(h->path));
+}
+
+/* Append text, wrapped at WRAP_COLS, continuation lines indented by `indent`. */
+static void wrap_line(struct output *o, const char *first, const char *text, int indent)
+{
+	struct sbuf *sb = &o->line;
+	size_t col, len = strlen(text);
+	const char *p = text;
+
+	sbuf_puts(sb, first);
+	col = strlen(first);
+	while (len) {
+		size_t room = col < WRAP_COLS ? WRAP_COLS - col : 20, n = len;
+
+		if (n > room) {
+			n = room;
+			while (n > room / 2 && p[n] != ' ')
+				n--;
+			if (p[n] != ' ')
+				n = room;
+		}
+		sbuf_add(sb, p, n);
+		p += n;
+		len -= n;
+		while (len && *p == ' ')
+			p++, len--;
+		if (len) {
+			output__flush_line(o);
+			sbuf_addf(sb, "%*s", indent, "");
+			col = (size_t)indent;
+		}
+	}
+	output__flush_line(o);
+}
+
+static void text_hook(struct sink *sk, const char *container, const char *runtime,
+		      const struct hook_rec *h)
+{
+	struct output *o = text_of(sk)->o;
+	struct sbuf *sb = &o->line;
+	char t[64], d[32];
+
+	output__text_time(o, h->end_ns ? h->end_ns : h->start_ns, t, sizeof(t));
+	if (h->ended)
+		fmt_duration(d, sizeof(d), h->end_ns - h->start_ns);
+	else
+		snprintf(d, sizeof(d), "-");
+	sbuf_addf(sb, "%-12s ", t);
+	esc_text(sb, container, min_len(container, 16));
+	sbuf_addf(sb, " %s %s", runtime, stage_label(h->stage));
+	if (h->index >= 0)
+		sbuf_addf(sb, "[%d]", h->index);
+	if (h->inferred)
+		sbuf_puts(sb, "?");
+	sbuf_addf(sb, " %s %s", d, hook_status_name(h->status));
+	if (h->status == HOOK_FAILED)
+		sbuf_addf(sb, "(%d)", h->exit_code);
+	else if (h->status == HOOK_KILLED || h->status == HOOK_TIMEOUT)
+		sbuf_addf(sb, "(SIG%s)", sigabbrev_np(h->signal) ?: "?");
+	else if (h->status == HOOK_EXEC_FAILED)
+		sbuf_addf(sb, "(%s)", strerrorname_np(h->err) ?: "?");
+	sbuf_puts(sb, "  ");
+	hook_command(sb, h, h->argv_len);
+	output__flush_line(o);
+}
+
+static const char *mark_text(enum stage_mark m)
+{
+	switch (m) {
+	case MARK_OK:
+		return "\u2713";
+	case MARK_FAILED:
+		return "\u2717 failed";
+	case MARK_NOT_REACHED:
+		return "\u2717 not reached (an earlier hook failed)";
+	case MARK_NOT_DUE:
+		return "- not due yet";
+	case MARK_MISSING:
+		return "\u2717 MISSING";
+	case MARK_NOT_RUN:
+		return "\u2717 not run by this runtime: see the warning below";
+	default:
+		return "-";
+	}
+}
+
+/* Hooks and the container process's start and exit, merged in time order. */
+static void timeline_events(struct output *o, const struct ctr_rec *rec)
+{
+	struct sbuf *sb = &o->line;
+	const struct proc_rec *p = &rec->process;
+	const struct hook_rec *nh = rec->hooks, *h;
+	int cstate = p->started ? 0 : 2; /* 0: start due, 1: exit due, 2: done */
+	char d[32];
+
+	for (;;) {
+		__u64 ct_ts = cstate == 0 ? p->start_ns : p->exit_ns;
+		bool ctr_next = cstate < 2 && (cstate == 0 || p->exited) &&
+				(!nh || ct_ts <= nh->start_ns);
+
+		if (!nh && !ctr_next)
+			break;
+		if (ctr_next) {
+			sbuf_addf(sb, "   %+9.3fs  ", (double)((__s64)(ct_ts - rec->create_ns)) / 1e9);
+			if (cstate == 0) {
+				sbuf_addf(sb, "container process started, pid %u: ", p->pid);
+				esc_argv_text(sb, p->argv,
+					      p->argv_len > TIMELINE_ARGV_MAX ? TIMELINE_ARGV_MAX
+									 : p->argv_len);
+			} else if (p->signal) {
+				sbuf_addf(sb, "container process killed by SIG%s",
+					  sigabbrev_np(p->signal) ?: "?");
+			} else {
+				sbuf_addf(sb, "container process exited with %d", p->exit_code);
+			}
+			output__flush_line(o);
+			cstate++;
+			continue;
+		}
+		h = nh;
+		nh = nh->next;
+		if (h->ended)
+			fmt_duration(d, sizeof(d), h->end_ns - h->start_ns);
+		else
+			snprintf(d, sizeof(d), "-");
+		sbuf_addf(sb, "   %+9.3fs  %s", (double)((__s64)(h->start_ns - rec->create_ns)) / 1e9,
+			  stage_label(h->stage));
+		if (h->index >= 0)
+			sbuf_addf(sb, "[%d]", h->index);
+		sbuf_addf(sb, "%s %s %s  ", h->inferred ? "?" : "", d, hook_status_name(h->status));
+		hook_command(sb, h, TIMELINE_ARGV_MAX);
+		output__flush_line(o);
+	}
+}
+
+static void text_container(struct sink *sk, const struct ctr_rec *rec)
+{
+	struct output *o = text_of(sk)->o;
+	struct sbuf *sb = &o->line;
+	char first[64];
+	size_t i;
+	int st;
+
+	sbuf_puts(sb, "== container ");
+	esc_text(sb, rec->id, min_len(rec->id, 64));
+	sbuf_addf(sb, " (%s) %s, verdict: %s", rec->runtime, rec->state, verdict_name(rec->verdict));
+	output__flush_line(o);
+	if (rec->bundle) {
+		sbuf_puts(sb, "   bundle ");
+		esc_text(sb, rec->bundle, strlen(rec->bundle));
+		output__flush_line(o);
+	}
+	if (rec->cfg_error) {
+		sbuf_puts(sb, "   configuration: ");
+		esc_text(sb, rec->cfg_error, strlen(rec->cfg_error));
+		sbuf_puts(sb, " (stages inferred)");
+		output__flush_line(o);
+	}
+	if (rec->refused) {
+		snprintf(first, sizeof(first), "   %s refuses this configuration: ", rec->runtime);
+		wrap_line(o, first, rec->refused, 6);
+	}
+	sbuf_addf(sb, "   %-16s %10s %6s %6s", "stage", "configured", "fired", "failed");
+	output__flush_line(o);
+	for (st = 0; st < OCI_STAGE_MAX; st++) {
+		const struct stage_rec *s = &rec->stages[st];
+
+		sbuf_addf(sb, "   %-16s %10u %6u %6u  %s", oci_stage_name(st), s->configured, s->fired,
+			  s->failed, mark_text(s->mark));
+		output__flush_line(o);
+	}
+	timeline_events(o, rec);
+	for (i = 0; i < rec->lint->n; i++) {
+		const struct lint_finding *f = &rec->lint->v[i];
+
+		if (f->severity == LINT_INFO)
+			continue;
+		snprintf(first, sizeof(first), "   %s %s: ", lint_severity_name(f->severity), f->code);
+		wrap_line(o, first, f->message, 6);
+	}
+	if (rec->lost) {
+		sbuf_puts(sb, "   events were lost while this container ran: the timeline may be "
+			      "incomplete");
+		output__flush_line(o);
+	}
+}
+
+static void text_event(struct sink *sk, const struct hs_event *ev, enum hs_urole role)
+{
+	struct sink_text *tx = text_of(sk);
+	struct output *o = tx->o;
+	const struct hs_hdr *h = ev->hdr;
+	struct sbuf *sb = &o->line;
+	char t[40], ret[24];
+
+	switch (ev->type) {
+	case HS_EV_EXEC:
+		snprintf(ret, sizeof(ret), "0");
+		break;
+	case HS_EV_EXEC_FAILED:
+		if (strerrorname_np(ev->err))
+			snprintf(ret, sizeof(ret), "%s", strerrorname_np(ev->err));
+		else
+			snprintf(ret, sizeof(ret), "-%d", ev->err);
+		break;
+	case HS_EV_EXIT:
+		if (ev->signal && sigabbrev_np(ev->signal))
+			snprintf(ret, sizeof(ret), "SIG%s", sigabbrev_np(ev->signal));
+		else if (ev->signal)
+			snprintf(ret, sizeof(ret), "sig%d", ev->signal);
+		else
+			snprintf(ret, sizeof(ret), "%d", ev->exit_code);
+		break;
+	default:
+		return; /* text mode shows execs and exits only, like execsnoop */
+	}
+	if (!tx->header_done) {
+		tx->header_done = true;
+		sbuf_addf(sb, "%-12s %-6s %-7s %-7s %-9s %-7s %s", o->wall ? "TIME" : "TIME(s)",
+			  "EVENT", "PID", "PPID", "ROLE", "RET", "ARGS");
+		output__flush_line(o);
+	}
+	output__text_time(o, h->ts_ns, t, sizeof(t));
+	sbuf_addf(sb, "%-12s %-6s %-7u %-7u %-9s %-7s ", t,
+		  ev->type == HS_EV_EXEC_FAILED ? "fail" : hs_event_type_name(ev->type), h->tgid,
+		  h->ppid, hs_urole_name(role), ret);
+	if (ev->type == HS_EV_EXIT) {
+		esc_text(sb, ev->comm, strlen(ev->comm));
+	} else {
+		if (ev->argv_len)
+			esc_argv_text(sb, ev->argv, ev->argv_len);
+		else
+			esc_text(sb, ev->filename, strlen(ev->filename));
+		if (ev->argv_truncated)
+			sbuf_puts(sb, " ...");
+		if (h->flags & HS_F_SEEDED)
+			sbuf_puts(sb, " (running at start)");
+	}
+	output__flush_line(o);
+}
+
+static void text_lost(struct sink *sk, const struct loss_rec *l)
+{
+	struct output *o = text_of(sk)->o;
+	char t[64];
+
+	output__text_time(o, l->ts_ns, t, sizeof(t));
+	sbuf_addf(&o->line,
+		  "%-12s LOST %llu events (ring buffer full: %llu, tracking map full: %llu); "
+		  "timelines that overlap are marked unknown",
+		  t, l->count, l->ringbuf, l->tracking);
+	output__flush_line(o);
+}
+
+static void text_summary(struct sink *sk, const struct summary_rec *s)
+{
+	struct output *o = text_of(sk)->o;
+
+	sbuf_addf(&o->line, "# %u containers, %u hooks, %llu lost events, expectations: %s",
+		  s->containers, s->hooks, s->lost, s->expectations);
+	output__flush_line(o);
+}
+
+static void text_free(struct sink *sk)
+{
+	free(sk);
+}
+
+static const struct sink_ops text_ops = {
+	.event = text_event,
+	.hook = text_hook,
+	.container = text_container,
+	.lost = text_lost,
+	.summary = text_summary,
+	.free = text_free,
+};
+
+struct sink *sink_text_new(struct output *o)
+{
+	struct sink_text *tx = calloc(1, sizeof(*tx));
+
+	if (!tx)
+		return NULL;
+	tx->sk.ops = &text_ops;
+	tx->o = o;
+	return &tx->sk;
+}
