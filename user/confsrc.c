@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Where a container's configuration comes from (see confsrc.h): reading it
+ * safely, parsing it once per file identity, falling back to the runtime's
+ * state directory, and podman's own hooks.d poststop hooks.
+ *
+ * Cache entries are keyed by the file's identity (device, inode, size,
+ * mtime), the dialect and the bundle (lint checks hook binaries inside the
+ * bundle's rootfs), refcounted by the containers using them, reused for
+ * CONFSRC_TTL_NS only (lint looks at files on disk), and dropped when unused
+ * once the cache grows past CONFSRC_MAX.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <uthash.h>
+
+#include "confsrc.h"
+#include "rtdetect.h"
+#include "rtstate.h"
+#include "util.h"
+
+#define CONFSRC_MAX 64
+#define CONFSRC_TTL_NS 5000000000ull
+#define CONFIG_MAX (16u << 20) /* runtimes refuse far smaller configs */
+
+struct conf_entry {
+	char *key;		/* NULL: not in the cache (private to one container) */
+	struct oci_hooks hooks;
+	bool hooks_ok;		/* false: not valid JSON (the findings say where) */
+	struct lint_result lint;
+	__u64 loaded_ns;
+	unsigned refs;
+	UT_hash_handle hh;
+};
+
+struct confsrc {
+	struct conf_entry *cache;
+};
+
+static const struct lint_result no_findings;
+
+const struct oci_hooks *ctr_conf_hooks(const struct ctr_conf *cc)
+{
+	return cc->entry && cc->entry->hooks_ok ? &cc->entry->hooks : NULL;
+}
+
+const struct lint_result *ctr_conf_lint(const struct ctr_conf *cc)
+{
+	return cc->entry ? &cc->entry->lint : &no_findings;
+}
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+static void entry_free(struct confsrc *cs, struct conf_entry *e)
+{
+	if (e->key)
+		HASH_DEL(cs->cache, e);
+	oci_hooks_free(&e->hooks);
+	lint_result_free(&e->lint);
+	free(e->key);
+	free(e);
+}
+
+static bool entry_fresh(const struct confsrc *cs, const struct conf_entry *e, __u64 now)
+{
+	return now - e->loaded_ns < CONFSRC_TTL_NS && HASH_COUNT(cs->cache) <= CONFSRC_MAX;
+}
+
+static void cache_trim(struct confsrc *cs, bool all)
+{
+	struct conf_entry *e, *tmp;
+	__u64 now = now_ns();
+
+	HASH_ITER(hh, cs->cache, e, tmp)
+		if (!e->refs && (all || !entry_fresh(cs, e, now)))
+			entry_free(cs, e);
+}
+
+static void entry_put(struct confsrc *cs, struct conf_entry *e)
+{
+	if (!e || --e->refs)
+		return;
+	if (e->key && entry_fresh(cs, e, now_ns()))
+		return; /* kept for the next container from this file */
+	entry_free(cs, e);
+}
+
+/* "cannot read PATH: WHY" / "cannot parse PATH: WHY" */
+static void set_error(struct ctr_conf *cc, const char *verb, const char *path, const char *why)
+{
+	char msg[PATH_MAX + 128];
+
+	snprintf(msg, sizeof(msg), "cannot %s %s: %s", verb, path, why);
+	free(cc->error);
+	cc->error = strdup(msg);
+}
+
+static void take_entry(struct ctr_conf *cc, struct conf_entry *e)
+{
+	e->refs++;
+	cc->entry = e;
+	free(cc->error);
+	cc->error = NULL;
+}
+
+/* Parse (and lint) a configuration once; the entry goes to the cache when key is set. */
+static struct conf_entry *entry_parse(struct confsrc *cs, char *key, const char *name,
+				      const char *buf, size_t len, const char *bundle,
+				      enum oci_dialect d, int *err)
+{
+	struct conf_entry *e = calloc(1, sizeof(*e)), *old;
+
+	if (!e) {
+		free(key);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	*err = 0;
+	*err = oci_hooks_from_buf(buf, len, d, &e->hooks);
+	e->hooks_ok = !*err;
+	lint_config_buf(name, buf, len, bundle, &e->lint);
+	e->loaded_ns = now_ns();
+	if (key) {
+		HASH_FIND_STR(cs->cache, key, old);
+		if (old && old->refs) {
+			free(key); /* an expired twin still in use: this one stays private */
+			key = NULL;
+		} else if (old) {
+			entry_free(cs, old);
+		}
+	}
+	e->key = key;
+	if (key) {
+		HASH_ADD_KEYPTR(hh, cs->cache, e->key, strlen(e->key), e);
+		cache_trim(cs, false);
+	}
+	return e;
+}
+
+/*
+ * Read and parse file `path` under r (or beneath directory handle at),
+ * sharing a fresh parse; `name` is what messages and findings call it.
+ */
+static bool load(struct confsrc *cs, struct ctr_conf *cc, const struct sr_root *r, int at,
+		 const char *path, const char *name, const char *bundle, enum oci_dialect d)
+{
+	struct conf_entry *e = NULL;
+	struct stat st;
+	char *buf, *key = NULL;
+	size_t len;
+	int err;
+
+	err = sr_read(r, at, path, CONFIG_MAX, &buf, &len, &st);
+	if (err) {
+		set_error(cc, "read", name, sr_strerror(err));
+		return false;
+	}
+	if (asprintf(&key, "%d|%llu|%llu|%lld|%lld.%ld|%s", (int)d, (unsigned long long)st.st_dev,
+		     (unsigned long long)st.st_ino, (long long)st.st_size,
+		     (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, bundle ?: "") < 0)
+		key = NULL;
+	if (key)
+		HASH_FIND_STR(cs->cache, key, e);
+	if (e && entry_fresh(cs, e, now_ns())) {
+		free(key);
+	} else {
+		e = entry_parse(cs, key, name, buf, len, bundle, d, &err);
+	}
+	free(buf);
+	if (!e) {
+		set_error(cc, "parse", name, strerror(-err));
+		return false;
+	}
+	entry_put(cs, cc->entry);
+	take_entry(cc, e);
+	if (!e->hooks_ok) {
+		set_error(cc, "parse", name,
+			  err == -EINVAL || !err ? "not valid JSON" : strerror(-err));
+		return false;
+	}
+	return true;
+}
+
+enum oci_dialect confsrc_dialect(enum rt_kind kind)
+{
+	return (kind == RT_RUNC || kind == RT_RUNSC) ? OCI_DIALECT_GO : OCI_DIALECT_EXACT;
+}
+
+bool confsrc__from_bundle(struct confsrc *cs, struct ctr_conf *cc, const struct sr_root *r,
+			  enum rt_kind kind, const char *bundle, const char *config_file)
+{
+	enum oci_dialect d = confsrc_dialect(kind);
+
+	char path[PATH_MAX];
+
+	if (config_file && config_file[0] == '/')
+		snprintf(path, sizeof(path), "%s", config_file);
+	else
+		snprintf(path, sizeof(path), "%s/%s", bundle, config_file ?: "config.json");
+	return load(cs, cc, r, -1, path, path, bundle, d);
+}
+
+/*
+ * runc keeps its own parse of the hooks in state.json (stage keys already
+ * folded, timeouts in nanoseconds): rebuild an OCI "hooks" object from it.
+ */
+static char *hooks_json_from_state(json_t *hooks, bool ns_timeouts)
+{
+	json_t *root = json_object(), *oh = json_object(), *arr, *h;
+	const char *stage;
+	char *text = NULL;
+	size_t i;
+
+	if (!root || !oh || !json_is_object(hooks))
+		goto out;
+	json_object_set(root, "hooks", oh);
+	json_object_foreach(hooks, stage, arr) {
+		json_t *na = json_array();
+
+		json_array_foreach(arr, i, h) {
+			json_t *e = json_object(), *v;
+
+			if ((v = json_object_get(h, "path")))
+				json_object_set(e, "path", v);
+			if ((v = json_object_get(h, "args")) && json_is_array(v))
+				json_object_set(e, "args", v);
+			if ((v = json_object_get(h, "env")) && json_is_array(v))
+				json_object_set(e, "env", v);
+			v = json_object_get(h, "timeout");
+			if (json_is_integer(v))
+				json_object_set_new(e, "timeout",
+						    json_integer(ns_timeouts ? json_integer_value(v) /
+										   1000000000
+									 : json_integer_value(v)));
+			json_array_append_new(na, e);
+		}
+		json_object_set_new(oh, stage, na);
+	}
+	text = json_dumps(root, JSON_COMPACT);
+out:
+	json_decref(oh);
+	json_decref(root);
+	return text;
+}
+
+/* Stored hooks become a private entry: no file identity, no findings. */
+static bool load_stored_hooks(struct confsrc *cs, struct ctr_conf *cc, json_t *hooks,
+			      bool ns_timeouts)
+{
+	char *text = hooks_json_from_state(hooks, ns_timeouts);
+	struct conf_entry *e = calloc(1, sizeof(*e));
+
+	if (!text || !e || oci_hooks_from_buf(text, strlen(text), OCI_DIALECT_EXACT, &e->hooks)) {
+		if (e)
+			oci_hooks_free(&e->hooks);
+		free(e);
+		free(text);
+		return false;
+	}
+	free(text);
+	e->hooks_ok = true;
+	e->loaded_ns = now_ns();
+	entry_put(cs, cc->entry);
+	take_entry(cc, e);
+	return true;
+}
+
+void confsrc__from_state(struct confsrc *cs, struct ctr_conf *cc, const struct sr_root *r,
+			 enum rt_kind kind, const char *state_root, const char *id, char **bundle,
+			 __u32 *init_pid)
+{
+	struct rt_state st;
+	char path[PATH_MAX];
+
+	*init_pid = 0;
+	if (rt_state_lookup(kind, r, state_root, id, &st)) {
+		if (!cc->error)
+			cc->error = strdup("the bundle and the runtime's state directory could not "
+					   "be read");
+		return;
+	}
+	if (!*bundle)
+		*bundle = strdup(st.bundle);
+	/* the path names crun's copy in messages only: the read goes through the handle */
+	snprintf(path, sizeof(path), "%s/%s/config.json", state_root ?: rt_default_root(kind), id);
+	if (st.has_config_copy &&
+	    load(cs, cc, NULL, st.dirfd, "config.json", path, st.bundle, confsrc_dialect(kind))) {
+		/* crun's verbatim copy of config.json */
+	} else if (st.hooks && load_stored_hooks(cs, cc, st.hooks, kind == RT_RUNC)) {
+		/* runc's or youki's stored hooks */
+	} else if (!cc->entry && !cc->error) {
+		cc->error = strdup("the runtime's state directory has no configuration");
+	}
+	*init_pid = (__u32)st.pid;
+	rt_state_free(&st);
+}
+
+void confsrc__podman_own(struct ctr_conf *cc, const struct sr_root *r, char *const *dirs,
+			 size_t ndirs)
+{
+	struct oci_hooksd d = {};
+	size_t i;
+
+	(void)r;
+	if (cc->podman_done || !ctr_conf_hooks(cc))
+		return;
+	cc->podman_done = true;
+	if (oci_hooksd_load_dirs((const char *const *)dirs, ndirs, &d))
+		return;
+	for (i = 0; i < d.n; i++) {
+		struct oci_hooksd_hook *h = &d.v[i];
+		struct oci_hook *nv;
+		size_t n = cc->podman_own.n[OCI_POSTSTOP];
+
+		if (!h->stage[OCI_POSTSTOP] || h->load_error || h->dropped)
+			continue;
+		if (oci_hooksd_matches(h, &cc->entry->hooks, false) != 1)
+			continue;
+		nv = realloc(cc->podman_own.v[OCI_POSTSTOP], (n + 1) * sizeof(*nv));
+		if (!nv)
+			break;
+		cc->podman_own.v[OCI_POSTSTOP] = nv;
+		nv[n] = h->hook; /* take ownership */
+		memset(&h->hook, 0, sizeof(h->hook));
+		cc->podman_own.n[OCI_POSTSTOP] = n + 1;
+	}
+	oci_hooksd_free(&d);
+}
+
+void confsrc__release(struct confsrc *cs, struct ctr_conf *cc)
+{
+	entry_put(cs, cc->entry);
+	oci_hooks_free(&cc->podman_own);
+	free(cc->error);
+	memset(cc, 0, sizeof(*cc));
+}
+
+struct confsrc *confsrc__new(void)
+{
+	return calloc(1, sizeof(struct confsrc));
+}
+
+void confsrc__free(struct confsrc *cs)
+{
+	if (!cs)
+		return;
+	cache_trim(cs, true);
+	free(cs);
+}

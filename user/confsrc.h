@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Configuration source: a container's hooks as its runtime reads them, and
+ * the lint findings that explain its timeline, from the bundle's
+ * config.json, else from the runtime's state directory, plus the hooks.d
+ * poststop hooks podman runs itself. Every file is read through the safe
+ * reader under the root of the runtime process that named it. Parses are
+ * shared: containers started from the same file (same identity and
+ * dialect) share one parse and one lint run for CONFSRC_TTL_NS.
+ */
+#ifndef HS_CONFSRC_H
+#define HS_CONFSRC_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+
+#include "lint.h"
+#include "oci.h"
+#include "rtargs.h"
+#include "saferead.h"
+
+struct confsrc;
+struct conf_entry;
+
+/* What a container knows of its configuration. Zero-initialised = nothing yet. */
+struct ctr_conf {
+	struct conf_entry *entry;	/* parsed hooks + findings (shared), NULL if unread */
+	char *error;			/* why it could not be read, or NULL */
+	struct oci_hooks podman_own;	/* hooks.d poststop hooks podman runs itself */
+	bool podman_done;
+};
+
+/* The hooks the runtime will run, or NULL when the configuration is unread. */
+const struct oci_hooks *ctr_conf_hooks(const struct ctr_conf *cc);
+/* Findings about the configuration (empty when unread); never NULL. */
+const struct lint_result *ctr_conf_lint(const struct ctr_conf *cc);
+
+struct confsrc *confsrc__new(void);
+void confsrc__free(struct confsrc *cs);
+
+/*
+ * Read `bundle`'s configuration (crun -f config_file, relative to the
+ * bundle unless absolute; else config.json) under root r, as runtime kind reads it.
+ * True when read and parsed; otherwise cc->error says why.
+ */
+bool confsrc__from_bundle(struct confsrc *cs, struct ctr_conf *cc, const struct sr_root *r,
+			  enum rt_kind kind, const char *bundle, const char *config_file);
+
+/* How runtime kind reads JSON: runc and runsc as Go does, the others exactly. */
+enum oci_dialect confsrc_dialect(enum rt_kind kind);
+
+/*
+ * The runtime's state directory for container id under state_root (NULL =
+ * the runtime's default): the configuration the runtime itself loaded (crun's
+ * copy of config.json, runc's and youki's stored hooks). *bundle (if NULL)
+ * receives the recorded bundle, *init_pid the init waiting for start (0).
+ */
+void confsrc__from_state(struct confsrc *cs, struct ctr_conf *cc, const struct sr_root *r,
+			 enum rt_kind kind, const char *state_root, const char *id, char **bundle,
+			 __u32 *init_pid);
+
+/* podman's hooks.d poststop hooks (dirs resolved under r) that apply to this container. */
+void confsrc__podman_own(struct ctr_conf *cc, const struct sr_root *r, char *const *dirs,
+			 size_t ndirs);
+
+/* Drop the container's share of its configuration and free what it owns. */
+void confsrc__release(struct confsrc *cs, struct ctr_conf *cc);
+
+#endif
