@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Record writer: every line hooksnoop prints about traced processes goes
- * through here, in text (columns like execsnoop) or JSON Lines (SPEC records,
- * "type" first). Each record is built in one buffer and written with one call
- * so records stay whole; the stream is line-buffered. Also owns the clock
+ * The output stream: where the sinks (sink_text.c, sink_json.c) write
+ * records. Each record is built in `line` and written with one call so
+ * records stay whole; the stream is line-buffered. Also owns the clock
  * calibration from CLOCK_MONOTONIC (bpf_ktime_get_ns) to wall time.
  */
 #ifndef HS_OUTPUT_H
@@ -14,15 +13,12 @@
 #include <stdio.h>
 
 #include "escape.h"
-#include "event.h"
 #include "opts.h"
 
 struct output {
 	FILE *f;
 	bool json;
 	bool wall;
-	bool header_done;
-	bool all;
 	__u64 t0_ns;      /* monotonic time when tracing started */
 	__s64 wall_off_ns; /* realtime - monotonic, measured once at start */
 	struct sbuf line;
@@ -37,11 +33,6 @@ void output__rfc3339(const struct output *o, __u64 mono_ns, char *buf, size_t sz
 /* Text timestamp column: seconds since start, or local HH:MM:SS.mmm with -T. */
 void output__text_time(const struct output *o, __u64 mono_ns, char *buf, size_t sz);
 
-/* --all stream */
-void output__event(struct output *o, const struct hs_event *ev, enum hs_urole role);
-void output__lost(struct output *o, __u64 count, __u64 ringbuf, __u64 tracking);
-void output__summary(struct output *o, unsigned containers, unsigned hooks, __u64 lost,
-		     const char *expectations);
 /* Write the finished line in o->line (adds the newline). */
 void output__flush_line(struct output *o);
 

@@ -18,9 +18,12 @@
 #include <unistd.h>
 
 #include "correlate.h"
+#include "expect.h"
 #include "loader.h"
 #include "log.h"
 #include "output.h"
+#include "report.h"
+#include "sinks.h"
 #include "trace.h"
 
 /* HOOKSNOOP_STATS=1: delivery figures for the benchmarks, on stderr at exit. */
@@ -38,6 +41,8 @@ struct trace {
 	__u64 last_record_ns; /* when the last record was handled */
 	const struct settings *s;
 	struct output out;
+	struct report rep;
+	struct sink *expect; /* owned by rep */
 	struct tracer tr;
 	struct correlator *corr;
 	__u64 drops_seen; /* ring buffer + tracking drops already reported */
@@ -53,13 +58,6 @@ static void on_signal(int sig)
 	stop_signal = sig;
 	if (child_pid > 0 && sig == SIGTERM)
 		kill(child_pid, SIGTERM);
-}
-
-static unsigned long long drops_total(void *ctx)
-{
-	struct trace *t = ctx;
-
-	return tracer__drops(&t->tr);
 }
 
 static void on_event(void *ctx, const struct hs_event *ev)
@@ -122,14 +120,48 @@ static void check_drops(struct trace *t)
 		return;
 	total = st[HS_STAT_DROP_RINGBUF] + st[HS_STAT_DROP_TRACK_FULL];
 	if (total > t->drops_seen) {
-		output__lost(&t->out, total - t->drops_seen,
-			     st[HS_STAT_DROP_RINGBUF] - t->drop_rb,
-			     st[HS_STAT_DROP_TRACK_FULL] - t->drop_track);
+		struct loss_rec l = {
+			.count = total - t->drops_seen,
+			.ringbuf = st[HS_STAT_DROP_RINGBUF] - t->drop_rb,
+			.tracking = st[HS_STAT_DROP_TRACK_FULL] - t->drop_track,
+			.ts_ns = mono_now_ns(),
+		};
+
+		report__lost(&t->rep, &l);
 		correlator__on_lost(t->corr, total - t->drops_seen);
 		t->drops_seen = total;
 		t->drop_rb = st[HS_STAT_DROP_RINGBUF];
 		t->drop_track = st[HS_STAT_DROP_TRACK_FULL];
 	}
+}
+
+/*
+ * The pipeline after the tracer: model -> report -> sinks (the output
+ * format, and the --expect checker). 0 or -ENOMEM.
+ */
+static int trace_pipeline(struct trace *t)
+{
+	struct sink *fmt = t->s->json ? sink_json_new(&t->out) : sink_text_new(&t->out);
+
+	report__init(&t->rep, t->s);
+	if (!fmt || report__add(&t->rep, fmt)) {
+		if (fmt)
+			fmt->ops->free(fmt);
+		return -ENOMEM;
+	}
+	t->expect = expect_sink_new(t->s);
+	if (!t->expect || report__add(&t->rep, t->expect))
+		return -ENOMEM;
+	t->corr = correlator__new(&t->rep, t->s->all);
+	return t->corr ? 0 : -ENOMEM;
+}
+
+static void trace_pipeline_free(struct trace *t)
+{
+	correlator__free(t->corr);
+	t->corr = NULL;
+	report__free(&t->rep);
+	output__close(&t->out);
 }
 
 /* Fork CMD now, blocked until release_cmd(); returns the write end of the gate. */
@@ -186,9 +218,9 @@ int trace_run(const struct settings *sp)
 	struct trace t;
 	struct sigaction sa;
 	__u64 start, deadline = 0, grace_deadline = 0;
-	int gate = -1, status = 0, rc = 0, err, expect = -1;
+	int gate = -1, status = 0, rc = 0, err;
+	enum expect_result expect = EXPECT_NONE;
 	bool child_done = false;
-	const char *expect_word = "none";
 
 	memset(&t, 0, sizeof(t));
 	t.s = &s;
@@ -204,14 +236,13 @@ int trace_run(const struct settings *sp)
 
 	if (output__open(&t.out, &s))
 		return 1;
-	t.corr = correlator__new(&s, &t.out, drops_total, &t);
-	if (!t.corr) {
+	if (trace_pipeline(&t)) {
 		hs_err("out of memory");
-		output__close(&t.out);
+		trace_pipeline_free(&t);
 		return 1;
 	}
 	if (s.cmd && spawn_cmd(&s, &gate)) {
-		output__close(&t.out);
+		trace_pipeline_free(&t);
 		return 1;
 	}
 	if (tracer__open(&t.tr, &s, on_event, &t)) {
@@ -294,12 +325,10 @@ int trace_run(const struct settings *sp)
 	}
 	if (t.st.on)
 		print_stats(&t);
-	correlator__finish(t.corr);
-	expect = correlator__expectations(t.corr);
-	if (expect >= 0)
-		expect_word = expect == 0 ? "pass" : "fail";
-	output__summary(&t.out, correlator__containers(t.corr), correlator__hooks(t.corr),
-			t.drops_seen, expect_word);
+	correlator__finish(t.corr, tracer__drops(&t.tr));
+	expect = expect_sink_result(t.expect, t.drops_seen || correlator__lost_any(t.corr),
+				    stderr);
+	report__summary(&t.rep, t.drops_seen, expect_result_word(expect));
 
 out_tracer:
 	tracer__close(&t.tr);
@@ -313,16 +342,7 @@ out_child:
 			;
 		child_done = rc == 0;
 	}
-	output__close(&t.out);
-	correlator__free(t.corr);
+	trace_pipeline_free(&t);
 	free(t.st.lat_us);
-	if (rc)
-		return rc;
-	if (s.cmd && child_done) {
-		if (WIFEXITED(status) && WEXITSTATUS(status))
-			return WEXITSTATUS(status);
-		if (WIFSIGNALED(status))
-			return 128 + WTERMSIG(status);
-	}
-	return expect > 0 ? 3 : 0;
+	return expect_exit_status(rc, s.cmd && child_done, status, expect);
 }

@@ -2,7 +2,7 @@
 /*
  * libFuzzer target for the ring-buffer record decoder and the output
  * writers: arbitrary bytes as a kernel record must either be refused or
- * decode into something both the text and the JSON writers format without
+ * decode into something both the text and the JSON sinks format without
  * reading out of bounds.
  */
 #include <stdint.h>
@@ -12,6 +12,7 @@
 
 #include "event.h"
 #include "output.h"
+#include "sinks.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -28,11 +29,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(copy, data, size);
 	if (!hs_event_decode(copy, size, &ev)) {
 		for (int json = 0; json < 2; json++) {
+			struct sink *sk;
+
 			memset(&o, 0, sizeof(o));
 			o.f = devnull;
 			o.json = json;
-			o.header_done = true;
-			output__event(&o, &ev, hs_event_role_guess(&ev));
+			sk = json ? sink_json_new(&o) : sink_text_new(&o);
+			if (sk) {
+				sk->ops->event(sk, &ev, hs_event_role_guess(&ev));
+				sk->ops->free(sk);
+			}
 			sbuf_free(&o.line);
 		}
 	}

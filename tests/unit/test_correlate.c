@@ -17,11 +17,19 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include <sys/stat.h>
+
 #include "correlate.h"
 #include "event.h"
 #include "output.h"
+#include "report.h"
+#include "sinks.h"
 
-#define H_NS 4026531840u /* host mount namespace */
+/*
+ * The host side runs in our own mount namespace: the model reads a runtime's
+ * files in our root when the (synthetic) pid cannot lend its own.
+ */
+static __u32 H_NS;
 #define C_NS 4026532999u /* container mount namespace */
 
 struct fixture {
@@ -29,6 +37,7 @@ struct fixture {
 	char out[96];
 	struct settings s;
 	struct output o;
+	struct report rep;
 	struct correlator *c;
 	__u64 ts;
 	unsigned drops;
@@ -50,6 +59,7 @@ static void write_config(struct fixture *f, const char *hooks)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
+	struct stat st;
 
 	strcpy(f->dir, "/tmp/hs-corr-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
@@ -57,8 +67,12 @@ static int setup(void **state)
 	f->s.json = true;
 	f->s.output = f->out;
 	f->s.nexpect = 0;
+	assert_int_equal(stat("/proc/self/ns/mnt", &st), 0);
+	H_NS = (__u32)st.st_ino;
 	assert_int_equal(output__open(&f->o, &f->s), 0);
-	f->c = correlator__new(&f->s, &f->o, NULL, NULL);
+	report__init(&f->rep, &f->s);
+	assert_int_equal(report__add(&f->rep, sink_json_new(&f->o)), 0);
+	f->c = correlator__new(&f->rep, false);
 	f->ts = 1000000;
 	*state = f;
 	return 0;
@@ -70,6 +84,7 @@ static int teardown(void **state)
 	char cmd[128];
 
 	correlator__free(f->c);
+	report__free(&f->rep);
 	output__close(&f->o);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
 	assert_int_equal(system(cmd), 0);
