@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The end of the pipeline on plain records, no BPF: the report's -c filter
+ * and counts, the text and JSON sinks' rendering, verdicts and stage marks,
+ * the --expect checker's judgement and messages, and CI mode's exit-status
+ * mapping.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "expect.h"
+#include "output.h"
+#include "report.h"
+#include "sinks.h"
+#include "verdict.h"
+
+/* ---- an output stream in memory ---- */
+
+struct mem_out {
+	struct output o;
+	char *buf;
+	size_t len;
+};
+
+static void mem_open(struct mem_out *m, bool json)
+{
+	memset(m, 0, sizeof(*m));
+	m->o.f = open_memstream(&m->buf, &m->len);
+	assert_non_null(m->o.f);
+	m->o.json = json;
+	m->o.t0_ns = 1000000000ull;
+	sbuf_init(&m->o.line);
+}
+
+static const char *mem_text(struct mem_out *m)
+{
+	fflush(m->o.f);
+	return m->buf;
+}
+
+static void mem_close(struct mem_out *m)
+{
+	fclose(m->o.f);
+	sbuf_free(&m->o.line);
+	free(m->buf);
+}
+
+/* ---- records ---- */
+
+static struct hook_rec hook(int stage, int index, const char *argv, size_t argv_len,
+			    __u64 start_ns, enum hook_status status)
+{
+	struct hook_rec h = {
+		.stage = stage,
+		.index = index,
+		.pid = 4242,
+		.ppid = 4200,
+		.path = (char *)"/bin/sh",
+		.argv = (char *)argv,
+		.argv_len = argv_len,
+		.start_ns = start_ns,
+		.end_ns = start_ns + 1500000,
+		.ended = status != HOOK_UNFINISHED,
+		.status = status,
+		.exit_code = status == HOOK_FAILED ? 3 : 0,
+	};
+
+	return h;
+}
+
+static const struct lint_result no_lint;
+
+static struct ctr_rec container(const char *id, const struct hook_rec *hooks)
+{
+	struct ctr_rec r = {
+		.id = id,
+		.runtime = "runc",
+		.bundle = "/b",
+		.state = "deleted",
+		.lint = &no_lint,
+		.hooks = hooks,
+		.create_ns = 2000000000ull,
+	};
+
+	return r;
+}
+
+/* ---- a sink that counts what reaches it ---- */
+
+struct counting {
+	struct sink sk;
+	unsigned hooks, containers, events, lost, summaries;
+	struct summary_rec last;
+};
+
+static void c_hook(struct sink *sk, const char *c, const char *rt, const struct hook_rec *h)
+{
+	((struct counting *)sk)->hooks++;
+}
+
+static void c_container(struct sink *sk, const struct ctr_rec *r)
+{
+	((struct counting *)sk)->containers++;
+}
+
+static void c_summary(struct sink *sk, const struct summary_rec *s)
+{
+	((struct counting *)sk)->summaries++;
+	((struct counting *)sk)->last = *s;
+}
+
+static const struct sink_ops counting_ops = {
+	.hook = c_hook,
+	.container = c_container,
+	.summary = c_summary,
+};
+
+static void test_report_filter_and_counts(void **state)
+{
+	struct settings s = { .ncontainers = 1, .containers = { "web-*" } };
+	struct counting cnt = { .sk.ops = &counting_ops };
+	struct hook_rec h = hook(OCI_PRESTART, 0, "sh", 3, 1, HOOK_OK);
+	struct ctr_rec web = container("web-1", &h), db = container("db", NULL);
+	struct loss_rec l = { .count = 1 };
+	struct report r;
+
+	report__init(&r, &s);
+	assert_int_equal(report__add(&r, &cnt.sk), 0);
+	assert_true(report__wants(&r, "web-7"));
+	assert_false(report__wants(&r, "db"));
+	assert_false(report__wants(&r, NULL));
+	report__hook(&r, "web-1", "runc", &h);
+	report__hook(&r, "db", "runc", &h);
+	report__container(&r, &web);
+	report__container(&r, &db);
+	report__lost(&r, &l); /* no lost op: skipped, not a crash */
+	report__summary(&r, 5, "pass");
+	assert_int_equal(cnt.hooks, 1);
+	assert_int_equal(cnt.containers, 1);
+	assert_int_equal(cnt.summaries, 1);
+	assert_int_equal(cnt.last.containers, 1);
+	assert_int_equal(cnt.last.hooks, 1);
+	assert_int_equal(cnt.last.lost, 5);
+	assert_string_equal(cnt.last.expectations, "pass");
+	r.nsinks = 0; /* cnt is on the stack: not the report's to free */
+	report__free(&r);
+}
+
+static void test_report_sink_limit(void **state)
+{
+	struct settings s = {};
+	struct counting cnt = { .sk.ops = &counting_ops };
+	struct report r;
+	int i;
+
+	report__init(&r, &s);
+	for (i = 0; i < REPORT_MAX_SINKS; i++)
+		assert_int_equal(report__add(&r, &cnt.sk), 0);
+	assert_int_equal(report__add(&r, &cnt.sk), -ENOSPC);
+	r.nsinks = 0;
+	report__free(&r);
+}
+
+/* ---- verdicts and marks ---- */
+
+static void test_verdict_marks(void **state)
+{
+	struct hook_rec h[3] = {
+		hook(OCI_PRESTART, 0, "a", 2, 10, HOOK_OK),
+		hook(OCI_CREATE_RUNTIME, 0, "b", 2, 20, HOOK_FAILED),
+		hook(OCI_POSTSTART, 0, "c", 2, 30, HOOK_UNFINISHED),
+	};
+	struct ctr_rec r;
+
+	h[0].next = &h[1];
+	h[1].next = &h[2];
+	r = container("c1", h);
+	r.stages[OCI_PRESTART] = (struct stage_rec){ .configured = 1, .due = true };
+	r.stages[OCI_CREATE_RUNTIME] = (struct stage_rec){ .configured = 2, .due = true };
+	r.stages[OCI_CREATE_CONTAINER] = (struct stage_rec){ .configured = 1, .due = true,
+							     .stopped = true };
+	r.stages[OCI_START_CONTAINER] = (struct stage_rec){ .configured = 1 };
+	r.stages[OCI_POSTSTART] = (struct stage_rec){ .configured = 1, .due = true };
+	r.stages[OCI_POSTSTOP] = (struct stage_rec){ .configured = 1, .due = true };
+	verdict_fill(&r);
+	assert_int_equal(r.stages[OCI_PRESTART].mark, MARK_OK);
+	assert_int_equal(r.stages[OCI_CREATE_RUNTIME].fired, 1);
+	assert_int_equal(r.stages[OCI_CREATE_RUNTIME].failed, 1);
+	assert_int_equal(r.stages[OCI_CREATE_RUNTIME].mark, MARK_FAILED);
+	assert_int_equal(r.stages[OCI_CREATE_CONTAINER].mark, MARK_NOT_REACHED);
+	assert_int_equal(r.stages[OCI_START_CONTAINER].mark, MARK_NOT_DUE);
+	/* an unfinished hook fired and did not fail */
+	assert_int_equal(r.stages[OCI_POSTSTART].fired, 1);
+	assert_int_equal(r.stages[OCI_POSTSTART].failed, 0);
+	assert_int_equal(r.stages[OCI_POSTSTOP].mark, MARK_MISSING);
+	assert_int_equal(r.verdict, VERDICT_HOOK_FAILED);
+
+	h[1].status = HOOK_OK;
+	verdict_fill(&r);
+	assert_int_equal(r.verdict, VERDICT_MISSING);
+	r.stages[OCI_CREATE_RUNTIME].configured = 1;
+	r.stages[OCI_POSTSTOP].due = false;
+	verdict_fill(&r);
+	assert_int_equal(r.verdict, VERDICT_OK);
+	r.lost = true; /* a loss is never turned into a verdict about hooks */
+	verdict_fill(&r);
+	assert_int_equal(r.verdict, VERDICT_UNKNOWN);
+	assert_string_equal(verdict_name(VERDICT_HOOK_FAILED), "hook_failed");
+	assert_string_equal(hook_status_name(HOOK_EXEC_FAILED), "exec_failed");
+}
+
+static void test_verdict_not_run_needs_a_warning(void **state)
+{
+	struct lint_finding f = {
+		.severity = LINT_ERROR,
+		.code = "HOOK_KEY_CASE",
+		.message = (char *)"stage key \"Poststart\" should be \"poststart\"",
+		.stage = OCI_POSTSTART,
+	};
+	struct lint_result lint = { .v = &f, .n = 1 };
+	struct ctr_rec r = container("c1", NULL);
+
+	verdict_fill(&r);
+	assert_int_equal(r.stages[OCI_POSTSTART].mark, MARK_NONE);
+	r.lint = &lint;
+	verdict_fill(&r);
+	assert_int_equal(r.stages[OCI_POSTSTART].mark, MARK_NOT_RUN);
+	assert_int_equal(r.stages[OCI_PRESTART].mark, MARK_NONE);
+	f.severity = LINT_INFO; /* info never explains an absence */
+	verdict_fill(&r);
+	assert_int_equal(r.stages[OCI_POSTSTART].mark, MARK_NONE);
+}
+
+/* ---- text sink ---- */
+
+static void test_text_hook_line_and_timeline(void **state)
+{
+	static const char argv[] = "sh\0-c\0exit 3";
+	struct hook_rec h[2] = {
+		hook(OCI_PRESTART, 0, argv, sizeof(argv), 2100000000ull, HOOK_FAILED),
+		hook(OCI_POSTSTOP, -1, "x", 2, 2400000000ull, HOOK_UNFINISHED),
+	};
+	struct ctr_rec r;
+	struct mem_out m;
+	struct sink *sk;
+	const char *t;
+
+	h[0].next = &h[1];
+	h[1].inferred = true;
+	r = container("c\x1b[2J1", h); /* a hostile ID: escaped, never raw */
+	r.process = (struct proc_rec){ .started = true, .exited = true, .pid = 77,
+				       .argv = "sleep\0001", .argv_len = 8,
+				       .start_ns = 2200000000ull, .exit_ns = 2300000000ull,
+				       .signal = 9 };
+	r.stages[OCI_PRESTART] = (struct stage_rec){ .configured = 1, .due = true };
+	verdict_fill(&r);
+	mem_open(&m, false);
+	sk = sink_text_new(&m.o);
+	assert_non_null(sk);
+	sk->ops->hook(sk, r.id, "runc", &h[0]);
+	sk->ops->container(sk, &r);
+	t = mem_text(&m);
+	assert_non_null(strstr(t, "1.101        c\\x1b[2J1 runc prestart[0] 1.5ms failed(3)  sh -c "
+				  "\"exit 3\"\n"));
+	assert_non_null(strstr(t, "== container c\\x1b[2J1 (runc) deleted, verdict: hook_failed\n"));
+	assert_null(strchr(t, '\x1b'));
+	assert_non_null(strstr(t, "   prestart                  1      1      1  \u2717 failed\n"));
+	/* hooks and the container process in time order */
+	assert_true(strstr(t, "+0.100s  prestart[0]") < strstr(t, "+0.200s  container process "
+								    "started, pid 77: sleep 1"));
+	assert_true(strstr(t, "container process killed by SIGKILL") <
+		    strstr(t, "+0.400s  poststop? - unfinished  x"));
+	sk->ops->free(sk);
+	mem_close(&m);
+}
+
+static void test_text_findings_wrap_within_100_columns(void **state)
+{
+	char msg[600];
+	struct lint_finding f = {
+		.severity = LINT_WARNING,
+		.code = "HOOKS_RUNTIME_DIFF",
+		.message = msg,
+		.stage = -1,
+	};
+	struct lint_result lint = { .v = &f, .n = 1 };
+	struct ctr_rec r = container("c1", NULL);
+	struct mem_out m;
+	struct sink *sk;
+	const char *t, *line;
+	size_t i;
+
+	for (i = 0; i + 1 < sizeof(msg); i++)
+		msg[i] = i % 9 == 8 ? ' ' : 'w';
+	msg[sizeof(msg) - 1] = '\0';
+	r.lint = &lint;
+	r.refused = "runc refuses: a long reason that is wrapped the same way as findings are";
+	verdict_fill(&r);
+	mem_open(&m, false);
+	sk = sink_text_new(&m.o);
+	sk->ops->container(sk, &r);
+	t = mem_text(&m);
+	assert_non_null(strstr(t, "   warning HOOKS_RUNTIME_DIFF: wwwwwwww"));
+	for (line = t; *line; line = strchr(line, '\n') + 1) {
+		const char *end = strchr(line, '\n');
+		size_t cols = 0;
+
+		assert_non_null(end);
+		for (const char *p = line; p < end; p++)
+			cols += ((unsigned char)*p & 0xc0) != 0x80; /* count UTF-8 characters */
+		assert_true(cols <= 100);
+	}
+	sk->ops->free(sk);
+	mem_close(&m);
+}
+
+/* ---- JSON sink ---- */
+
+static json_t *only_record(struct mem_out *m)
+{
+	json_error_t e;
+	const char *t = mem_text(m);
+	json_t *v;
+
+	assert_non_null(strchr(t, '\n'));
+	assert_null(strchr(t, '\n')[1] ? "more than one line" : NULL);
+	v = json_loads(t, 0, &e);
+	assert_non_null(v);
+	return v;
+}
+
+static void test_json_hook_record(void **state)
+{
+	static const char argv[] = "sh\0-c\0\xff";
+	struct hook_rec h = hook(OCI_START_CONTAINER, -1, argv, sizeof(argv) - 1, 2000000000ull,
+				 HOOK_KILLED);
+	struct mem_out m;
+	struct sink *sk;
+	json_t *v;
+
+	h.signal = 15;
+	mem_open(&m, true);
+	sk = sink_json_new(&m.o);
+	sk->ops->hook(sk, "c1", "crun", &h);
+	v = only_record(&m);
+	assert_string_equal(json_string_value(json_object_get(v, "type")), "hook");
+	assert_true(strncmp(mem_text(&m), "{\"type\":\"hook\"", 14) == 0); /* type first */
+	assert_string_equal(json_string_value(json_object_get(v, "stage")), "startContainer");
+	assert_true(json_is_null(json_object_get(v, "index")));
+	assert_true(json_is_null(json_object_get(v, "exit_code"))); /* killed: no exit code */
+	assert_int_equal(json_integer_value(json_object_get(v, "signal")), 15);
+	assert_int_equal(json_integer_value(json_object_get(v, "duration_ns")), 1500000);
+	assert_string_equal(json_string_value(json_object_get(v, "status")), "killed");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(v, "argv"), 2)),
+			    "\\xff");
+	json_decref(v);
+	sk->ops->free(sk);
+	mem_close(&m);
+}
+
+static void test_json_container_record(void **state)
+{
+	struct lint_finding f = {
+		.severity = LINT_ERROR, .code = "HOOK_KEY_CASE", .message = (char *)"m\x01", .stage = 4,
+	};
+	struct lint_result lint = { .v = &f, .n = 1 };
+	struct ctr_rec r = container("c1", NULL);
+	struct mem_out m;
+	struct sink *sk;
+	json_t *v, *st;
+
+	r.bundle = NULL;
+	r.lint = &lint;
+	r.cfg_error = "cannot read /b/config.json: not a regular file";
+	r.stages[OCI_POSTSTOP] = (struct stage_rec){ .configured = 2, .due = true };
+	verdict_fill(&r);
+	mem_open(&m, true);
+	sk = sink_json_new(&m.o);
+	sk->ops->container(sk, &r);
+	v = only_record(&m);
+	assert_true(json_is_null(json_object_get(v, "bundle")));
+	assert_true(json_is_null(json_object_get(v, "process")));
+	assert_string_equal(json_string_value(json_object_get(v, "verdict")), "missing");
+	assert_string_equal(json_string_value(json_object_get(v, "configuration")),
+			    "cannot read /b/config.json: not a regular file");
+	st = json_object_get(json_object_get(v, "stages"), "poststop");
+	assert_int_equal(json_integer_value(json_object_get(st, "configured")), 2);
+	assert_int_equal(json_object_size(json_object_get(v, "stages")), OCI_STAGE_MAX);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(v, "warnings"), 0), "message")),
+			    "m\x01");
+	assert_false(json_is_true(json_object_get(v, "lost")));
+	json_decref(v);
+	sk->ops->free(sk);
+	mem_close(&m);
+}
+
+static void test_json_lost_and_summary(void **state)
+{
+	struct loss_rec l = { .count = 3, .ringbuf = 2, .tracking = 1, .ts_ns = 5 };
+	struct summary_rec s = { .containers = 2, .hooks = 9, .lost = 3, .expectations = "fail" };
+	struct mem_out m;
+	struct sink *sk;
+	json_t *v;
+
+	mem_open(&m, true);
+	sk = sink_json_new(&m.o);
+	sk->ops->lost(sk, &l);
+	v = only_record(&m);
+	assert_int_equal(json_integer_value(json_object_get(v, "count")), 3);
+	assert_int_equal(json_integer_value(json_object_get(v, "tracking_full")), 1);
+	json_decref(v);
+	sk->ops->free(sk);
+	mem_close(&m);
+
+	mem_open(&m, true);
+	sk = sink_json_new(&m.o);
+	sk->ops->summary(sk, &s);
+	assert_string_equal(mem_text(&m), "{\"type\":\"summary\",\"containers\":2,\"hooks\":9,"
+					  "\"lost_events\":3,\"expectations\":\"fail\"}\n");
+	sk->ops->free(sk);
+	mem_close(&m);
+}
+
+/* ---- --expect ---- */
+
+struct expect_run {
+	char *err;
+	size_t len;
+	enum expect_result r;
+};
+
+static void expect_over(struct expect_run *x, const char *const *expect, size_t nexpect,
+			const struct ctr_rec *recs, size_t n, bool lost_any)
+{
+	struct settings s = { .nexpect = nexpect };
+	struct sink *sk;
+	FILE *f = open_memstream(&x->err, &x->len);
+	size_t i;
+
+	for (i = 0; i < nexpect; i++)
+		s.expect[i] = expect[i];
+	sk = expect_sink_new(&s);
+	assert_non_null(sk);
+	for (i = 0; i < n; i++)
+		sk->ops->container(sk, &recs[i]);
+	x->r = expect_sink_result(sk, lost_any, f);
+	fclose(f);
+	sk->ops->free(sk);
+}
+
+static void test_expect_pass_fail_unknown(void **state)
+{
+	static const char *const poststart[] = { "poststart" };
+	static const char *const all[] = { "all" };
+	struct lint_finding f = {
+		.severity = LINT_ERROR, .code = "HOOK_KEY_CASE",
+		.message = (char *)"stage key \"Poststart\" should be \"poststart\"", .stage = 4,
+	};
+	struct lint_result lint = { .v = &f, .n = 1 };
+	struct ctr_rec r[2] = { container("ok1", NULL), container("crun1", NULL) };
+	struct expect_run x;
+
+	r[0].stages[OCI_POSTSTART] = (struct stage_rec){ .configured = 1, .fired = 1 };
+	expect_over(&x, poststart, 1, r, 1, false);
+	assert_int_equal(x.r, EXPECT_PASS);
+	assert_int_equal(x.len, 0);
+	free(x.err);
+
+	r[1].lint = &lint; /* nothing configured for this runtime, and why */
+	expect_over(&x, poststart, 1, r, 2, false);
+	assert_int_equal(x.r, EXPECT_FAIL);
+	assert_non_null(strstr(x.err, "hooksnoop: expectation failed: container crun1 (runc): no "
+				      "poststart hook is configured for this runtime\n"));
+	assert_non_null(strstr(x.err, "hooksnoop:   why: stage key \"Poststart\""));
+	free(x.err);
+
+	/* all: stages with nothing configured are not expectations */
+	expect_over(&x, all, 1, r, 2, false);
+	assert_int_equal(x.r, EXPECT_PASS);
+	free(x.err);
+
+	r[0].stages[OCI_POSTSTART].fired = 0;
+	r[0].stages[OCI_POSTSTART].stopped = true;
+	expect_over(&x, all, 1, r, 1, false);
+	assert_int_equal(x.r, EXPECT_FAIL);
+	assert_non_null(strstr(x.err, "0 of 1 configured poststart hooks fired (an earlier hook "
+				      "failed)"));
+	free(x.err);
+
+	r[0].lost = true; /* never a pass, never a confident "not fired" */
+	expect_over(&x, poststart, 1, r, 2, false);
+	assert_int_equal(x.r, EXPECT_UNKNOWN);
+	assert_non_null(strstr(x.err, "expectation UNKNOWN: container ok1"));
+	free(x.err);
+
+	expect_over(&x, poststart, 1, NULL, 0, true);
+	assert_int_equal(x.r, EXPECT_UNKNOWN);
+	assert_non_null(strstr(x.err, "no container seen, and events were lost"));
+	free(x.err);
+	expect_over(&x, poststart, 1, NULL, 0, false);
+	assert_int_equal(x.r, EXPECT_FAIL);
+	free(x.err);
+	expect_over(&x, NULL, 0, r, 2, false);
+	assert_int_equal(x.r, EXPECT_NONE);
+	assert_string_equal(expect_result_word(EXPECT_NONE), "none");
+	assert_string_equal(expect_result_word(EXPECT_UNKNOWN), "fail");
+	free(x.err);
+}
+
+static void test_exit_status_mapping(void **state)
+{
+	int exited0 = 0, exited5 = 5 << 8, killed9 = 9;
+
+	assert_true(WIFEXITED(exited5) && WEXITSTATUS(exited5) == 5);
+	assert_true(WIFSIGNALED(killed9));
+	/* hooksnoop could not run: its own status, whatever else */
+	assert_int_equal(expect_exit_status(1, true, exited5, EXPECT_FAIL), 1);
+	/* CMD's own failure wins over expectations */
+	assert_int_equal(expect_exit_status(0, true, exited5, EXPECT_FAIL), 5);
+	assert_int_equal(expect_exit_status(0, true, killed9, EXPECT_PASS), 137);
+	/* CMD succeeded: expectations decide */
+	assert_int_equal(expect_exit_status(0, true, exited0, EXPECT_PASS), 0);
+	assert_int_equal(expect_exit_status(0, true, exited0, EXPECT_NONE), 0);
+	assert_int_equal(expect_exit_status(0, true, exited0, EXPECT_FAIL), 3);
+	assert_int_equal(expect_exit_status(0, true, exited0, EXPECT_UNKNOWN), 3);
+	/* live mode: no CMD */
+	assert_int_equal(expect_exit_status(0, false, exited5, EXPECT_FAIL), 3);
+	assert_int_equal(expect_exit_status(0, false, 0, EXPECT_NONE), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_report_filter_and_counts),
+		cmocka_unit_test(test_report_sink_limit),
+		cmocka_unit_test(test_verdict_marks),
+		cmocka_unit_test(test_verdict_not_run_needs_a_warning),
+		cmocka_unit_test(test_text_hook_line_and_timeline),
+		cmocka_unit_test(test_text_findings_wrap_within_100_columns),
+		cmocka_unit_test(test_json_hook_record),
+		cmocka_unit_test(test_json_container_record),
+		cmocka_unit_test(test_json_lost_and_summary),
+		cmocka_unit_test(test_expect_pass_fail_unknown),
+		cmocka_unit_test(test_exit_status_mapping),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
