@@ -19,6 +19,7 @@
 
 #include "correlate.h"
 #include "expect.h"
+#include "jsonw.h"
 #include "loader.h"
 #include "log.h"
 #include "output.h"
@@ -26,7 +27,7 @@
 #include "sinks.h"
 #include "trace.h"
 
-/* HOOKSNOOP_STATS=1: delivery figures for the benchmarks, on stderr at exit. */
+/* HOOKSNOOP_STATS=1: delivery figures for the benchmarks, a JSON line on stderr at exit. */
 #define LAT_SAMPLES (1u << 20)
 
 struct trace_stats {
@@ -86,6 +87,8 @@ static void print_stats(struct trace *t)
 	__u64 k[HS_STAT_MAX] = {};
 	struct rusage ru;
 	__u32 p50 = 0, p99 = 0, max = 0;
+	struct sbuf sb;
+	struct jw w;
 
 	tracer__stats(&t->tr, k);
 	getrusage(RUSAGE_SELF, &ru);
@@ -95,16 +98,26 @@ static void print_stats(struct trace *t)
 		p99 = t->st.lat_us[(t->st.nlat * 99) / 100];
 		max = t->st.lat_us[t->st.nlat - 1];
 	}
-	fprintf(stderr,
-		"{\"type\":\"stats\",\"kernel_records\":%llu,\"ringbuf_drops\":%llu,"
-		"\"track_drops\":%llu,\"delivered\":%llu,\"malformed\":%llu,"
-		"\"latency_samples\":%zu,\"latency_p50_us\":%u,\"latency_p99_us\":%u,"
-		"\"latency_max_us\":%u,\"maxrss_kib\":%ld,\"utime_us\":%lld,\"stime_us\":%lld}\n",
-		(unsigned long long)k[HS_STAT_EVENTS], (unsigned long long)k[HS_STAT_DROP_RINGBUF],
-		(unsigned long long)k[HS_STAT_DROP_TRACK_FULL], (unsigned long long)t->st.delivered,
-		(unsigned long long)t->tr.malformed, t->st.nlat, p50, p99, max, ru.ru_maxrss,
-		(long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec,
-		(long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec);
+	sbuf_init(&sb);
+	jw_init(&w, &sb);
+	jw_obj_open(&w);
+	jw_kstr(&w, "type", "stats");
+	jw_ku64(&w, "kernel_records", k[HS_STAT_EVENTS]);
+	jw_ku64(&w, "ringbuf_drops", k[HS_STAT_DROP_RINGBUF]);
+	jw_ku64(&w, "track_drops", k[HS_STAT_DROP_TRACK_FULL]);
+	jw_ku64(&w, "delivered", t->st.delivered);
+	jw_ku64(&w, "malformed", t->tr.malformed);
+	jw_ku64(&w, "latency_samples", t->st.nlat);
+	jw_ku64(&w, "latency_p50_us", p50);
+	jw_ku64(&w, "latency_p99_us", p99);
+	jw_ku64(&w, "latency_max_us", max);
+	jw_ki64(&w, "maxrss_kib", ru.ru_maxrss);
+	jw_ki64(&w, "utime_us", (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec);
+	jw_ki64(&w, "stime_us", (long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec);
+	jw_obj_close(&w);
+	if (!jw_end(&w))
+		fprintf(stderr, "%s\n", sbuf_str(&sb));
+	sbuf_free(&sb);
 }
 
 static void check_drops(struct trace *t)
