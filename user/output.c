@@ -63,34 +63,41 @@ void output__close(struct output *o)
 	sbuf_free(&o->line);
 }
 
-void output__rfc3339(const struct output *o, __u64 mono_ns, char *buf, size_t sz)
+/*
+ * A kernel timestamp as wall time: RFC 3339 UTC with microseconds for
+ * records, or local HH:MM:SS.mmm for the text column.
+ */
+static void wall_format(const struct output *o, __u64 mono_ns, bool rfc3339, char *buf,
+			size_t sz)
 {
 	__s64 w = (__s64)mono_ns + o->wall_off_ns;
 	time_t sec = (time_t)(w / 1000000000ll);
+	long long frac = w % 1000000000ll;
 	struct tm tm;
 	size_t n;
 
-	gmtime_r(&sec, &tm);
-	n = strftime(buf, sz, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, sz - n, ".%06lldZ", (long long)((w % 1000000000ll) / 1000));
+	if (rfc3339) {
+		gmtime_r(&sec, &tm);
+		n = strftime(buf, sz, "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(buf + n, sz - n, ".%06lldZ", frac / 1000);
+	} else {
+		localtime_r(&sec, &tm);
+		n = strftime(buf, sz, "%H:%M:%S", &tm);
+		snprintf(buf + n, sz - n, ".%03lld", frac / 1000000);
+	}
+}
+
+void output__rfc3339(const struct output *o, __u64 mono_ns, char *buf, size_t sz)
+{
+	wall_format(o, mono_ns, true, buf, sz);
 }
 
 void output__text_time(const struct output *o, __u64 mono_ns, char *buf, size_t sz)
 {
-	if (o->wall) {
-		__s64 w = (__s64)mono_ns + o->wall_off_ns;
-		time_t sec = (time_t)(w / 1000000000ll);
-		struct tm tm;
-		size_t n;
-
-		localtime_r(&sec, &tm);
-		n = strftime(buf, sz, "%H:%M:%S", &tm);
-		snprintf(buf + n, sz - n, ".%03lld", (long long)((w % 1000000000ll) / 1000000));
-	} else {
-		__s64 d = (__s64)(mono_ns - o->t0_ns);
-
-		snprintf(buf, sz, "%.3f", (double)d / 1e9);
-	}
+	if (o->wall)
+		wall_format(o, mono_ns, false, buf, sz);
+	else
+		snprintf(buf, sz, "%.3f", (double)(__s64)(mono_ns - o->t0_ns) / 1e9);
 }
 
 void output__flush_line(struct output *o)
