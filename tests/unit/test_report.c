@@ -539,6 +539,25 @@ static void test_exit_status_mapping(void **state)
 	assert_int_equal(expect_exit_status(0, false, 0, EXPECT_NONE), 0);
 }
 
+static void test_timestamps(void **state)
+{
+	struct mem_out m;
+	char buf[64];
+
+	mem_open(&m, false);
+	m.o.wall_off_ns = 1700000000123456789ll - 5000000000ll;
+	output__rfc3339(&m.o, 5000000000ull, buf, sizeof(buf));
+	assert_string_equal(buf, "2023-11-14T22:13:20.123456Z");
+	output__text_time(&m.o, 2500000000ull, buf, sizeof(buf)); /* since start (t0 = 1 s) */
+	assert_string_equal(buf, "1.500");
+	m.o.wall = true;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	output__text_time(&m.o, 5000000000ull, buf, sizeof(buf));
+	assert_string_equal(buf, "22:13:20.123");
+	mem_close(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -553,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_json_lost_and_summary),
 		cmocka_unit_test(test_expect_pass_fail_unknown),
 		cmocka_unit_test(test_exit_status_mapping),
+		cmocka_unit_test(test_timestamps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
