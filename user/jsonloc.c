@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "jsonloc.h"
 
 struct jloc_lexer {
@@ -197,6 +198,7 @@ static int lex_string(struct jloc_doc *doc, struct jloc_lexer *lx, char **out, s
 			}
 			/* \uXXXX never takes more output bytes than its 6 input bytes */
 			o += put_utf8(o, cp);
+			doc->lax |= cp == 0;
 			continue;
 		}
 		switch (c) {
@@ -216,6 +218,13 @@ static int lex_string(struct jloc_doc *doc, struct jloc_lexer *lx, char **out, s
 	*o = '\0';
 	*out = buf;
 	*outlen = (size_t)(o - buf);
+	for (const unsigned char *u = (const unsigned char *)buf, *ue = (const unsigned char *)o;
+	     !doc->lax && u < ue;) {
+		size_t l = *u < 0x80 ? 1 : utf8_seq_len(u, (size_t)(ue - u));
+
+		doc->lax = !l;
+		u += l ? l : 1;
+	}
 	return 0;
 bad_escape:
 	free(buf);

@@ -48,6 +48,12 @@ struct jloc_doc {
 	size_t n, cap;
 	unsigned err_line, err_col;	/* position of the failure when parse fails */
 	const char *err;		/* static description of the failure */
+	/*
+	 * A string holds \u0000 or bytes that are not UTF-8: valid for Go and
+	 * yajl, refused by strict parsers (jansson). Lets a caller ask jansson
+	 * for its verdict only when it can differ.
+	 */
+	bool lax;
 };
 
 /*

@@ -12,7 +12,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <limits.h>
 #include <linux/openat2.h>
 #include <stdarg.h>
@@ -30,6 +29,7 @@
 #include "jsonloc.h"
 #include "lint.h"
 #include "oci.h"
+#include "saferead.h"
 
 #define LINT_STR_MAX 200
 
@@ -37,10 +37,11 @@
 
 struct lint_ctx {
 	const char *file;
-	const char *bundle_dir;
+	const struct oci_config *cfg;	/* the config.json being checked (NULL for hooks.d) */
 	const struct jloc_doc *doc;
 	struct lint_result *out;
-	const char *rootfs;	/* resolved rootfs directory, or NULL when unknown */
+	int rootfd;		/* the container's rootfs directory, or -1 when unknown */
+	char *rootfs;		/* root.path for messages (quoted, escaped) */
 	bool hooksd;		/* checking a hooks.d file (podman semantics) */
 	int stage;		/* stage the findings being emitted are about, or -1 */
 	int err;		/* sticky -ENOMEM */
@@ -239,13 +240,6 @@ static const char *did_you_mean(const char *s, size_t n, const char *const *cand
 }
 
 
-static int go_stage(const struct jloc_node *m)
-{
-	for (int i = 0; i < OCI_STAGE_MAX; i++)
-		if (oci_go_key_folds(m->key, m->klen, oci_stage_names[i]))
-			return i;
-	return -1;
-}
 
 
 /* ---- duplicate keys ---- */
@@ -334,22 +328,17 @@ static const char *fail_effect(struct lint_ctx *c, int st)
 }
 
 /* Resolve path inside the rootfs like the container would (symlinks stay inside). */
-static int stat_in_root(const char *rootfs, const char *path, struct stat *st)
+static int stat_in_root(int rootfd, const char *path, struct stat *st)
 {
 	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
-	int rfd, fd, err = 0;
+	int fd, err = 0;
 
-	rfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rfd < 0)
-		return -errno;
-	fd = (int)syscall(SYS_openat2, rfd, path, &how, sizeof(how));
+	fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
 	if (fd < 0)
+		return -errno;
+	if (fstat(fd, st))
 		err = -errno;
-	else if (fstat(fd, st))
-		err = -errno;
-	if (fd >= 0)
-		close(fd);
-	close(rfd);
+	close(fd);
 	return err;
 }
 
@@ -371,9 +360,9 @@ static void check_path(struct lint_ctx *c, const struct jloc_node *p, int st, co
 		return;
 	}
 	if (st == OCI_START_CONTAINER && !c->hooksd) {
-		if (!c->rootfs)
+		if (c->rootfd < 0)
 			return;	/* resolves inside a rootfs we cannot see */
-		err = stat_in_root(c->rootfs, p->str, &sb);
+		err = stat_in_root(c->rootfd, p->str, &sb);
 	} else {
 		err = stat(p->str, &sb) ? -errno : 0;
 	}
@@ -617,18 +606,17 @@ static void check_hooks_obj(struct lint_ctx *c, const struct jloc_node *h)
 	check_duplicates(c, h, "\"hooks\"", true);
 	JLOC_FOR_KIDS(c->doc, h, m) {
 		int st = oci_stage_from_name(m->key);
+		const struct oci_diag *d = oci_config_diag(c->cfg, (int)(m - c->doc->nodes));
 		QSTR k = q(m->key, m->klen);
 
 		if (st >= 0 && strlen(m->key) != m->klen)
 			st = -1;	/* embedded NUL */
-		if (st < 0 && (st = go_stage(m)) >= 0) {
-			/* who wins in runc among the keys that fold to this stage */
-			const struct jloc_node *last = NULL;
+		if (st < 0 && d && d->kind == OCI_DIAG_KEY_FOLDED && d->schema == OCI_SCHEMA_HOOKS) {
+			/* runc's decoder matched it by folding; the last such key wins */
+			const struct jloc_node *last = jloc_at(c->doc, d->winner);
 
+			st = d->stage;
 			c->stage = st;
-			JLOC_FOR_KIDS(c->doc, h, o)
-				if (go_stage(o) == st)
-					last = o;
 			if (last == m)
 				emit(c, m->kline, m->kcol, LINT_ERROR, "HOOK_KEY_CASE",
 				     "stage key %s should be \"%s\": runc runs these hooks (Go matches "
@@ -691,154 +679,122 @@ static bool hooks_equal(const struct oci_hook *a, const struct oci_hook *b)
 /* Summarise when runc and crun would run different hooks for this config. */
 static void check_divergence(struct lint_ctx *c, const struct jloc_node *at)
 {
-	struct oci_hooks go, ex;
-	bool differ = false;
+	const struct oci_hooks *go = oci_config_hooks(c->cfg, OCI_DIALECT_GO);
+	const struct oci_hooks *ex = oci_config_hooks(c->cfg, OCI_DIALECT_EXACT);
+	int ndiff = 0, which = -1;
 	struct sbuf msg;
 
-	if (oci_hooks_from_doc(c->doc, OCI_DIALECT_GO, &go)) {
-		c->err = -ENOMEM;
-		return;
-	}
-	if (oci_hooks_from_doc(c->doc, OCI_DIALECT_EXACT, &ex)) {
-		oci_hooks_free(&go);
-		c->err = -ENOMEM;
-		return;
-	}
-	int ndiff = 0, which = -1;
-
+	if (go->refused || ex->refused)
+		return;	/* a refusal is the finding that matters */
 	for (int st = 0; st < OCI_STAGE_MAX; st++) {
-		bool d = go.n[st] != ex.n[st];
+		bool d = go->n[st] != ex->n[st];
 
-		for (size_t i = 0; i < go.n[st] && !d; i++)
-			d = !hooks_equal(&go.v[st][i], &ex.v[st][i]);
+		for (size_t i = 0; i < go->n[st] && !d; i++)
+			d = !hooks_equal(&go->v[st][i], &ex->v[st][i]);
 		if (d) {
 			ndiff++;
 			which = st;
 		}
 	}
-	differ = ndiff > 0;
-	if (differ && !go.refused && !ex.refused) {
-		sbuf_init(&msg);
-		sbuf_puts(&msg, "runc and crun/youki will run different hooks for this config: runc ");
-		describe_stages(&msg, &go);
-		sbuf_puts(&msg, "; crun ");
-		describe_stages(&msg, &ex);
-		if (!memcmp(go.n, ex.n, sizeof(go.n)))
-			sbuf_puts(&msg, " (the same stages, but different path, args or env)");
-		c->stage = ndiff == 1 ? which : -1;
-		add_finding(c, at->kline ? at->kline : at->line, at->kline ? at->kcol : at->col,
-			    LINT_WARNING, "HOOKS_RUNTIME_DIFF", &msg);
-		c->stage = -1;
-	}
-	oci_hooks_free(&go);
-	oci_hooks_free(&ex);
+	if (!ndiff)
+		return;
+	sbuf_init(&msg);
+	sbuf_puts(&msg, "runc and crun/youki will run different hooks for this config: runc ");
+	describe_stages(&msg, go);
+	sbuf_puts(&msg, "; crun ");
+	describe_stages(&msg, ex);
+	if (!memcmp(go->n, ex->n, sizeof(go->n)))
+		sbuf_puts(&msg, " (the same stages, but different path, args or env)");
+	c->stage = ndiff == 1 ? which : -1;
+	add_finding(c, at->kline ? at->kline : at->line, at->kline ? at->kcol : at->col,
+		    LINT_WARNING, "HOOKS_RUNTIME_DIFF", &msg);
+	c->stage = -1;
 }
 
-static char *resolve_rootfs(const struct jloc_doc *doc, const char *bundle_dir)
+/*
+ * The rootfs as a directory handle: root.path (crun's reading: the first
+ * "root", exact keys) absolute, or beneath the bundle directory. -1 when it
+ * cannot be known; startContainer paths are then not checked.
+ */
+static int open_rootfs(struct lint_ctx *c, int bundle_dirfd)
 {
 	const struct jloc_node *p =
-		jloc_at(doc, jloc_member(doc, jloc_member(doc, 0, "root"), "path"));
-	char *r = NULL;
+		jloc_at(c->doc, jloc_member(c->doc, jloc_member(c->doc, 0, "root"), "path"));
+	int fd = -1;
 
 	if (!p || p->type != JLOC_STRING || !p->slen || memchr(p->str, '\0', p->slen))
-		return NULL;
+		return -1;
+	c->rootfs = q(p->str, p->slen);
 	if (p->str[0] == '/')
-		return strdup(p->str);
-	if (!bundle_dir)
-		return NULL;
-	if (asprintf(&r, "%s/%s", bundle_dir, p->str) < 0)
-		return NULL;
-	return r;
+		fd = open(p->str, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	else if (bundle_dirfd >= 0 && sr_opendir(NULL, bundle_dirfd, p->str, &fd))
+		fd = -1;
+	return fd;
 }
 
-/* jansson validates; returns true when the document may be checked further. */
-static bool validate_json(struct lint_ctx *c, const char *buf, size_t len, struct jloc_doc *doc)
+/* A document that could not be read: its one finding. */
+static void report_syntax(struct lint_ctx *c, const struct oci_syntax *syn)
 {
-	json_error_t jerr;
-	json_t *j;
-	int err;
-
-	j = json_loadb(buf, len, 0, &jerr);
-	if (!j) {
+	if (syn->err == -E2BIG) {
+		emit(c, syn->line, syn->col, LINT_ERROR, "JSON_DEPTH",
+		     "JSON nested deeper than %d levels: not checked further", JLOC_MAX_DEPTH);
+	} else if (syn->strict) {
 		struct sbuf msg;
 
 		sbuf_init(&msg);
 		sbuf_puts(&msg, "invalid JSON: ");
-		esc_text(&msg, jerr.text, strnlen(jerr.text, sizeof(jerr.text)));
+		esc_text(&msg, syn->text, strlen(syn->text));
 		sbuf_puts(&msg, "; no runtime can load this file");
-		add_finding(c, jerr.line > 0 ? (unsigned)jerr.line : 0,
-			    jerr.column > 0 ? (unsigned)jerr.column : jerr.line > 0 ? 1 : 0, LINT_ERROR, "JSON_SYNTAX",
-			    &msg);
-		return false;
-	}
-	json_decref(j);
-	err = jloc_parse(doc, buf, len);
-	if (err == -E2BIG) {
-		emit(c, doc->err_line, doc->err_col, LINT_ERROR, "JSON_DEPTH",
-		     "JSON nested deeper than %d levels: not checked further", JLOC_MAX_DEPTH);
-		return false;
-	}
-	if (err == -ENOMEM) {
-		c->err = err;
-		return false;
-	}
-	if (err) {
+		add_finding(c, syn->line, syn->col, LINT_ERROR, "JSON_SYNTAX", &msg);
+	} else {
 		/* jansson accepted what jloc did not: report rather than guess */
-		emit(c, doc->err_line, doc->err_col, LINT_ERROR, "JSON_SYNTAX", "invalid JSON: %s",
-		     doc->err);
-		return false;
+		emit(c, syn->line, syn->col, LINT_ERROR, "JSON_SYNTAX", "invalid JSON: %s",
+		     syn->text);
 	}
-	return true;
 }
 
-int lint_config_buf(const char *name, const char *buf, size_t len, const char *bundle_dir,
-		    struct lint_result *out)
+int lint_config(const struct oci_config *cfg, int bundle_dirfd, struct lint_result *out)
 {
-	struct lint_ctx c = { .file = name, .bundle_dir = bundle_dir, .out = out, .stage = -1 };
+	struct lint_ctx c = { .file = cfg->name, .cfg = cfg, .out = out, .stage = -1,
+			      .rootfd = -1 };
 	size_t n0 = out->n;
-	char *rootfs = NULL;
-	struct jloc_doc doc;
 	const struct jloc_node *root, *first_hooks = NULL;
 
 	out->files++;
-	memset(&doc, 0, sizeof(doc));
-	if (!validate_json(&c, buf, len, &doc))
+	if (cfg->syntax.err) {
+		report_syntax(&c, &cfg->syntax);
 		goto out;
-	c.doc = &doc;
-	root = &doc.nodes[0];
+	}
+	c.doc = &cfg->doc;
+	root = &cfg->doc.nodes[0];
 	if (root->type != JLOC_OBJECT) {
 		emit(&c, root->line, root->col, LINT_ERROR, "JSON_NOT_OBJECT",
 		     "a config.json must be a JSON object, not %s", jloc_type_name(root->type));
 		goto out;
 	}
-	rootfs = resolve_rootfs(&doc, bundle_dir);
-	c.rootfs = rootfs;
+	c.rootfd = open_rootfs(&c, bundle_dirfd);
 	/* duplicate top-level "hooks" keys matter; other duplicates are not ours */
 	{
-		int nh = 0;
+		const struct jloc_node *first = NULL;
 
-		JLOC_FOR_KIDS(&doc, root, m)
-			nh += jloc_key_is(m, "hooks");
-		if (nh > 1) {
-			const struct jloc_node *first = NULL;
-
-			JLOC_FOR_KIDS(&doc, root, m) {
-				if (!jloc_key_is(m, "hooks"))
-					continue;
-				if (!first) {
-					first = m;
-					continue;
-				}
-				emit(&c, m->kline, m->kcol, LINT_ERROR, "HOOK_DUPLICATE_KEY",
-				     "duplicate key \"hooks\" (first at %u:%u): crun keeps only the "
-				     "first; runc merges both objects (a stage set in either runs)",
-				     first->kline, first->kcol);
+		JLOC_FOR_KIDS(c.doc, root, m) {
+			if (!jloc_key_is(m, "hooks"))
+				continue;
+			if (!first) {
+				first = m;
+				continue;
 			}
+			emit(&c, m->kline, m->kcol, LINT_ERROR, "HOOK_DUPLICATE_KEY",
+			     "duplicate key \"hooks\" (first at %u:%u): crun keeps only the "
+			     "first; runc merges both objects (a stage set in either runs)",
+			     first->kline, first->kcol);
 		}
 	}
-	JLOC_FOR_KIDS(&doc, root, m) {
+	JLOC_FOR_KIDS(c.doc, root, m) {
+		const struct oci_diag *d = oci_config_diag(cfg, (int)(m - c.doc->nodes));
+
 		if (!jloc_key_is(m, "hooks")) {
-			if (!oci_go_key_folds(m->key, m->klen, "hooks"))
+			if (!d || d->kind != OCI_DIAG_KEY_FOLDED || d->schema != OCI_SCHEMA_SPEC)
 				continue;
 			QSTR k = q(m->key, m->klen);
 			emit(&c, m->kline, m->kcol, LINT_ERROR, "HOOKS_KEY_CASE",
@@ -854,9 +810,44 @@ int lint_config_buf(const char *name, const char *buf, size_t len, const char *b
 		check_divergence(&c, first_hooks);
 out:
 	sort_findings(out, n0);
-	free(rootfs);
-	jloc_free(&doc);
+	if (c.rootfd >= 0)
+		close(c.rootfd);
+	free(c.rootfs);
 	return c.err;
+}
+
+int lint_config_buf(const char *name, const char *buf, size_t len, const char *bundle_dir,
+		    struct lint_result *out)
+{
+	struct oci_config *cfg;
+	int dirfd = -1, err;
+
+	err = oci_config_parse(name, buf, len, &cfg);
+	if (err)
+		return err;
+	if (bundle_dir)
+		dirfd = open(bundle_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	err = lint_config(cfg, dirfd, out);
+	if (dirfd >= 0)
+		close(dirfd);
+	oci_config_free(cfg);
+	return err;
+}
+
+/* jloc (and jansson only where their verdicts can differ); false: not checked further. */
+static bool validate_json(struct lint_ctx *c, const char *buf, size_t len, struct jloc_doc *doc)
+{
+	struct oci_syntax syn;
+	int err = oci_json_parse(buf, len, doc, &syn);
+
+	if (err) {
+		c->err = err;
+		return false;
+	}
+	if (syn.err)
+		report_syntax(c, &syn);
+	free(syn.text);
+	return !syn.err;
 }
 
 /* ---- hooks.d ---- */

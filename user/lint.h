@@ -42,13 +42,21 @@ struct lint_result {
 };
 
 /*
- * Check a config.json held in buf. name is what findings call the file;
- * bundle_dir (may be NULL) anchors a relative root.path so startContainer hook
- * paths can be checked inside the rootfs. Findings are appended to out (which
- * must be zeroed or hold earlier results). Returns 0 or -ENOMEM.
+ * Check a config.json held in buf: oci_config_parse() + lint_config(), kept
+ * for callers that hold a buffer. name is what findings call the file;
+ * bundle_dir (may be NULL) anchors a relative root.path. Findings are
+ * appended to out (zeroed or holding earlier results). 0 or -ENOMEM.
  */
 int lint_config_buf(const char *name, const char *buf, size_t len, const char *bundle_dir,
 		    struct lint_result *out);
+struct oci_config;
+/*
+ * Check a config.json parsed once by oci_config_parse(): render what the
+ * decoders noticed and add lint's own checks. bundle_dirfd (or -1) is the
+ * bundle directory, under which a relative root.path is opened so that
+ * startContainer hook paths are checked inside the rootfs. 0 or -ENOMEM.
+ */
+int lint_config(const struct oci_config *cfg, int bundle_dirfd, struct lint_result *out);
 /* Check a hooks.d file held in buf. */
 int lint_hooksd_buf(const char *name, const char *buf, size_t len, struct lint_result *out);
 /* Detect the kind (config.json or hooks.d) and check it. */

@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -191,7 +192,76 @@ struct go_hooks {
 struct go_ctx {
 	const struct jloc_doc *doc;
 	char *err;	/* first type error, like json.Unmarshal's return value */
+	struct oci_config *cfg;	/* where diagnostics go, or NULL */
+	int nomem;	/* a diagnostic could not be recorded */
 };
+
+static void go_diag(struct go_ctx *c, enum oci_schema schema, const struct jloc_node *m,
+		    int stage, const char *field)
+{
+	struct oci_config *cfg = c->cfg;
+	struct oci_diag *nv;
+
+	if (!cfg)
+		return;
+	nv = realloc(cfg->diags, (cfg->ndiags + 1) * sizeof(*nv));
+	if (!nv) {
+		c->nomem = -ENOMEM;
+		return;
+	}
+	cfg->diags = nv;
+	nv[cfg->ndiags++] = (struct oci_diag){
+		.kind = OCI_DIAG_KEY_FOLDED,
+		.dialect = OCI_DIALECT_GO,
+		.schema = schema,
+		.node = (int)(m - c->doc->nodes),
+		.winner = (int)(m - c->doc->nodes),
+		.stage = stage,
+		.field = field,
+	};
+}
+
+/*
+ * go_field that records a key matched only by folding. The diagnostics of one
+ * object are then told which member Go keeps per field (the last one).
+ */
+static int go_field_diag(struct go_ctx *c, const struct jloc_node *m, const char *const *fields,
+			 int nfields, enum oci_schema schema, int stage)
+{
+	int f = go_field(m, fields, nfields);
+
+	if (f >= 0 && !jloc_key_is(m, fields[f]))
+		go_diag(c, schema, m, schema == OCI_SCHEMA_HOOKS ? f : stage, fields[f]);
+	return f;
+}
+
+/*
+ * Point the schema's diagnostics recorded since `from` (members of o) at the
+ * last member of o that Go maps to the same field: the one whose value stays.
+ */
+static void go_diag_winners_schema(struct go_ctx *c, const struct jloc_node *o, size_t from,
+				   enum oci_schema schema, const char *const *fields, int nfields)
+{
+	int last[OCI_STAGE_MAX + 8];
+
+	if (!c->cfg || nfields > (int)(sizeof(last) / sizeof(last[0])))
+		return;
+	for (int i = 0; i < nfields; i++)
+		last[i] = -1;
+	JLOC_FOR_KIDS(c->doc, o, m) {
+		int f = go_field(m, fields, nfields);
+
+		if (f >= 0)
+			last[f] = (int)(m - c->doc->nodes);
+	}
+	for (size_t i = from; i < c->cfg->ndiags; i++) {
+		struct oci_diag *d = &c->cfg->diags[i];
+
+		for (int f = 0; f < nfields; f++)
+			if (d->schema == schema && d->field == fields[f] && last[f] >= 0)
+				d->winner = last[f];
+	}
+}
 
 static void go_type_error(struct go_ctx *c, const struct jloc_node *n, const char *field,
 			  const char *gotype)
@@ -330,7 +400,7 @@ static int go_timeout(struct go_ctx *c, const struct jloc_node *n, struct go_hoo
 }
 
 static int go_hook_obj(struct go_ctx *c, const struct jloc_node *n, struct go_hook *h,
-		       const char *what)
+		       const char *what, int stage)
 {
 	char field[64];
 	int err = 0;
@@ -344,7 +414,7 @@ static int go_hook_obj(struct go_ctx *c, const struct jloc_node *n, struct go_ho
 	h->line = n->line;
 	h->col = n->col;
 	JLOC_FOR_KIDS(c->doc, n, m) {
-		int f = oci_go_field(m, &oci_hook_fields);
+		int f = go_field_diag(c, m, go_hook_fields, 4, OCI_SCHEMA_HOOK, stage);
 
 		if (f < 0)
 			continue;
@@ -362,7 +432,7 @@ static int go_hook_obj(struct go_ctx *c, const struct jloc_node *n, struct go_ho
 }
 
 static int go_hook_slice(struct go_ctx *c, const struct jloc_node *n, struct go_hooks *s,
-			 const char *what)
+			 const char *what, int stage)
 {
 	size_t i = 0;
 	int err;
@@ -382,7 +452,7 @@ static int go_hook_slice(struct go_ctx *c, const struct jloc_node *n, struct go_
 		if (i >= s->len)
 			s->len = i + 1;
 		/* decoded on top of the element already there: fields merge */
-		err = go_hook_obj(c, e, &s->v[i], what);
+		err = go_hook_obj(c, e, &s->v[i], what, stage);
 		if (err)
 			return err;
 		i++;
@@ -512,7 +582,12 @@ static int go_decode_spec(struct go_ctx *c, const struct jloc_node *root, struct
 		return 0;
 	}
 	JLOC_FOR_KIDS(c->doc, root, m) {
-		switch (go_field(m, go_spec_fields, 4)) {
+		/* only "hooks" is ours to report: root, process, annotations are read as is */
+		int f = go_field(m, go_spec_fields, 4);
+
+		if (f == 0)
+			go_field_diag(c, m, go_spec_fields, 1, OCI_SCHEMA_SPEC, -1);
+		switch (f) {
 		case 0:
 			if (m->type == JLOC_NULL) {
 				for (int i = 0; i < OCI_STAGE_MAX; i++)
@@ -522,17 +597,22 @@ static int go_decode_spec(struct go_ctx *c, const struct jloc_node *root, struct
 				go_type_error(c, m, "Spec.hooks", "specs.Hooks");
 			} else {
 				/* a non-nil *Hooks is reused: duplicate "hooks" objects merge */
+				size_t h0 = c->cfg ? c->cfg->ndiags : 0;
+
 				s->has_hooks = true;
 				JLOC_FOR_KIDS(c->doc, m, st) {
-					int f = go_field(st, oci_stage_names, OCI_STAGE_MAX);
+					int sf = go_field_diag(c, st, oci_stage_names, OCI_STAGE_MAX,
+							       OCI_SCHEMA_HOOKS, -1);
 
-					if (f < 0)
+					if (sf < 0)
 						continue;
-					snprintf(what, sizeof(what), "Hooks.hooks.%s", oci_stage_names[f]);
-					err = go_hook_slice(c, st, &s->stage[f], what);
+					snprintf(what, sizeof(what), "Hooks.hooks.%s", oci_stage_names[sf]);
+					err = go_hook_slice(c, st, &s->stage[sf], what, sf);
 					if (err)
 						return err;
 				}
+				go_diag_winners_schema(c, m, h0, OCI_SCHEMA_HOOKS, oci_stage_names,
+						       OCI_STAGE_MAX);
 			}
 			break;
 		case 1:
@@ -582,9 +662,9 @@ static int go_decode_spec(struct go_ctx *c, const struct jloc_node *root, struct
 	return 0;
 }
 
-static int from_doc_go(const struct jloc_doc *doc, struct oci_hooks *out)
+static int from_doc_go(const struct jloc_doc *doc, struct oci_hooks *out, struct oci_config *cfg)
 {
-	struct go_ctx c = { .doc = doc };
+	struct go_ctx c = { .doc = doc, .cfg = cfg };
 	struct go_spec s = { 0 };
 	int err;
 
@@ -611,6 +691,8 @@ static int from_doc_go(const struct jloc_doc *doc, struct oci_hooks *out)
 	    !strv_dup(s.ann.v, s.ann.n, &out->ann_vals))
 		out->nann = s.ann.n;
 	out->refused = c.err;
+	if (!err)
+		err = c.nomem;
 	go_spec_free(&s);
 	return err;
 }
@@ -764,7 +846,7 @@ int oci_hooks_from_doc(const struct jloc_doc *doc, enum oci_dialect d, struct oc
 	memset(out, 0, sizeof(*out));
 	if (!doc->n)
 		return -EINVAL;
-	err = d == OCI_DIALECT_GO ? from_doc_go(doc, out) : from_doc_exact(doc, out);
+	err = d == OCI_DIALECT_GO ? from_doc_go(doc, out, NULL) : from_doc_exact(doc, out);
 	if (err)
 		oci_hooks_free(out);
 	return err;
@@ -781,6 +863,104 @@ int oci_hooks_from_buf(const char *buf, size_t len, enum oci_dialect d, struct o
 		err = oci_hooks_from_doc(&doc, d, out);
 	jloc_free(&doc);
 	return err;
+}
+
+/* ---- one config.json, parsed once ---- */
+
+void oci_config_free(struct oci_config *cfg)
+{
+	if (!cfg)
+		return;
+	free(cfg->name);
+	jloc_free(&cfg->doc);
+	free(cfg->syntax.text);
+	for (int d = 0; d < OCI_DIALECT_MAX; d++)
+		oci_hooks_free(&cfg->hooks[d]);
+	free(cfg->diags);
+	free(cfg->diag_of);
+	free(cfg);
+}
+
+int oci_json_parse(const char *buf, size_t len, struct jloc_doc *doc, struct oci_syntax *syn)
+{
+	json_error_t je;
+	json_t *j;
+	int err = jloc_parse(doc, buf, len);
+
+	memset(syn, 0, sizeof(*syn));
+	if (err == -ENOMEM)
+		return err;
+	if (!err && !doc->lax)
+		return 0;
+	/* only on this path is the text parsed twice */
+	j = json_loadb(buf, len, 0, &je);
+	if (j) {
+		json_decref(j);
+		if (!err)
+			return 0;
+		/* jansson accepted what jloc did not: report jloc's reason */
+		syn->text = strdup(doc->err ? doc->err : "invalid JSON");
+		syn->line = doc->err_line;
+		syn->col = doc->err_col;
+		syn->err = err;
+	} else {
+		syn->strict = true;
+		syn->text = mem_strdup(je.text, strnlen(je.text, sizeof(je.text)));
+		syn->line = je.line > 0 ? (unsigned)je.line : 0;
+		syn->col = je.column > 0 ? (unsigned)je.column : je.line > 0 ? 1 : 0;
+		syn->err = -EINVAL;
+	}
+	return syn->text ? 0 : -ENOMEM;
+}
+
+int oci_config_parse(const char *name, const char *buf, size_t len, struct oci_config **out)
+{
+	struct oci_config *cfg = calloc(1, sizeof(*cfg));
+	int err;
+
+	*out = NULL;
+	if (!cfg || !(cfg->name = strdup(name))) {
+		free(cfg);
+		return -ENOMEM;
+	}
+	err = oci_json_parse(buf, len, &cfg->doc, &cfg->syntax);
+	if (err)
+		goto fail;
+	if (cfg->syntax.err) {
+		*out = cfg;
+		return 0;
+	}
+	err = from_doc_go(&cfg->doc, &cfg->hooks[OCI_DIALECT_GO], cfg);
+	if (!err)
+		err = from_doc_exact(&cfg->doc, &cfg->hooks[OCI_DIALECT_EXACT]);
+	if (err)
+		goto fail;
+	cfg->diag_of = malloc(cfg->doc.n * sizeof(int));
+	if (!cfg->diag_of) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < cfg->doc.n; i++)
+		cfg->diag_of[i] = -1;
+	for (size_t i = cfg->ndiags; i-- > 0;)
+		cfg->diag_of[cfg->diags[i].node] = (int)i;
+	*out = cfg;
+	return 0;
+fail:
+	oci_config_free(cfg);
+	return err;
+}
+
+const struct oci_hooks *oci_config_hooks(const struct oci_config *cfg, enum oci_dialect d)
+{
+	return cfg->syntax.err || (unsigned)d >= OCI_DIALECT_MAX ? NULL : &cfg->hooks[d];
+}
+
+const struct oci_diag *oci_config_diag(const struct oci_config *cfg, int node)
+{
+	if (!cfg->diag_of || node < 0 || (size_t)node >= cfg->doc.n || cfg->diag_of[node] < 0)
+		return NULL;
+	return &cfg->diags[cfg->diag_of[node]];
 }
 
 static void cleanup_free(void *p)
@@ -968,7 +1148,7 @@ static int hd_decode(struct go_ctx *c, const struct jloc_node *root, struct hd_r
 		if (!legacy) {
 			switch (oci_go_field(m, &oci_hooksd_fields)) {
 			case HD_VERSION: err = go_string(c, m, &r->version, "Hook.version"); break;
-			case HD_HOOK: err = go_hook_obj(c, m, &r->hook, "Hook.hook"); break;
+			case HD_HOOK: err = go_hook_obj(c, m, &r->hook, "Hook.hook", -1); break;
 			case HD_WHEN:
 				if (m->type == JLOC_NULL)
 					break;

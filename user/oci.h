@@ -45,7 +45,8 @@ static inline bool oci_stage_in_container(enum oci_stage s)
 
 enum oci_dialect {
 	OCI_DIALECT_EXACT,	/* crun, youki: exact keys, first duplicate wins */
-	OCI_DIALECT_GO,		/* runc, podman hooks.d: Go encoding/json */
+	OCI_DIALECT_GO,		/* runc, runsc, podman hooks.d: Go encoding/json */
+	OCI_DIALECT_MAX,
 };
 
 struct oci_hook {
@@ -86,6 +87,72 @@ int oci_hooks_from_buf(const char *buf, size_t len, enum oci_dialect d, struct o
 /* The same from an already parsed document (root node 0). */
 int oci_hooks_from_doc(const struct jloc_doc *doc, enum oci_dialect d, struct oci_hooks *out);
 void oci_hooks_free(struct oci_hooks *h);
+/* ---- one config.json, parsed once ---- */
+
+/* Why a document could not be read, and where. */
+struct oci_syntax {
+	/*
+	 * 0, -EINVAL (not JSON, or JSON that jansson refuses), -E2BIG (nested
+	 * deeper than JLOC_MAX_DEPTH)
+	 */
+	int err;
+	bool strict;		/* jansson's verdict (its wording), not jloc's */
+	char *text;
+	unsigned line, col;
+};
+
+/*
+ * Parse buf into doc once (jloc); jansson is asked only when jloc fails or
+ * the text holds what jansson refuses and jloc accepts (\u0000, invalid
+ * UTF-8), so the verdict and its wording are jansson's as before. 0 (check
+ * syn->err; free syn->text and the doc) or -ENOMEM.
+ */
+int oci_json_parse(const char *buf, size_t len, struct jloc_doc *doc, struct oci_syntax *syn);
+
+/* What a decoder decided about a key, with its position (jloc node indices). */
+enum oci_diag_kind {
+	/* Go: the key selects `field` only by case folding ("Poststart", "Hooks", "Path") */
+	OCI_DIAG_KEY_FOLDED,
+};
+
+enum oci_schema {
+	OCI_SCHEMA_SPEC,	/* top level: "hooks" */
+	OCI_SCHEMA_HOOKS,	/* the hooks object: stage keys */
+	OCI_SCHEMA_HOOK,	/* a hook entry: path, args, env, timeout */
+};
+
+struct oci_diag {
+	enum oci_diag_kind kind;
+	enum oci_dialect dialect;
+	enum oci_schema schema;
+	int node;		/* the member the diagnostic is about */
+	int winner;		/* the member Go keeps for the same field in this object */
+	int stage;		/* enum oci_stage the key is (or is under), or -1 */
+	const char *field;	/* canonical field name (static) */
+};
+
+/*
+ * A config.json parsed once: the position-keeping document, the hooks as
+ * each runtime dialect reads them, and what the decoders noticed on the way.
+ * Lint renders the diagnostics; the correlator takes the hooks.
+ */
+struct oci_config {
+	char *name;
+	struct jloc_doc doc;
+	struct oci_syntax syntax;	/* syntax.err: nothing below is set */
+	struct oci_hooks hooks[OCI_DIALECT_MAX];
+	struct oci_diag *diags;
+	size_t ndiags;
+	int *diag_of;		/* per node: its first diagnostic, or -1 */
+};
+
+/* Parse buf once and decode it in every dialect. 0 (check syntax.err) or -ENOMEM. */
+int oci_config_parse(const char *name, const char *buf, size_t len, struct oci_config **out);
+const struct oci_hooks *oci_config_hooks(const struct oci_config *cfg, enum oci_dialect d);
+/* The first diagnostic about node (a jloc index), or NULL. */
+const struct oci_diag *oci_config_diag(const struct oci_config *cfg, int node);
+void oci_config_free(struct oci_config *cfg);
+
 /* Read a whole regular file (at most 16 MiB, NUL-terminated). 0 or -errno. */
 int oci_read_file(const char *path, char **buf, size_t *len);
 void oci_hook_free(struct oci_hook *h);

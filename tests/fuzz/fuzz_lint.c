@@ -2,13 +2,16 @@
 /*
  * libFuzzer target for the lint parsers and checks: the raw bytes go through
  * jloc directly, through both runtime dialects of the OCI model, through the
- * hooks.d loader and through the config / hooks.d / auto-detecting checkers.
+ * hooks.d loader and through the config / hooks.d / auto-detecting checkers;
+ * and, as a Go regexp, through the gate and PCRE2 (matched against itself).
  * Filesystem checks only stat paths; nothing is executed or written.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "goregex.h"
 #include "jsonloc.h"
 #include "lint.h"
 #include "oci.h"
@@ -20,7 +23,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct oci_hooksd_hook hd;
 	struct oci_hooks h;
 	struct jloc_doc doc;
+	struct goregex *rx;
+	const char *why;
 
+	if (!goregex_compile(buf, size, &rx, &why)) {
+		int r = goregex_match(rx, buf, size);
+
+		if (r < 0 && r != -ENOMEM && r != -E2BIG)
+			abort();
+		goregex_free(rx);
+	} else if (!why && size < 4096) {
+		abort();	/* a refusal always says why (-ENOMEM aside) */
+	}
 	if (!jloc_parse(&doc, buf, size)) {
 		for (size_t i = 0; i < doc.n; i++)
 			(void)jloc_member(&doc, (int)i, "hooks");

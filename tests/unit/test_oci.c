@@ -222,6 +222,52 @@ static void test_hooksd_regex_compiled(void **state)
 	oci_hooksd_hook_free(&h);
 }
 
+/* One parse: both dialects' hooks and what the Go decoder folded, with positions. */
+static void test_config_parse_once(void **state)
+{
+	static const char j[] = "{\"Hooks\":{\"Poststart\":[{\"PATH\":\"/a\"}],"
+				"\"postStart\":[{\"path\":\"/b\"}]}}";
+	struct oci_config *cfg;
+	const struct oci_diag *d;
+	const struct jloc_node *hooks, *k1, *k2;
+
+	assert_int_equal(oci_config_parse("c.json", j, strlen(j), &cfg), 0);
+	assert_int_equal(cfg->syntax.err, 0);
+	assert_int_equal(oci_config_hooks(cfg, OCI_DIALECT_GO)->n[OCI_POSTSTART], 1);
+	assert_string_equal(oci_config_hooks(cfg, OCI_DIALECT_GO)->v[OCI_POSTSTART][0].path, "/b");
+	assert_int_equal(oci_config_hooks(cfg, OCI_DIALECT_EXACT)->n[OCI_POSTSTART], 0);
+
+	hooks = jloc_at(&cfg->doc, cfg->doc.nodes[0].first);
+	d = oci_config_diag(cfg, hooks->first >= 0 ? (int)(hooks - cfg->doc.nodes) : -1);
+	assert_non_null(d);
+	assert_int_equal(d->schema, OCI_SCHEMA_SPEC);
+	assert_string_equal(d->field, "hooks");
+
+	k1 = jloc_at(&cfg->doc, hooks->first);
+	k2 = jloc_at(&cfg->doc, k1->next);
+	d = oci_config_diag(cfg, (int)(k1 - cfg->doc.nodes));
+	assert_non_null(d);
+	assert_int_equal(d->kind, OCI_DIAG_KEY_FOLDED);
+	assert_int_equal(d->schema, OCI_SCHEMA_HOOKS);
+	assert_int_equal(d->stage, OCI_POSTSTART);
+	assert_int_equal(d->winner, (int)(k2 - cfg->doc.nodes));	/* runc keeps the last */
+	/* the folded "PATH" inside the first poststart entry */
+	d = oci_config_diag(cfg, jloc_at(&cfg->doc, k1->first)->first);
+	assert_non_null(d);
+	assert_int_equal(d->schema, OCI_SCHEMA_HOOK);
+	assert_int_equal(d->stage, OCI_POSTSTART);
+	assert_string_equal(d->field, "path");
+	oci_config_free(cfg);
+
+	/* not JSON: jansson's wording and position, no hooks */
+	assert_int_equal(oci_config_parse("c.json", "{\n \"a\": [,]}", 14, &cfg), 0);
+	assert_int_equal(cfg->syntax.err, -EINVAL);
+	assert_true(cfg->syntax.strict);
+	assert_int_equal(cfg->syntax.line, 2);
+	assert_null(oci_config_hooks(cfg, OCI_DIALECT_GO));
+	oci_config_free(cfg);
+}
+
 static void test_jloc_positions(void **state)
 {
 	static const char j[] = "{\n  \"a\": [1, \"x\"],\n  \"\\u00e9\": {\"a\": true, \"a\": null}\n}";
@@ -277,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_rootfs_args_annotations),
 		cmocka_unit_test(test_hooksd_when),
 		cmocka_unit_test(test_hooksd_regex_compiled),
+		cmocka_unit_test(test_config_parse_once),
 		cmocka_unit_test(test_jloc_positions),
 		cmocka_unit_test(test_jloc_limits),
 	};
