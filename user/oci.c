@@ -14,7 +14,6 @@
  * non-integer timeout makes crun refuse the config.
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -30,6 +29,7 @@
 #include "escape.h"
 #include "goregex.h"
 #include "oci.h"
+#include "saferead.h"
 #include "util.h"
 
 const char *const oci_stage_names[OCI_STAGE_MAX] = {
@@ -970,14 +970,14 @@ static void cleanup_free(void *p)
 
 #define OCI_READ_MAX (16u << 20)
 
-/* Read a whole regular file (bounded); returns 0 or -errno. */
+/*
+ * Read a whole regular file by a path name: never a FIFO or device, never
+ * blocking, bounded in size and time (saferead). Files that another process
+ * names go through a root handle instead: oci_hooksd_load_root().
+ */
 static int read_file(const char *path, char **buf, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	return read_regular_fd(fd, OCI_READ_MAX, buf, len);
+	return sr_read_user(path, OCI_READ_MAX, buf, len, NULL);
 }
 
 int oci_read_file(const char *path, char **buf, size_t *len)
@@ -1390,61 +1390,85 @@ static int lower_cmp(const void *a, const void *b)
 	return tolower(*x) - tolower(*y);
 }
 
-int oci_hooksd_load_dirs(const char *const *dirs, size_t ndirs, struct oci_hooksd *out)
+/* Add or replace (a later directory masks the same file name) one loaded hook. */
+static int hooksd_put(struct oci_hooksd *out, struct oci_hooksd_hook *h)
+{
+	size_t i;
+
+	for (i = 0; i < out->n; i++)
+		if (!strcmp(out->v[i].name, h->name))
+			break;
+	if (i < out->n) {
+		oci_hooksd_hook_free(&out->v[i]);
+	} else {
+		struct oci_hooksd_hook *nv = realloc(out->v, (out->n + 1) * sizeof(*nv));
+
+		if (!nv) {
+			oci_hooksd_hook_free(h);
+			return -ENOMEM;
+		}
+		out->v = nv;
+		out->n++;
+	}
+	out->v[i] = *h;
+	return 0;
+}
+
+#define HOOKSD_MAX_FILES 4096
+
+/* The *.json files of one directory handle, read beneath it. */
+static int hooksd_load_dirfd(int dfd, const char *dir, struct oci_hooksd *out)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int err = sr_list(dfd, false, HOOKSD_MAX_FILES, &names, &n);
+
+	for (size_t i = 0; !err && i < n; i++) {
+		size_t l = strlen(names[i]), blen;
+		struct oci_hooksd_hook h;
+		char *buf = NULL, *full = NULL;
+
+		if (l < 5 || strcmp(names[i] + l - 5, ".json"))
+			continue;
+		err = sr_read(NULL, dfd, names[i], OCI_READ_MAX, &buf, &blen, NULL);
+		if (err) {
+			/* vanished, not a regular file, too large, stuck: podman would not load it either */
+			err = err == -ENOMEM ? err : 0;
+			continue;
+		}
+		if (asprintf(&full, "%s/%s", dir, names[i]) < 0) {
+			free(buf);
+			err = -ENOMEM;
+			break;
+		}
+		err = oci_hooksd_load_buf(full, buf, blen, &h);
+		free(full);
+		free(buf);
+		if (!err)
+			err = hooksd_put(out, &h);
+	}
+	sr_names_free(names, n);
+	return err;
+}
+
+int oci_hooksd_load_root(const struct sr_root *root, const char *const *dirs, size_t ndirs,
+			 struct oci_hooksd *out)
 {
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
 	for (size_t d = 0; d < ndirs && !err; d++) {
-		DIR *dir = opendir(dirs[d]);
-		struct dirent *de;
+		int dfd;
 
-		if (!dir) {
-			if (errno == ENOENT)
-				continue;
-			err = -errno;
+		err = sr_opendir(root, -1, dirs[d], &dfd);
+		if (err == -ENOENT || err == -ENOTDIR) {
+			err = 0;	/* podman skips a missing directory */
+			continue;
+		}
+		if (err)
 			break;
-		}
-		while (!err && (de = readdir(dir))) {
-			size_t l = strlen(de->d_name), i;
-			struct oci_hooksd_hook h;
-			struct sbuf p;
-
-			if (l < 5 || strcmp(de->d_name + l - 5, ".json"))
-				continue;
-			sbuf_init(&p);
-			sbuf_addf(&p, "%s/%s", dirs[d], de->d_name);
-			if (p.oom) {
-				err = -ENOMEM;
-				break;
-			}
-			err = oci_hooksd_load_file(sbuf_str(&p), &h);
-			sbuf_free(&p);
-			if (err == -ENOENT || err == -EISDIR || err == -EINVAL) {
-				err = 0;	/* vanished or not a regular file */
-				continue;
-			}
-			if (err)
-				break;
-			for (i = 0; i < out->n; i++)
-				if (!strcmp(out->v[i].name, h.name))
-					break;
-			if (i < out->n) {
-				oci_hooksd_hook_free(&out->v[i]);	/* later directory wins */
-			} else {
-				struct oci_hooksd_hook *nv = realloc(out->v, (out->n + 1) * sizeof(*nv));
-
-				if (!nv) {
-					oci_hooksd_hook_free(&h);
-					err = -ENOMEM;
-					break;
-				}
-				out->v = nv;
-				out->n++;
-			}
-			out->v[i] = h;
-		}
-		closedir(dir);
+		err = hooksd_load_dirfd(dfd, dirs[d], out);
+		close(dfd);
 	}
 	if (err) {
 		oci_hooksd_free(out);
@@ -1453,6 +1477,20 @@ int oci_hooksd_load_dirs(const char *const *dirs, size_t ndirs, struct oci_hooks
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof(*out->v), lower_cmp);
 	return 0;
+}
+
+int oci_hooksd_load_dirs(const char *const *dirs, size_t ndirs, struct oci_hooksd *out)
+{
+	struct sr_root host = SR_ROOT_INIT;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = sr_root_of_path(&host, "/");
+	if (err)
+		return err;
+	err = oci_hooksd_load_root(&host, dirs, ndirs, out);
+	sr_root_close(&host);
+	return err;
 }
 
 static int rx_match(const struct goregex *rx, const char *s)

@@ -218,12 +218,18 @@ struct oci_hooksd {
 /* Load one hooks.d file with podman's rules (never fails on content: see load_error). */
 int oci_hooksd_load_file(const char *path, struct oci_hooksd_hook *out);
 int oci_hooksd_load_buf(const char *name, const char *buf, size_t len, struct oci_hooksd_hook *out);
+struct sr_root;
 /*
  * Load directories in increasing precedence (podman's default order is
  * OCI_HOOKSD_DEFAULT_DIR then OCI_HOOKSD_OVERRIDE_DIR): a file in a later
  * directory masks the same file name in an earlier one. Missing directories
- * are skipped. Only *.json files are read.
+ * are skipped. Only *.json regular files are read. The directories are named
+ * by a podman command line, so they are resolved inside root (that podman's
+ * /proc/PID/root) and every file is read beneath its directory handle.
  */
+int oci_hooksd_load_root(const struct sr_root *root, const char *const *dirs, size_t ndirs,
+			 struct oci_hooksd *out);
+/* The same for host paths (root "/"): kept until callers hand over a root. */
 int oci_hooksd_load_dirs(const char *const *dirs, size_t ndirs, struct oci_hooksd *out);
 void oci_hooksd_hook_free(struct oci_hooksd_hook *h);
 void oci_hooksd_free(struct oci_hooksd *d);

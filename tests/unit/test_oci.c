@@ -15,8 +15,12 @@
 
 #include <cmocka.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "jsonloc.h"
 #include "oci.h"
+#include "saferead.h"
 
 static void load(const char *json, enum oci_dialect d, struct oci_hooks *h)
 {
@@ -268,6 +272,60 @@ static void test_config_parse_once(void **state)
 	oci_config_free(cfg);
 }
 
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/*
+ * hooks.d directories are resolved inside the naming process's root: an
+ * absolute name stays inside it, a FIFO is skipped (never waited on), and a
+ * later directory masks a file of the same name.
+ */
+static void test_hooksd_load_root(void **state)
+{
+	static const char hook[] = "{\"version\":\"1.0.0\",\"hook\":{\"path\":\"/bin/%s\"},"
+				   "\"when\":{\"always\":true},\"stages\":[\"poststop\"]}";
+	char tmpl[] = "/tmp/test_oci.XXXXXX", p[256], text[256];
+	const char *dirs[] = { "/a", "/b", "/missing" };
+	struct sr_root root = SR_ROOT_INIT;
+	struct oci_hooksd d;
+	char *dir = mkdtemp(tmpl);
+
+	assert_non_null(dir);
+	snprintf(p, sizeof(p), "%s/a", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/b", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(text, sizeof(text), hook, "true");
+	snprintf(p, sizeof(p), "%s/a/10-x.json", dir);
+	put(p, text);
+	snprintf(p, sizeof(p), "%s/a/20-y.json", dir);
+	put(p, text);
+	snprintf(text, sizeof(text), hook, "false");
+	snprintf(p, sizeof(p), "%s/b/10-x.json", dir);
+	put(p, text);
+	snprintf(p, sizeof(p), "%s/b/30-fifo.json", dir);
+	assert_int_equal(mkfifo(p, 0644), 0);
+
+	assert_int_equal(sr_root_of_path(&root, dir), 0);
+	assert_int_equal(oci_hooksd_load_root(&root, dirs, 3, &d), 0);
+	assert_int_equal(d.n, 2);
+	assert_string_equal(d.v[0].name, "10-x.json");
+	assert_string_equal(d.v[0].hook.path, "/bin/false");	/* /b masks /a */
+	assert_string_equal(d.v[0].file, "/b/10-x.json");
+	assert_string_equal(d.v[1].name, "20-y.json");
+	oci_hooksd_free(&d);
+	sr_root_close(&root);
+
+	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+	assert_int_equal(system(p), 0);
+}
+
 static void test_jloc_positions(void **state)
 {
 	static const char j[] = "{\n  \"a\": [1, \"x\"],\n  \"\\u00e9\": {\"a\": true, \"a\": null}\n}";
@@ -324,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_hooksd_when),
 		cmocka_unit_test(test_hooksd_regex_compiled),
 		cmocka_unit_test(test_config_parse_once),
+		cmocka_unit_test(test_hooksd_load_root),
 		cmocka_unit_test(test_jloc_positions),
 		cmocka_unit_test(test_jloc_limits),
 	};
