@@ -32,9 +32,9 @@
 
 /* A root to resolve names in. fd < 0: not open. */
 struct sr_root {
-	int fd;				/* O_PATH directory */
-	pid_t pid;			/* the process whose root this is; 0 for a named directory */
-	unsigned long long start;	/* that pid's start time (clock ticks since boot); 0 unknown */
+	int fd;			  /* O_PATH directory */
+	pid_t pid;		  /* the process whose root this is; 0 for a named directory */
+	unsigned long long start; /* that pid's start time (clock ticks since boot); 0 unknown */
 };
 
 #define SR_ROOT_INIT { .fd = -1 }
@@ -47,7 +47,10 @@ struct sr_root {
 int sr_root_of_pid(struct sr_root *r, pid_t pid, unsigned long long start);
 /* A directory the user named (or "/" for host paths). 0 or -errno. */
 int sr_root_of_path(struct sr_root *r, const char *dir);
-/* A second handle on the same root (for an object that outlives the first). */
+/*
+ * A second handle on the same root (for an object that outlives the first).
+ * sr_root_close() is idempotent and fits __attribute__((cleanup(sr_root_close))).
+ */
 int sr_root_dup(const struct sr_root *r, struct sr_root *out);
 void sr_root_close(struct sr_root *r);
 
@@ -56,6 +59,20 @@ void sr_root_close(struct sr_root *r);
  * boot), or 0 when the process is gone or the file cannot be parsed.
  */
 unsigned long long sr_pid_start(pid_t pid);
+
+/* The fields of a /proc/PID/stat line that hooksnoop uses. */
+struct sr_stat {
+	char comm[64];			/* the kernel's comm (kernel threads' may exceed 16) */
+	pid_t ppid;
+	unsigned long long start;	/* field 22: clock ticks since boot */
+};
+
+/*
+ * Parse the NUL-terminated text of /proc/PID/stat. The comm may hold any
+ * byte but NUL, spaces and parentheses included: it ends at the LAST ')'.
+ * 0 or -EINVAL.
+ */
+int sr_stat_parse(const char *buf, struct sr_stat *out);
 
 /*
  * Open directory `path` under root r (absolute or relative to the root;
@@ -76,6 +93,22 @@ int sr_opendir(const struct sr_root *r, int at, const char *path, int *dirfd);
  */
 int sr_read(const struct sr_root *r, int at, const char *path, size_t max, char **buf, size_t *len,
 	    struct stat *st);
+
+/*
+ * The same, but a file larger than max is not an error: its first max bytes
+ * are returned and *more is set (argv from /proc/PID/cmdline, which has a
+ * budget rather than a limit).
+ */
+int sr_read_head(const struct sr_root *r, int at, const char *path, size_t max, char **buf,
+		 size_t *len, bool *more);
+
+/*
+ * The bounded read itself, for a regular file the caller already opened
+ * safely (fd is not closed): at most max bytes, -EFBIG beyond, reading to
+ * EOF when the file reports size 0 (procfs, sysfs). No time bound: the
+ * caller owns the thread it runs on. Errors as sr_read.
+ */
+int sr_read_fd(int fd, size_t max, char **buf, size_t *len, struct stat *st);
 
 /*
  * The same for a path the user named on the command line (lint's
@@ -101,5 +134,12 @@ const char *sr_strerror(int err);
 
 /* For tests: change the deadline (milliseconds; 0 restores SR_DEADLINE_MS). */
 void sr_set_deadline_ms(unsigned ms);
+
+/*
+ * Test only: when set, every worker calls it before it opens anything, so a
+ * test can hold a worker "in a hung file system" and exercise the deadline
+ * and the stuck-worker limit. NULL in hooksnoop itself.
+ */
+extern void (*sr_test_stall)(void);
 
 #endif
