@@ -5,10 +5,11 @@
  * state directory, and podman's own hooks.d poststop hooks.
  *
  * Cache entries are keyed by the file's identity (device, inode, size,
- * mtime), the dialect and the bundle (lint checks hook binaries inside the
- * bundle's rootfs), refcounted by the containers using them, reused for
- * CONFSRC_TTL_NS only (lint looks at files on disk), and dropped when unused
- * once the cache grows past CONFSRC_MAX.
+ * mtime) and the bundle (lint checks hook binaries inside the bundle's
+ * rootfs); one parse serves every runtime dialect. They are refcounted by
+ * the containers using them, reused for CONFSRC_TTL_NS only (lint looks at
+ * files on disk), and dropped when unused once the cache grows past
+ * CONFSRC_MAX.
  */
 #include <errno.h>
 #include <limits.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <uthash.h>
@@ -31,8 +33,7 @@
 
 struct conf_entry {
 	char *key;		/* NULL: not in the cache (private to one container) */
-	struct oci_hooks hooks;
-	bool hooks_ok;		/* false: not valid JSON (the findings say where) */
+	struct oci_config *cfg;	/* parsed once, read in every dialect */
 	struct lint_result lint;
 	__u64 loaded_ns;
 	unsigned refs;
@@ -47,7 +48,7 @@ static const struct lint_result no_findings;
 
 const struct oci_hooks *ctr_conf_hooks(const struct ctr_conf *cc)
 {
-	return cc->entry && cc->entry->hooks_ok ? &cc->entry->hooks : NULL;
+	return cc->entry ? oci_config_hooks(cc->entry->cfg, cc->dialect) : NULL;
 }
 
 const struct lint_result *ctr_conf_lint(const struct ctr_conf *cc)
@@ -67,7 +68,7 @@ static void entry_free(struct confsrc *cs, struct conf_entry *e)
 {
 	if (e->key)
 		HASH_DEL(cs->cache, e);
-	oci_hooks_free(&e->hooks);
+	oci_config_free(e->cfg);
 	lint_result_free(&e->lint);
 	free(e->key);
 	free(e);
@@ -115,22 +116,22 @@ static void take_entry(struct ctr_conf *cc, struct conf_entry *e)
 	cc->error = NULL;
 }
 
-/* Parse (and lint) a configuration once; the entry goes to the cache when key is set. */
+/*
+ * Parse a configuration once (every dialect) and lint it with the bundle
+ * directory handle (-1: none); the entry goes to the cache when key is set.
+ */
 static struct conf_entry *entry_parse(struct confsrc *cs, char *key, const char *name,
-				      const char *buf, size_t len, const char *bundle,
-				      enum oci_dialect d, int *err)
+				      const char *buf, size_t len, int bundle_dirfd)
 {
 	struct conf_entry *e = calloc(1, sizeof(*e)), *old;
 
-	if (!e) {
+	if (!e || oci_config_parse(name, buf, len, &e->cfg)) {
+		free(e);
 		free(key);
-		*err = -ENOMEM;
 		return NULL;
 	}
-	*err = 0;
-	*err = oci_hooks_from_buf(buf, len, d, &e->hooks);
-	e->hooks_ok = !*err;
-	lint_config_buf(name, buf, len, bundle, &e->lint);
+	if (bundle_dirfd != -2)
+		lint_config(e->cfg, bundle_dirfd, &e->lint);
 	e->loaded_ns = now_ns();
 	if (key) {
 		HASH_FIND_STR(cs->cache, key, old);
@@ -151,23 +152,24 @@ static struct conf_entry *entry_parse(struct confsrc *cs, char *key, const char 
 
 /*
  * Read and parse file `path` under r (or beneath directory handle at),
- * sharing a fresh parse; `name` is what messages and findings call it.
+ * sharing a fresh parse; `name` is what messages and findings call it and
+ * `bundle` (under r) is where lint looks for the rootfs.
  */
 static bool load(struct confsrc *cs, struct ctr_conf *cc, const struct sr_root *r, int at,
-		 const char *path, const char *name, const char *bundle, enum oci_dialect d)
+		 const char *path, const char *name, const char *bundle)
 {
 	struct conf_entry *e = NULL;
+	int err, bdir = -1;
 	struct stat st;
 	char *buf, *key = NULL;
 	size_t len;
-	int err;
 
 	err = sr_read(r, at, path, CONFIG_MAX, &buf, &len, &st);
 	if (err) {
 		set_error(cc, "read", name, sr_strerror(err));
 		return false;
 	}
-	if (asprintf(&key, "%d|%llu|%llu|%lld|%lld.%ld|%s", (int)d, (unsigned long long)st.st_dev,
+	if (asprintf(&key, "%llu|%llu|%lld|%lld.%ld|%s", (unsigned long long)st.st_dev,
 		     (unsigned long long)st.st_ino, (long long)st.st_size,
 		     (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, bundle ?: "") < 0)
 		key = NULL;
@@ -176,18 +178,23 @@ static bool load(struct confsrc *cs, struct ctr_conf *cc, const struct sr_root *
 	if (e && entry_fresh(cs, e, now_ns())) {
 		free(key);
 	} else {
-		e = entry_parse(cs, key, name, buf, len, bundle, d, &err);
+		/* lint checks startContainer paths in the rootfs: a handle on the bundle */
+		if (!r || !bundle || sr_opendir(r, -1, bundle, &bdir))
+			bdir = -1;
+		e = entry_parse(cs, key, name, buf, len, bdir);
+		if (bdir >= 0)
+			close(bdir);
 	}
 	free(buf);
 	if (!e) {
-		set_error(cc, "parse", name, strerror(-err));
+		set_error(cc, "parse", name, strerror(ENOMEM));
 		return false;
 	}
 	entry_put(cs, cc->entry);
 	take_entry(cc, e);
-	if (!e->hooks_ok) {
+	if (e->cfg->syntax.err) {
 		set_error(cc, "parse", name,
-			  err == -EINVAL || !err ? "not valid JSON" : strerror(-err));
+			  e->cfg->syntax.err == -E2BIG ? "nested too deeply" : "not valid JSON");
 		return false;
 	}
 	return true;
@@ -201,7 +208,7 @@ enum oci_dialect confsrc_dialect(enum rt_kind kind)
 bool confsrc__from_bundle(struct confsrc *cs, struct ctr_conf *cc, const struct sr_root *r,
 			  enum rt_kind kind, const char *bundle, const char *config_file)
 {
-	enum oci_dialect d = confsrc_dialect(kind);
+	cc->dialect = confsrc_dialect(kind);
 
 	char path[PATH_MAX];
 
@@ -209,7 +216,7 @@ bool confsrc__from_bundle(struct confsrc *cs, struct ctr_conf *cc, const struct 
 		snprintf(path, sizeof(path), "%s", config_file);
 	else
 		snprintf(path, sizeof(path), "%s/%s", bundle, config_file ?: "config.json");
-	return load(cs, cc, r, -1, path, path, bundle, d);
+	return load(cs, cc, r, -1, path, path, bundle);
 }
 
 /*
@@ -260,18 +267,19 @@ static bool load_stored_hooks(struct confsrc *cs, struct ctr_conf *cc, json_t *h
 			      bool ns_timeouts)
 {
 	char *text = hooks_json_from_state(hooks, ns_timeouts);
-	struct conf_entry *e = calloc(1, sizeof(*e));
+	struct conf_entry *e;
 
-	if (!text || !e || oci_hooks_from_buf(text, strlen(text), OCI_DIALECT_EXACT, &e->hooks)) {
-		if (e)
-			oci_hooks_free(&e->hooks);
-		free(e);
-		free(text);
+	if (!text)
+		return false;
+	/* -2: no lint run, the runtime wrote this text, not the user */
+	e = entry_parse(cs, NULL, "state", text, strlen(text), -2);
+	free(text);
+	if (!e)
+		return false;
+	if (e->cfg->syntax.err) {
+		entry_free(cs, e);
 		return false;
 	}
-	free(text);
-	e->hooks_ok = true;
-	e->loaded_ns = now_ns();
 	entry_put(cs, cc->entry);
 	take_entry(cc, e);
 	return true;
@@ -295,8 +303,8 @@ void confsrc__from_state(struct confsrc *cs, struct ctr_conf *cc, const struct s
 		*bundle = strdup(st.bundle);
 	/* the path names crun's copy in messages only: the read goes through the handle */
 	snprintf(path, sizeof(path), "%s/%s/config.json", state_root ?: rt_default_root(kind), id);
-	if (st.has_config_copy &&
-	    load(cs, cc, NULL, st.dirfd, "config.json", path, st.bundle, confsrc_dialect(kind))) {
+	cc->dialect = confsrc_dialect(kind);
+	if (st.has_config_copy && load(cs, cc, r, st.dirfd, "config.json", path, st.bundle)) {
 		/* crun's verbatim copy of config.json */
 	} else if (st.hooks && load_stored_hooks(cs, cc, st.hooks, kind == RT_RUNC)) {
 		/* runc's or youki's stored hooks */
@@ -313,11 +321,10 @@ void confsrc__podman_own(struct ctr_conf *cc, const struct sr_root *r, char *con
 	struct oci_hooksd d = {};
 	size_t i;
 
-	(void)r;
-	if (cc->podman_done || !ctr_conf_hooks(cc))
+	if (cc->podman_done || !ctr_conf_hooks(cc) || !r || r->fd < 0)
 		return;
 	cc->podman_done = true;
-	if (oci_hooksd_load_dirs((const char *const *)dirs, ndirs, &d))
+	if (oci_hooksd_load_root(r, (const char *const *)dirs, ndirs, &d))
 		return;
 	for (i = 0; i < d.n; i++) {
 		struct oci_hooksd_hook *h = &d.v[i];
@@ -326,7 +333,7 @@ void confsrc__podman_own(struct ctr_conf *cc, const struct sr_root *r, char *con
 
 		if (!h->stage[OCI_POSTSTOP] || h->load_error || h->dropped)
 			continue;
-		if (oci_hooksd_matches(h, &cc->entry->hooks, false) != 1)
+		if (oci_hooksd_matches(h, ctr_conf_hooks(cc), false) != 1)
 			continue;
 		nv = realloc(cc->podman_own.v[OCI_POSTSTOP], (n + 1) * sizeof(*nv));
 		if (!nv)

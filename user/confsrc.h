@@ -6,7 +6,8 @@
  * poststop hooks podman runs itself. Every file is read through the safe
  * reader under the root of the runtime process that named it. Parses are
  * shared: containers started from the same file (same identity and
- * dialect) share one parse and one lint run for CONFSRC_TTL_NS.
+ * bundle) share one parse and one lint run for CONFSRC_TTL_NS, whichever
+ * runtimes read them.
  */
 #ifndef HS_CONFSRC_H
 #define HS_CONFSRC_H
@@ -24,7 +25,8 @@ struct conf_entry;
 
 /* What a container knows of its configuration. Zero-initialised = nothing yet. */
 struct ctr_conf {
-	struct conf_entry *entry;	/* parsed hooks + findings (shared), NULL if unread */
+	struct conf_entry *entry;	/* parsed config + findings (shared), NULL if unread */
+	enum oci_dialect dialect;	/* how this container's runtime reads it */
 	char *error;			/* why it could not be read, or NULL */
 	struct oci_hooks podman_own;	/* hooks.d poststop hooks podman runs itself */
 	bool podman_done;
