@@ -3,8 +3,9 @@
  * Owns the BPF side's lifecycle (open -> size maps / set rodata -> load ->
  * register runtime names -> attach -> poll -> destroy), the mapping of libbpf
  * failures to one actionable error line, and seeding of runtime trees that were
- * already running when hooksnoop started (read from /proc, inserted into the
- * tracking map after attach so nothing forked later is missed).
+ * already running when hooksnoop started (read from /proc through saferead,
+ * inserted into the tracking map after attach so nothing forked later is
+ * missed, and only once the pid is checked to still name the process read).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include "loader.h"
 #include "log.h"
 #include "rtdetect.h"
+#include "saferead.h"
 
 int hs_verbose;
 
@@ -248,51 +250,35 @@ struct pinfo {
 	__u32 root;
 };
 
-static int read_file(const char *path, char *buf, size_t sz)
+/*
+ * Bounds for the saferead reads below. /proc files are named by us but their
+ * content is the process's (a comm, an argv): read bounded, never blocking.
+ */
+#define PROC_STAT_MAX 4096
+#define PROC_STATUS_MAX 65536
+
+/* pid's stat, as path under the /proc root or beneath its /proc/PID handle at. */
+static int read_stat(const struct sr_root *proc, int at, const char *path, __u32 pid,
+		     struct pinfo *pi)
 {
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct sr_stat ps;
+	size_t len;
+	char *buf;
+	int err;
 
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sz - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return (int)n;
-}
-
-static int read_stat(__u32 pid, struct pinfo *pi)
-{
-	char path[64], buf[1024], *lp, *rp;
-	size_t clen;
-	int i;
-
-	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
-	if (read_file(path, buf, sizeof(buf)) <= 0)
-		return -ENOENT;
-	lp = strchr(buf, '(');
-	rp = strrchr(buf, ')');
-	if (!lp || !rp || rp < lp)
-		return -EINVAL;
-	clen = (size_t)(rp - lp - 1);
-	if (clen >= HS_COMM_LEN)
-		clen = HS_COMM_LEN - 1;
+	err = sr_read(proc, at, path, PROC_STAT_MAX, &buf, &len, NULL);
+	if (err)
+		return err;
+	err = sr_stat_parse(buf, &ps);
+	free(buf);
+	if (err)
+		return err;
 	memset(pi, 0, sizeof(*pi));
-	memcpy(pi->comm, lp + 1, clen);
+	len = strlen(ps.comm);
+	memcpy(pi->comm, ps.comm, len < HS_COMM_LEN ? len : HS_COMM_LEN - 1);
 	pi->pid = pid;
-	/* fields after ')': state(3) ppid(4) ... starttime(22) */
-	lp = rp + 2;
-	for (i = 3; i <= 22 && lp; i++) {
-		if (i == 4)
-			pi->ppid = (__u32)strtoul(lp, NULL, 10);
-		if (i == 22)
-			pi->starttime = strtoull(lp, NULL, 10);
-		lp = strchr(lp, ' ');
-		if (lp)
-			lp++;
-	}
+	pi->ppid = (__u32)ps.ppid;
+	pi->starttime = ps.start;
 	return 0;
 }
 
@@ -352,13 +338,13 @@ static int cmp_pid(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
-static __u32 ns_inum(__u32 pid, const char *ns)
+static __u32 ns_inum(int piddir, const char *ns)
 {
-	char path[64], buf[64], *p;
+	char path[16], buf[64], *p;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%u/ns/%s", pid, ns);
-	n = readlink(path, buf, sizeof(buf) - 1);
+	snprintf(path, sizeof(path), "ns/%s", ns);
+	n = readlinkat(piddir, path, buf, sizeof(buf) - 1);
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
@@ -366,14 +352,14 @@ static __u32 ns_inum(__u32 pid, const char *ns)
 	return p ? (__u32)strtoul(p + 1, NULL, 10) : 0;
 }
 
-static void status_fields(__u32 pid, __u32 *vpid, __u32 *uid)
+static void status_fields(int piddir, __u32 pid, __u32 *vpid, __u32 *uid)
 {
-	char path[64], buf[4096], *l;
+	char *buf, *l;
+	size_t len;
 
-	snprintf(path, sizeof(path), "/proc/%u/status", pid);
 	*vpid = pid;
 	*uid = 0;
-	if (read_file(path, buf, sizeof(buf)) <= 0)
+	if (sr_read(NULL, piddir, "status", PROC_STATUS_MAX, &buf, &len, NULL))
 		return;
 	l = strstr(buf, "\nUid:");
 	if (l)
@@ -388,18 +374,21 @@ static void status_fields(__u32 pid, __u32 *vpid, __u32 *uid)
 				last = q + 1;
 		*vpid = (__u32)strtoul(last, NULL, 10);
 	}
+	free(buf);
 }
 
-/* Deliver a synthetic exec record for a seeded process. */
-static void seed_event(struct tracer *t, const struct settings *s, const struct pinfo *p)
+/* Deliver a synthetic exec record for a seeded process, read beneath its /proc/PID handle. */
+static void seed_event(struct tracer *t, const struct settings *s, const struct pinfo *p,
+		       int piddir)
 {
 	size_t cap = sizeof(struct hs_exec) + s->argv_bytes;
 	struct hs_exec *e = calloc(1, cap + 1);
-	char path[64];
 	struct timespec ts;
 	long hz = sysconf(_SC_CLK_TCK);
-	ssize_t n;
-	int fd;
+	char *argv;
+	bool more;
+	size_t n;
+	ssize_t l;
 
 	if (!e)
 		return;
@@ -410,34 +399,28 @@ static void seed_event(struct tracer *t, const struct settings *s, const struct 
 	e->hdr.pid = e->hdr.tgid = p->pid;
 	e->hdr.ppid = p->ppid;
 	e->hdr.root_pid = p->root;
-	status_fields(p->pid, &e->hdr.vpid, &e->hdr.uid);
+	status_fields(piddir, p->pid, &e->hdr.vpid, &e->hdr.uid);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	e->hdr.ts_ns = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 	e->hdr.start_ns = hz > 0 ? p->starttime * (1000000000ull / (unsigned long long)hz) : 0;
-	e->hdr.mntns = ns_inum(p->pid, "mnt");
-	e->hdr.pidns = ns_inum(p->pid, "pid");
+	e->hdr.mntns = ns_inum(piddir, "mnt");
+	e->hdr.pidns = ns_inum(piddir, "pid");
 	memcpy(e->hdr.comm, p->comm, HS_COMM_LEN);
 	e->hdr.drops = __atomic_load_n(&t->skel->bss->drops_total, __ATOMIC_RELAXED);
 
-	snprintf(path, sizeof(path), "/proc/%u/exe", p->pid);
-	n = readlink(path, e->filename, sizeof(e->filename) - 1);
-	e->filename[n > 0 ? n : 0] = '\0';
+	l = readlinkat(piddir, "exe", e->filename, sizeof(e->filename) - 1);
+	e->filename[l > 0 ? l : 0] = '\0';
 
-	snprintf(path, sizeof(path), "/proc/%u/cmdline", p->pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* argv has a byte budget, as at exec: the head of a longer one, flagged */
 	n = 0;
-	if (fd >= 0) {
-		char extra;
-
-		n = read(fd, e->argv, s->argv_bytes);
-		if (n < 0)
-			n = 0;
-		if ((size_t)n == s->argv_bytes && read(fd, &extra, 1) == 1)
+	if (!sr_read_head(NULL, piddir, "cmdline", s->argv_bytes, &argv, &n, &more)) {
+		memcpy(e->argv, argv, n);
+		free(argv);
+		if (more)
 			e->hdr.flags |= HS_F_ARGV_TRUNC;
-		close(fd);
 	}
 	e->argv_len = (__u16)n;
-	for (ssize_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		if (e->argv[i] == '\0')
 			e->argc++;
 	if (n && e->argv[n - 1] != '\0')
@@ -447,24 +430,75 @@ static void seed_event(struct tracer *t, const struct settings *s, const struct 
 	free(e);
 }
 
+/*
+ * Track and announce one runtime-tree process p read from /proc earlier.
+ * The identity check comes before the tracking entry, and it holds for
+ * everything after it: the pidfd is opened first, then the /proc/PID
+ * handle, and p's start time is read again through that handle. A match
+ * means p held the pid when the scan read it and still holds it now, so it
+ * held it when the pidfd was opened in between (a pid is not reused while
+ * its process lives); and the handle is bound to p's struct pid, so every
+ * read of seed_event() is p's or fails. 1 seeded, 0 skipped, -ENOSPC at
+ * --max-tracked.
+ */
+static int seed_one(struct tracer *t, const struct settings *s, const struct sr_root *proc,
+		    const struct pinfo *p)
+{
+	struct hs_track tr = { .role = p->role, .root_pid = p->root };
+	int map = bpf_map__fd(t->skel->maps.tracked), pidfd, piddir, ret = 0;
+	struct pinfo again;
+	char name[16];
+
+	/* task storage is keyed by pidfd from user space */
+	pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+	if (pidfd < 0)
+		return 0; /* already gone */
+	snprintf(name, sizeof(name), "%u", p->pid);
+	if (sr_opendir(proc, -1, name, &piddir))
+		goto out_pidfd;
+	if (read_stat(NULL, piddir, "stat", p->pid, &again) || again.starttime != p->starttime)
+		goto out; /* the pid now names another process */
+	if (__atomic_fetch_add(&t->skel->bss->tracked_now, 1, __ATOMIC_RELAXED) >=
+	    s->max_tracked) {
+		__atomic_fetch_sub(&t->skel->bss->tracked_now, 1, __ATOMIC_RELAXED);
+		ret = -ENOSPC;
+		goto out;
+	}
+	/* BPF_NOEXIST keeps what the kernel side already set up since attach */
+	if (bpf_map_update_elem(map, &pidfd, &tr, BPF_NOEXIST)) {
+		__atomic_fetch_sub(&t->skel->bss->tracked_now, 1, __ATOMIC_RELAXED);
+		goto out;
+	}
+	seed_event(t, s, p, piddir);
+	ret = 1;
+out:
+	close(piddir);
+out_pidfd:
+	close(pidfd);
+	return ret;
+}
+
 int tracer__seed(struct tracer *t, const struct settings *s)
 {
-	struct pinfo *v = NULL, *nv, again;
+	struct sr_root proc __attribute__((cleanup(sr_root_close))) = SR_ROOT_INIT;
+	struct pinfo *v = NULL, *nv;
 	size_t n = 0, cap = 0, i;
 	struct dirent *de;
-	int fd = bpf_map__fd(t->skel->maps.tracked);
-	int seeded = 0;
+	int seeded = 0, err;
 	DIR *d;
 
-	d = opendir("/proc");
+	err = sr_root_of_path(&proc, "/proc");
+	d = err ? NULL : opendir("/proc");
 	if (!d) {
+		err = err ?: -errno;
 		hs_warn("cannot read /proc (%s): runtimes already running are not followed",
-			strerror(errno));
-		return -errno;
+			sr_strerror(err));
+		return err;
 	}
 	while ((de = readdir(d))) {
 		char *end;
 		unsigned long pid = strtoul(de->d_name, &end, 10);
+		char path[32];
 
 		if (*end || !pid)
 			continue;
@@ -475,7 +509,8 @@ int tracer__seed(struct tracer *t, const struct settings *s)
 				break;
 			v = nv;
 		}
-		if (read_stat((__u32)pid, &v[n]) == 0)
+		snprintf(path, sizeof(path), "%lu/stat", pid);
+		if (read_stat(&proc, -1, path, (__u32)pid, &v[n]) == 0)
 			n++;
 	}
 	closedir(d);
@@ -486,35 +521,15 @@ int tracer__seed(struct tracer *t, const struct settings *s)
 		resolve(s, v, n, &v[i], 0);
 
 	for (i = 0; i < n; i++) {
-		struct hs_track tr = { .role = v[i].role, .root_pid = v[i].root };
-		int pidfd;
-
 		if (v[i].role == HS_ROLE_NONE)
 			continue;
-		/* task storage is keyed by pidfd from user space: no pid-reuse race */
-		pidfd = (int)syscall(SYS_pidfd_open, v[i].pid, 0);
-		if (pidfd < 0)
-			continue; /* already gone */
-		if (__atomic_fetch_add(&t->skel->bss->tracked_now, 1, __ATOMIC_RELAXED) >=
-		    s->max_tracked) {
-			__atomic_fetch_sub(&t->skel->bss->tracked_now, 1, __ATOMIC_RELAXED);
+		err = seed_one(t, s, &proc, &v[i]);
+		if (err == -ENOSPC) {
 			hs_warn("--max-tracked %u reached while seeding running runtimes",
 				s->max_tracked);
-			close(pidfd);
 			break;
 		}
-		/* BPF_NOEXIST keeps what the kernel side already set up since attach */
-		if (bpf_map_update_elem(fd, &pidfd, &tr, BPF_NOEXIST)) {
-			__atomic_fetch_sub(&t->skel->bss->tracked_now, 1, __ATOMIC_RELAXED);
-			close(pidfd);
-			continue;
-		}
-		close(pidfd);
-		/* pidfd_open pins the identity; a pid reused before it is caught here */
-		if (read_stat(v[i].pid, &again) || again.starttime != v[i].starttime)
-			continue;
-		seed_event(t, s, &v[i]);
-		seeded++;
+		seeded += err;
 	}
 	free(v);
 	hs_dbg("seeded %d running runtime-tree processes from /proc", seeded);
