@@ -42,7 +42,11 @@ struct sr_root {
 /*
  * The root of process pid (/proc/PID/root). When start is non-zero, the
  * process's start time is checked after the handle is open: a pid that now
- * names another process gives -ESRCH. 0 or -errno.
+ * names another process gives -ESRCH. Either way r->start receives the start
+ * time read through the same /proc/PID handle as the root, so a caller that
+ * passes 0 and compares r->start itself (with a tolerance, say) is race-free;
+ * a separate sr_pid_start() call is not. 0 or -errno (-ESRCH: no such
+ * process, or no longer the one expected).
  */
 int sr_root_of_pid(struct sr_root *r, pid_t pid, unsigned long long start);
 /* A directory the user named (or "/" for host paths). 0 or -errno. */
@@ -79,6 +83,8 @@ int sr_stat_parse(const char *buf, struct sr_stat *out);
  * neither leaves it) as an O_PATH|O_DIRECTORY handle in *dirfd. Or, when at
  * is >= 0, `path` is resolved beneath the directory handle `at` instead
  * (RESOLVE_BENEATH: no absolute paths, no "..", no symlinks out of it).
+ * Symlinks that stay inside (the root, or beneath at) are followed, the last
+ * component's too; magic links (/proc/PID/fd/N, .../root) never are.
  * 0 or -errno (-ENOTDIR, -ENOENT, -EXDEV for an escape attempt, -ETIMEDOUT).
  */
 int sr_opendir(const struct sr_root *r, int at, const char *path, int *dirfd);

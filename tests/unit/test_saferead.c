@@ -152,6 +152,8 @@ static void test_beneath(void **state)
 	assert_int_equal(sr_root_of_path(&r, root), 0);
 	assert_int_equal(sr_opendir(&r, -1, "/etc", &dfd), 0);
 	assert_reads(NULL, dfd, "passwd", "inside\n");
+	mk("etc/rel", "./passwd", 0);
+	assert_reads(NULL, dfd, "rel", "inside\n"); /* a symlink that stays beneath is fine */
 	assert_refused(NULL, dfd, "../etc/passwd", -EXDEV);
 	assert_refused(NULL, dfd, "/etc/passwd", -EXDEV);
 	assert_refused(NULL, dfd, "abs", -EXDEV);
