@@ -229,7 +229,8 @@ static int worker_start(struct sr_worker **out)
 	if (err) {
 		pthread_cond_destroy(&w->wake);
 		free(w);
-		return -err;
+		/* pthread_create's EAGAIN is a thread limit, not our "too many hung reads" */
+		return err == EAGAIN ? -ENOMEM : -err;
 	}
 	*out = w;
 	return 0;
