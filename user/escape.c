@@ -128,6 +128,22 @@ size_t utf8_seq_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
+size_t utf8_rune(const unsigned char *s, size_t avail, long *r)
+{
+	size_t l = utf8_seq_len(s, avail);
+
+	switch (l) {
+	case 0: *r = -1; return 1;
+	case 1: *r = s[0]; break;
+	case 2: *r = (s[0] & 0x1f) << 6 | (s[1] & 0x3f); break;
+	case 3: *r = (s[0] & 0x0f) << 12 | (s[1] & 0x3f) << 6 | (s[2] & 0x3f); break;
+	default:
+		*r = (long)(s[0] & 0x07) << 18 | (s[1] & 0x3f) << 12 | (s[2] & 0x3f) << 6 |
+		     (s[3] & 0x3f);
+	}
+	return l;
+}
+
 /* Shared by both formats: they differ only in quoting and in how a bad byte looks. */
 static void esc_bytes(struct sbuf *sb, const char *s, size_t n, bool json)
 {

@@ -40,6 +40,11 @@ const char *sbuf_str(struct sbuf *sb);
 
 /* Length of the valid UTF-8 sequence starting at s (1..4), or 0 if invalid. */
 size_t utf8_seq_len(const unsigned char *s, size_t avail);
+/*
+ * Decode the rune at s (avail > 0 bytes): its length, with the code point in
+ * *r; an invalid sequence is one byte long and *r = -1.
+ */
+size_t utf8_rune(const unsigned char *s, size_t avail, long *r);
 
 void esc_text(struct sbuf *sb, const char *s, size_t n);
 /* Quoted JSON string. */

@@ -66,17 +66,9 @@ static int next_rune(struct gate *g, const unsigned char **pp, long *r)
 
 	if (s >= g->end)
 		return fail(g, "missing character");
-	l = utf8_seq_len(s, (size_t)(g->end - s));
-	if (!l)
+	l = utf8_rune(s, (size_t)(g->end - s), r);
+	if (*r < 0)
 		return fail(g, "invalid UTF-8");
-	switch (l) {
-	case 1: *r = s[0]; break;
-	case 2: *r = (s[0] & 0x1f) << 6 | (s[1] & 0x3f); break;
-	case 3: *r = (s[0] & 0x0f) << 12 | (s[1] & 0x3f) << 6 | (s[2] & 0x3f); break;
-	default:
-		*r = (long)(s[0] & 0x07) << 18 | (s[1] & 0x3f) << 12 | (s[2] & 0x3f) << 6 |
-		     (s[3] & 0x3f);
-	}
 	*pp = s + l;
 	return 0;
 }
