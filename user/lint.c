@@ -1160,7 +1160,7 @@ int lint_hooksd_buf(const char *name, const char *buf, size_t len, struct lint_r
 		goto out;
 	}
 	/* safety net: whatever podman's loader refuses must show up as an error */
-	if (!c.err && out->errors == errors0 && !oci_hooksd_load_buf(name, buf, len, &model)) {
+	if (!c.err && out->errors == errors0 && !oci_hooksd_load_buf(name, buf, len, NULL, &model)) {
 		if (model.load_error) {
 			QSTR why = q(model.load_error, strlen(model.load_error));
 			emit(&c, 1, 1, LINT_ERROR, "HOOKSD_SCHEMA",

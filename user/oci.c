@@ -18,12 +18,14 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "escape.h"
@@ -106,26 +108,6 @@ void oci_hooks_free(struct oci_hooks *h)
 	memset(h, 0, sizeof(*h));
 }
 
-/* Decode a UTF-8 rune; returns its length (invalid bytes count as 1, rune -1). */
-static size_t rune_at(const unsigned char *s, size_t n, long *r)
-{
-	size_t l = utf8_seq_len(s, n);
-
-	if (!l) {
-		*r = -1;
-		return 1;
-	}
-	switch (l) {
-	case 1: *r = s[0]; break;
-	case 2: *r = (s[0] & 0x1f) << 6 | (s[1] & 0x3f); break;
-	case 3: *r = (s[0] & 0x0f) << 12 | (s[1] & 0x3f) << 6 | (s[2] & 0x3f); break;
-	default:
-		*r = (long)(s[0] & 0x07) << 18 | (s[1] & 0x3f) << 12 | (s[2] & 0x3f) << 6 |
-		     (s[3] & 0x3f);
-	}
-	return l;
-}
-
 /*
  * Go's encoding/json folds a key onto a field name rune by rune with Unicode
  * simple folding. Our field names are ASCII letters, whose only non-ASCII fold
@@ -141,7 +123,7 @@ bool oci_go_key_folds(const char *k, size_t klen, const char *field)
 
 		if (p >= end)
 			return false;
-		p += rune_at(p, (size_t)(end - p), &r);
+		p += utf8_rune(p, (size_t)(end - p), &r);
 		if (r >= 0 && r < 0x80 && tolower((int)r) == f)
 			continue;
 		if ((r == 0x17f && f == 's') || (r == 0x212a && f == 'k'))
@@ -168,11 +150,29 @@ int oci_go_field(const struct jloc_node *m, const struct oci_fields *f)
 	return go_field(m, f->names, f->n);
 }
 
+const struct jloc_node *oci_go_member(const struct jloc_doc *doc, const struct jloc_node *o,
+				      const struct oci_fields *f, int i)
+{
+	const struct jloc_node *found = NULL;
+
+	if (!o || o->type != JLOC_OBJECT)
+		return NULL;
+	JLOC_FOR_KIDS(doc, o, m)
+		if (oci_go_field(m, f) == i)
+			found = m;
+	return found;
+}
+
 
 /* ---- the Go decoder ---- */
 
+/*
+ * Member node indices below use 0 for "none": node 0 is the document's root,
+ * never a member or an element.
+ */
 struct go_strs {
 	char **v;
+	int *node;	/* the element each string came from */
 	size_t len, cap;
 };
 
@@ -182,6 +182,8 @@ struct go_hook {
 	bool has_timeout;
 	long long timeout;
 	unsigned line, col;
+	int obj;	/* the (last) object decoded into it */
+	int path_node;	/* the last "path" member */
 };
 
 struct go_hooks {
@@ -192,33 +194,103 @@ struct go_hooks {
 struct go_ctx {
 	const struct jloc_doc *doc;
 	char *err;	/* first type error, like json.Unmarshal's return value */
-	struct oci_config *cfg;	/* where diagnostics go, or NULL */
+	struct oci_diags *diags;	/* where diagnostics go, or NULL */
+	enum oci_schema schema;	/* what type errors are recorded under */
 	int nomem;	/* a diagnostic could not be recorded */
 };
+
+static int node_of(const struct go_ctx *c, const struct jloc_node *n)
+{
+	return (int)(n - c->doc->nodes);
+}
+
+/* Record a diagnostic about node n; NULL when not recording (or out of memory). */
+static struct oci_diag *go_diag_add(struct go_ctx *c, enum oci_diag_kind kind,
+				    enum oci_schema schema, const struct jloc_node *n)
+{
+	struct oci_diags *d = c->diags;
+	struct oci_diag *nv;
+
+	if (!d)
+		return NULL;
+	nv = realloc(d->v, (d->n + 1) * sizeof(*nv));
+	if (!nv) {
+		c->nomem = -ENOMEM;
+		return NULL;
+	}
+	d->v = nv;
+	nv = &d->v[d->n++];
+	*nv = (struct oci_diag){
+		.kind = kind,
+		.dialect = OCI_DIALECT_GO,
+		.schema = schema,
+		.node = node_of(c, n),
+		.winner = node_of(c, n),
+		.stage = -1,
+	};
+	return nv;
+}
 
 static void go_diag(struct go_ctx *c, enum oci_schema schema, const struct jloc_node *m,
 		    int stage, const char *field)
 {
-	struct oci_config *cfg = c->cfg;
-	struct oci_diag *nv;
+	struct oci_diag *d = go_diag_add(c, OCI_DIAG_KEY_FOLDED, schema, m);
 
-	if (!cfg)
-		return;
-	nv = realloc(cfg->diags, (cfg->ndiags + 1) * sizeof(*nv));
-	if (!nv) {
-		c->nomem = -ENOMEM;
-		return;
+	if (d) {
+		d->stage = stage;
+		d->field = field;
 	}
-	cfg->diags = nv;
-	nv[cfg->ndiags++] = (struct oci_diag){
-		.kind = OCI_DIAG_KEY_FOLDED,
-		.dialect = OCI_DIALECT_GO,
-		.schema = schema,
-		.node = (int)(m - c->doc->nodes),
-		.winner = (int)(m - c->doc->nodes),
-		.stage = stage,
-		.field = field,
-	};
+}
+
+static int diag_node_cmp(const void *x, const void *y)
+{
+	const struct oci_diag *a = x, *b = y;
+
+	return (a->node > b->node) - (a->node < b->node);
+}
+
+/* Group the diagnostics by node (recording order kept within a node) and index them. */
+static int diags_index(struct oci_diags *d, size_t nnodes)
+{
+	/* insertion sort keeps the order per node; qsort is not stable */
+	for (size_t i = 1; i < d->n; i++) {
+		struct oci_diag t = d->v[i];
+		size_t j = i;
+
+		if (diag_node_cmp(&d->v[i - 1], &t) <= 0)
+			continue;
+		while (j > 0 && diag_node_cmp(&d->v[j - 1], &t) > 0) {
+			d->v[j] = d->v[j - 1];
+			j--;
+		}
+		d->v[j] = t;
+	}
+	d->of = malloc((nnodes ? nnodes : 1) * sizeof(int));
+	if (!d->of)
+		return -ENOMEM;
+	d->nnodes = nnodes;
+	for (size_t i = 0; i < nnodes; i++)
+		d->of[i] = -1;
+	for (size_t i = d->n; i-- > 0;)
+		d->of[d->v[i].node] = (int)i;
+	return 0;
+}
+
+static void diags_free(struct oci_diags *d)
+{
+	free(d->v);
+	free(d->of);
+	memset(d, 0, sizeof(*d));
+}
+
+const struct oci_diag *oci_diag_at(const struct oci_diags *d, int node, enum oci_diag_kind kind)
+{
+	if (!d->of || node < 0 || (size_t)node >= d->nnodes || d->of[node] < 0)
+		return NULL;
+	for (size_t i = (size_t)d->of[node]; i < d->n && d->v[i].node == node; i++)
+		if (d->v[i].kind == kind)
+			return &d->v[i];
+	return NULL;
 }
 
 /*
@@ -244,7 +316,7 @@ static void go_diag_winners_schema(struct go_ctx *c, const struct jloc_node *o, 
 {
 	int last[OCI_STAGE_MAX + 8];
 
-	if (!c->cfg || nfields > (int)(sizeof(last) / sizeof(last[0])))
+	if (!c->diags || nfields > (int)(sizeof(last) / sizeof(last[0])))
 		return;
 	for (int i = 0; i < nfields; i++)
 		last[i] = -1;
@@ -254,8 +326,8 @@ static void go_diag_winners_schema(struct go_ctx *c, const struct jloc_node *o, 
 		if (f >= 0)
 			last[f] = (int)(m - c->doc->nodes);
 	}
-	for (size_t i = from; i < c->cfg->ndiags; i++) {
-		struct oci_diag *d = &c->cfg->diags[i];
+	for (size_t i = from; i < c->diags->n; i++) {
+		struct oci_diag *d = &c->diags->v[i];
 
 		for (int f = 0; f < nfields; f++)
 			if (d->schema == schema && d->field == fields[f] && last[f] >= 0)
@@ -266,8 +338,11 @@ static void go_diag_winners_schema(struct go_ctx *c, const struct jloc_node *o, 
 static void go_type_error(struct go_ctx *c, const struct jloc_node *n, const char *field,
 			  const char *gotype)
 {
+	struct oci_diag *d = go_diag_add(c, OCI_DIAG_TYPE, c->schema, n);
 	struct sbuf sb;
 
+	if (d)
+		d->want = gotype;
 	if (c->err)
 		return;
 	sbuf_init(&sb);
@@ -281,6 +356,7 @@ static void go_type_error(struct go_ctx *c, const struct jloc_node *n, const cha
 static void go_strs_free(struct go_strs *s)
 {
 	strv_free(s->v, s->cap);
+	free(s->node);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -350,11 +426,22 @@ static int go_strs(struct go_ctx *c, const struct jloc_node *n, struct go_strs *
 		return 0;
 	}
 	JLOC_FOR_KIDS(c->doc, n, e) {
+		size_t cap0 = s->cap;
+
 		err = go_grow((void **)&s->v, &s->cap, sizeof(char *), i);
 		if (err)
 			return err;
+		if (s->cap != cap0) {
+			int *nn = realloc(s->node, s->cap * sizeof(int));
+
+			if (!nn)
+				return -ENOMEM;
+			memset(nn + cap0, 0, (s->cap - cap0) * sizeof(int));
+			s->node = nn;
+		}
 		if (i >= s->len)
 			s->len = i + 1;	/* exposes whatever the backing held there */
+		s->node[i] = node_of(c, e);
 		err = go_string(c, e, &s->v[i], field);
 		if (err)
 			return err;
@@ -413,6 +500,7 @@ static int go_hook_obj(struct go_ctx *c, const struct jloc_node *n, struct go_ho
 	}
 	h->line = n->line;
 	h->col = n->col;
+	h->obj = node_of(c, n);
 	JLOC_FOR_KIDS(c->doc, n, m) {
 		int f = go_field_diag(c, m, go_hook_fields, 4, OCI_SCHEMA_HOOK, stage);
 
@@ -420,7 +508,10 @@ static int go_hook_obj(struct go_ctx *c, const struct jloc_node *n, struct go_ho
 			continue;
 		snprintf(field, sizeof(field), "%s.%s", what, go_hook_fields[f]);
 		switch (f) {
-		case HOOK_PATH: err = go_string(c, m, &h->path, field); break;
+		case HOOK_PATH:
+			h->path_node = node_of(c, m);
+			err = go_string(c, m, &h->path, field);
+			break;
 		case HOOK_ARGS: err = go_strs(c, m, &h->args, field); break;
 		case HOOK_ENV: err = go_strs(c, m, &h->env, field); break;
 		case HOOK_TIMEOUT: err = go_timeout(c, m, h, field); break;
@@ -486,6 +577,7 @@ static int go_hook_export(const struct go_hook *g, struct oci_hook *o)
 /* map[string]string with Go's rules (last duplicate wins, null resets). */
 struct go_map {
 	char **k, **v;
+	int *kn, *vn;	/* the member that added the key, the one whose value stays */
 	size_t n;
 	bool set;
 };
@@ -494,12 +586,16 @@ static void go_map_free(struct go_map *m)
 {
 	strv_free(m->k, m->n);
 	strv_free(m->v, m->n);
+	free(m->kn);
+	free(m->vn);
 	memset(m, 0, sizeof(*m));
 }
 
-static int go_map_put(struct go_map *m, const char *k, size_t klen, const char *v, size_t vlen)
+static int go_map_put(struct go_map *m, const char *k, size_t klen, const char *v, size_t vlen,
+		      int node)
 {
 	char **nk, **nv;
+	int *nn;
 	size_t i;
 
 	for (i = 0; i < m->n; i++)
@@ -514,12 +610,22 @@ static int go_map_put(struct go_map *m, const char *k, size_t klen, const char *
 		if (!nv)
 			return -ENOMEM;
 		m->v = nv;
+		nn = realloc(m->kn, (m->n + 1) * sizeof(int));
+		if (!nn)
+			return -ENOMEM;
+		m->kn = nn;
+		nn = realloc(m->vn, (m->n + 1) * sizeof(int));
+		if (!nn)
+			return -ENOMEM;
+		m->vn = nn;
 		m->k[i] = mem_strdup(k, klen);
 		m->v[i] = NULL;
+		m->kn[i] = node;
 		m->n++;
 		if (!m->k[i])
 			return -ENOMEM;
 	}
+	m->vn[i] = node;
 	free(m->v[i]);
 	m->v[i] = mem_strdup(v, vlen);
 	return m->v[i] ? 0 : -ENOMEM;
@@ -541,11 +647,11 @@ static int go_map_obj(struct go_ctx *c, const struct jloc_node *n, struct go_map
 	m->set = true;
 	JLOC_FOR_KIDS(c->doc, n, e) {
 		if (e->type == JLOC_STRING)
-			err = go_map_put(m, e->key, e->klen, e->str, e->slen);
+			err = go_map_put(m, e->key, e->klen, e->str, e->slen, node_of(c, e));
 		else {
 			if (e->type != JLOC_NULL)
 				go_type_error(c, e, field, "string");
-			err = go_map_put(m, e->key, e->klen, "", 0);
+			err = go_map_put(m, e->key, e->klen, "", 0, node_of(c, e));
 		}
 		if (err)
 			return err;
@@ -597,7 +703,7 @@ static int go_decode_spec(struct go_ctx *c, const struct jloc_node *root, struct
 				go_type_error(c, m, "Spec.hooks", "specs.Hooks");
 			} else {
 				/* a non-nil *Hooks is reused: duplicate "hooks" objects merge */
-				size_t h0 = c->cfg ? c->cfg->ndiags : 0;
+				size_t h0 = c->diags ? c->diags->n : 0;
 
 				s->has_hooks = true;
 				JLOC_FOR_KIDS(c->doc, m, st) {
@@ -662,9 +768,9 @@ static int go_decode_spec(struct go_ctx *c, const struct jloc_node *root, struct
 	return 0;
 }
 
-static int from_doc_go(const struct jloc_doc *doc, struct oci_hooks *out, struct oci_config *cfg)
+static int from_doc_go(const struct jloc_doc *doc, struct oci_hooks *out, struct oci_diags *diags)
 {
-	struct go_ctx c = { .doc = doc, .cfg = cfg };
+	struct go_ctx c = { .doc = doc, .diags = diags, .schema = OCI_SCHEMA_SPEC };
 	struct go_spec s = { 0 };
 	int err;
 
@@ -829,12 +935,15 @@ static int from_doc_exact(const struct jloc_doc *doc, struct oci_hooks *out)
 			for (size_t i = 0; i < m.n && !seen; i++)
 				seen = strlen(m.k[i]) == e->klen && !memcmp(m.k[i], e->key, e->klen);
 			if (!seen && e->type == JLOC_STRING &&
-			    (err = go_map_put(&m, e->key, e->klen, e->str, e->slen)))
+			    (err = go_map_put(&m, e->key, e->klen, e->str, e->slen,
+					      (int)(e - doc->nodes))))
 				break;
 		}
 		out->ann_keys = m.k;
 		out->ann_vals = m.v;
 		out->nann = m.n;
+		free(m.kn);
+		free(m.vn);
 	}
 	return err;
 }
@@ -876,8 +985,7 @@ void oci_config_free(struct oci_config *cfg)
 	free(cfg->syntax.text);
 	for (int d = 0; d < OCI_DIALECT_MAX; d++)
 		oci_hooks_free(&cfg->hooks[d]);
-	free(cfg->diags);
-	free(cfg->diag_of);
+	diags_free(&cfg->diags);
 	free(cfg);
 }
 
@@ -930,20 +1038,13 @@ int oci_config_parse(const char *name, const char *buf, size_t len, struct oci_c
 		*out = cfg;
 		return 0;
 	}
-	err = from_doc_go(&cfg->doc, &cfg->hooks[OCI_DIALECT_GO], cfg);
+	err = from_doc_go(&cfg->doc, &cfg->hooks[OCI_DIALECT_GO], &cfg->diags);
 	if (!err)
 		err = from_doc_exact(&cfg->doc, &cfg->hooks[OCI_DIALECT_EXACT]);
+	if (!err)
+		err = diags_index(&cfg->diags, cfg->doc.n);
 	if (err)
 		goto fail;
-	cfg->diag_of = malloc(cfg->doc.n * sizeof(int));
-	if (!cfg->diag_of) {
-		err = -ENOMEM;
-		goto fail;
-	}
-	for (size_t i = 0; i < cfg->doc.n; i++)
-		cfg->diag_of[i] = -1;
-	for (size_t i = cfg->ndiags; i-- > 0;)
-		cfg->diag_of[cfg->diags[i].node] = (int)i;
 	*out = cfg;
 	return 0;
 fail:
@@ -958,9 +1059,7 @@ const struct oci_hooks *oci_config_hooks(const struct oci_config *cfg, enum oci_
 
 const struct oci_diag *oci_config_diag(const struct oci_config *cfg, int node)
 {
-	if (!cfg->diag_of || node < 0 || (size_t)node >= cfg->doc.n || cfg->diag_of[node] < 0)
-		return NULL;
-	return &cfg->diags[cfg->diag_of[node]];
+	return oci_diag_at(&cfg->diags, node, OCI_DIAG_KEY_FOLDED);
 }
 
 static void cleanup_free(void *p)
@@ -1018,23 +1117,69 @@ static void rxv_free(struct goregex **v, size_t n)
 	free(v);
 }
 
-/* Compile each pattern once, as podman does when it loads the file. */
-static int rxv_compile(struct oci_hooksd_hook *h, char **re, size_t n, struct goregex ***out,
-		       const char *what)
+/* A diagnostic about node n under the schema being decoded (hooks.d); NULL if not recorded. */
+static struct oci_diag *hd_diag(struct go_ctx *c, enum oci_diag_kind kind, int n, const char *field)
 {
-	if (!n)
+	struct oci_diag *d = go_diag_add(c, kind, c->schema, &c->doc->nodes[n]);
+
+	if (d)
+		d->field = field;
+	return d;
+}
+
+/* Was a type error recorded about node n? (Its consequences are then not diagnosed again.) */
+static bool hd_type_error_at(const struct go_ctx *c, int n)
+{
+	for (size_t i = 0; c->diags && i < c->diags->n; i++)
+		if (c->diags->v[i].node == n && c->diags->v[i].kind == OCI_DIAG_TYPE)
+			return true;
+	return false;
+}
+
+/*
+ * Compile one pattern once, as podman does when it loads the file: re is
+ * node n's key (key) or string value, or "" when n is 0. A refusal is the
+ * file's load_error and a diagnostic on n; what names the pattern in both
+ * (load_error keeps podman's naming, the diagnostic lint's).
+ */
+static int rx_compile(struct go_ctx *c, struct oci_hooksd_hook *h, int n, bool key,
+		      const char *what, const char *label, struct goregex **out)
+{
+	const struct jloc_node *node = n ? &c->doc->nodes[n] : NULL;
+	const char *re = !node ? "" : key ? node->key : node->type == JLOC_STRING ? node->str : "";
+	size_t len = !node ? 0 : key ? node->klen : node->type == JLOC_STRING ? node->slen : 0;
+	const char *why = "NUL byte";
+	struct oci_diag *d;
+	int err = -EINVAL;
+
+	/* the strings podman matches against are C strings here: a NUL cannot be honoured */
+	if (!memchr(re, '\0', len))
+		err = goregex_compile(re, len, out, &why);
+	if (err != -EINVAL)
+		return err;
+	set_error(h, "invalid %s regexp: %s", what, why);
+	d = hd_diag(c, OCI_DIAG_REGEX, n, label);
+	if (d) {
+		d->why = why;
+		d->key = key;
+	}
+	return 0;
+}
+
+/* The patterns of a decoded []string, each compiled once from the element it came from. */
+static int rx_strs(struct go_ctx *c, struct oci_hooksd_hook *h, const struct go_strs *s,
+		   const char *what, struct goregex ***out)
+{
+	if (!s->len)
 		return 0;
-	*out = calloc(n, sizeof(**out));
+	*out = calloc(s->len, sizeof(**out));
 	if (!*out)
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		const char *why;
-		int err = goregex_compile(re[i], strlen(re[i]), &(*out)[i], &why);
+	for (size_t i = 0; i < s->len; i++) {
+		int err = rx_compile(c, h, s->node ? s->node[i] : 0, false, what, what, &(*out)[i]);
 
-		if (err == -ENOMEM)
-			return err;
 		if (err)
-			set_error(h, "invalid %s regexp: %s", what, why);
+			return err;
 	}
 	return 0;
 }
@@ -1051,6 +1196,9 @@ void oci_hooksd_hook_free(struct oci_hooksd_hook *h)
 	rxv_free(h->ann_val_rx, h->nann);
 	rxv_free(h->cmd_rx, h->ncmd);
 	free(h->load_error);
+	jloc_free(&h->doc);
+	free(h->syntax.text);
+	diags_free(&h->diags);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -1111,6 +1259,8 @@ struct hd_raw {
 	bool old_hook_set;
 	struct go_strs args, stage, cmd, anns, ann1;
 	bool stages_set, stage_set, cmds_set, cmd_set, anns_set, ann1_set;
+	/* per top-level field (HD_* or HDO_*): the last member decoded into it, 0 if none */
+	int at[10];
 };
 
 static void hd_raw_free(struct hd_raw *r)
@@ -1144,9 +1294,14 @@ static int hd_decode(struct go_ctx *c, const struct jloc_node *root, struct hd_r
 {
 	int err = 0;
 
+	c->schema = legacy ? OCI_SCHEMA_HOOKSD_LEGACY : OCI_SCHEMA_HOOKSD;
 	JLOC_FOR_KIDS(c->doc, root, m) {
+		int f = oci_go_field(m, legacy ? &oci_hooksd_legacy_fields : &oci_hooksd_fields);
+
+		if (f >= 0)
+			r->at[f] = node_of(c, m);
 		if (!legacy) {
-			switch (oci_go_field(m, &oci_hooksd_fields)) {
+			switch (f) {
 			case HD_VERSION: err = go_string(c, m, &r->version, "Hook.version"); break;
 			case HD_HOOK: err = go_hook_obj(c, m, &r->hook, "Hook.hook", -1); break;
 			case HD_WHEN:
@@ -1177,7 +1332,7 @@ static int hd_decode(struct go_ctx *c, const struct jloc_node *root, struct hd_r
 				break;
 			}
 		} else {
-			switch (oci_go_field(m, &oci_hooksd_legacy_fields)) {
+			switch (f) {
 			case HDO_HOOK:
 				if (m->type == JLOC_NULL) {
 					r->old_hook_set = false;
@@ -1211,27 +1366,169 @@ static int strs_take(struct go_strs *s, char ***v, size_t *n)
 	return err;
 }
 
+/*
+ * Does the hook path exist where podman looks? Beneath root (RESOLVE_IN_ROOT:
+ * symlinks and ".." stay inside) when the hooks.d file was read under
+ * another process's root, else on the host. 0 or -errno.
+ */
+static int hook_path_check(const struct sr_root *root, const char *path)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	int fd = -1;
+
+	if (!root || root->fd < 0)
+		return access(path, F_OK) ? -errno : 0;
+	/* EAGAIN: a rename raced the in-root lookup; it is safe to retry */
+	for (int i = 0; i < 3; i++) {
+		fd = (int)syscall(SYS_openat2, root->fd, path, &how, sizeof(how));
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/* podman's missing-property checks: a diagnostic unless a type error already explains it. */
+static void hd_required(struct go_ctx *c, struct oci_hooksd_hook *h, int n, const char *field)
+{
+	set_error(h, "missing required property: %s", field);
+	if (!hd_type_error_at(c, n))
+		hd_diag(c, OCI_DIAG_REQUIRED, n, field);
+}
+
+__attribute__((format(printf, 5, 6)))
+static void hd_conflict(struct go_ctx *c, struct oci_hooksd_hook *h, int n, const char *field,
+			const char *fmt, ...)
+{
+	va_list ap;
+	char *msg = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	set_error(h, "%s", msg ? msg : "conflicting properties");
+	free(msg);
+	hd_diag(c, OCI_DIAG_CONFLICT, n, field);
+}
+
+/* Where a missing value is reported: member n if it is there as null, else the root. */
+static int hd_missing_at(const struct go_ctx *c, int n)
+{
+	return n && c->doc->nodes[n].type == JLOC_NULL ? n : 0;
+}
+
+/*
+ * 0.1.0 "annotation(s)": one value pattern, the entries joined by "|",
+ * compiled once. When Go refuses the whole, the entries it refuses on their
+ * own say where; if none does, the first entry carries the reason.
+ */
+static int hd_legacy_annotations(struct go_ctx *c, struct oci_hooksd_hook *h,
+				 const struct go_strs *a)
+{
+	struct sbuf sb;
+	bool nul = false, blamed = false;
+	const char *why;
+	int err;
+
+	sbuf_init(&sb);
+	for (size_t i = 0; i < a->len; i++) {
+		const struct jloc_node *n = a->node && a->node[i] ? &c->doc->nodes[a->node[i]] : NULL;
+
+		if (i)
+			sbuf_puts(&sb, "|");
+		if (n && n->type == JLOC_STRING) {
+			sbuf_add(&sb, n->str, n->slen);
+			nul |= memchr(n->str, '\0', n->slen) != NULL;
+		} else if (a->v[i]) {
+			sbuf_puts(&sb, a->v[i]);
+		}
+	}
+	h->ann_key_re = calloc(1, sizeof(char *));
+	h->ann_val_re = calloc(1, sizeof(char *));
+	h->ann_key_rx = calloc(1, sizeof(struct goregex *));
+	h->ann_val_rx = calloc(1, sizeof(struct goregex *));
+	if (h->ann_key_re && h->ann_val_re && h->ann_key_rx && h->ann_val_rx) {
+		h->nann = 1;
+		h->ann_key_re[0] = strdup(".*");
+		h->ann_val_re[0] = strdup(sbuf_str(&sb));
+	}
+	if (sb.oom || !h->nann || !h->ann_key_re[0] || !h->ann_val_re[0]) {
+		sbuf_free(&sb);
+		return -ENOMEM;
+	}
+	err = goregex_compile(".*", 2, &h->ann_key_rx[0], &why);
+	why = "NUL byte";
+	if (!err)
+		err = nul ? -EINVAL : goregex_compile(sbuf_str(&sb), sb.len, &h->ann_val_rx[0], &why);
+	sbuf_free(&sb);
+	if (err != -EINVAL)
+		return err;
+	set_error(h, "invalid annotation value regexp: %s", why);
+	for (size_t i = 0; i < a->len && !blamed; i++) {
+		const struct jloc_node *n = a->node && a->node[i] ? &c->doc->nodes[a->node[i]] : NULL;
+		const char *own = "NUL byte";
+
+		if (!n || n->type != JLOC_STRING)
+			continue;
+		if (memchr(n->str, '\0', n->slen) || goregex_check(n->str, n->slen, &own))
+			blamed = true;
+	}
+	for (size_t i = 0; i < a->len; i++) {
+		const struct jloc_node *n = a->node && a->node[i] ? &c->doc->nodes[a->node[i]] : NULL;
+		const char *own = why;
+		struct oci_diag *d;
+
+		if (!n || n->type != JLOC_STRING)
+			continue;
+		if (blamed && !memchr(n->str, '\0', n->slen) && !goregex_check(n->str, n->slen, &own))
+			continue;
+		if (blamed && memchr(n->str, '\0', n->slen))
+			own = "NUL byte";
+		d = hd_diag(c, OCI_DIAG_REGEX, a->node[i], "annotation");
+		if (d)
+			d->why = own;
+		if (!blamed)
+			break;
+	}
+	return 0;
+}
+
 /* Everything podman's Read + Validate decide about one file, in their order. */
-static int hd_build(struct go_ctx *c, struct hd_raw *r, struct oci_hooksd_hook *h)
+static int hd_build(struct go_ctx *c, struct hd_raw *r, struct oci_hooksd_hook *h,
+		    const struct sr_root *root)
 {
 	struct go_strs *stages = &r->stages;
 	bool stages_set = r->stages_set;
-	int err = 0;
+	int err = 0, path_at = 0, stages_at;
 
 	if (h->legacy) {
-		if (!r->old_hook_set)
+		int hk = r->at[HDO_HOOK];
+
+		/* a wrong-typed "hook" is its type error; absent or null is a missing one */
+		if (!r->old_hook_set && !hd_type_error_at(c, hk))
+			hd_required(c, h, hd_missing_at(c, hk), "hook");
+		else if (!r->old_hook_set)
 			set_error(h, "missing required property: hook");
 		if (stages_set && r->stage_set)
-			set_error(h, "cannot set both 'stage' and 'stages'");
+			hd_conflict(c, h, r->at[HDO_STAGE], "stage",
+				    "cannot set both 'stage' and 'stages'");
+		stages_at = r->at[HDO_STAGES] && c->doc->nodes[r->at[HDO_STAGES]].type != JLOC_NULL
+				    ? r->at[HDO_STAGES] : r->at[HDO_STAGE];
 		if (!stages_set) {
 			stages = &r->stage;
 			stages_set = r->stage_set;
 		}
 		if (r->cmds_set && r->cmd_set)
-			set_error(h, "cannot set both 'cmd' and 'cmds'");
+			hd_conflict(c, h, r->at[HDO_CMD], "cmd", "cannot set both 'cmd' and 'cmds'");
 		if (r->anns_set && r->ann1_set)
-			set_error(h, "cannot set both 'annotation' and 'annotations'");
+			hd_conflict(c, h, r->at[HDO_ANNOTATION], "annotation",
+				    "cannot set both 'annotation' and 'annotations'");
 		h->or_mode = true;
+		path_at = r->old_hook_set ? hk : -1;
 		h->hook.path = strdup(r->old_hook ? r->old_hook : "");
 		if (!h->hook.path)
 			return -ENOMEM;
@@ -1252,74 +1549,93 @@ static int hd_build(struct go_ctx *c, struct hd_raw *r, struct oci_hooksd_hook *
 			}
 		}
 		err = strs_take(r->cmds_set ? &r->cmds : &r->cmd, &h->cmd_re, &h->ncmd);
-		if (!err && (r->anns_set || r->ann1_set)) {
-			struct go_strs *a = r->anns_set ? &r->anns : &r->ann1;
-			struct sbuf sb;
-
-			sbuf_init(&sb);
-			for (size_t i = 0; i < a->len; i++) {
-				if (i)
-					sbuf_puts(&sb, "|");
-				sbuf_puts(&sb, a->v[i] ? a->v[i] : "");
-			}
-			h->ann_key_re = calloc(1, sizeof(char *));
-			h->ann_val_re = calloc(1, sizeof(char *));
-			if (h->ann_key_re && h->ann_val_re) {
-				h->nann = 1;
-				h->ann_key_re[0] = strdup(".*");
-				h->ann_val_re[0] = strdup(sbuf_str(&sb));
-			}
-			sbuf_free(&sb);
-			if (!h->nann || !h->ann_key_re[0] || !h->ann_val_re[0])
-				return -ENOMEM;
-		}
 	} else {
+		int hk = r->at[HD_HOOK];
+
 		err = go_hook_export(&r->hook, &h->hook);
 		if (!err && !strs_take(&r->cmds, &h->cmd_re, &h->ncmd) &&
 		    !strv_dup(r->ann.k, r->ann.n, &h->ann_key_re) &&
 		    !strv_dup(r->ann.v, r->ann.n, &h->ann_val_re))
 			h->nann = r->ann.n;
+		/* the empty path, else the hook object without one, else where the hook is missing */
+		path_at = r->hook.path_node ? r->hook.path_node
+			  : hk && c->doc->nodes[hk].type != JLOC_NULL ? (r->hook.obj ? r->hook.obj : hk)
+			  : 0;
+		stages_at = hd_missing_at(c, r->at[HD_STAGES]);
+		if (r->at[HD_STAGES] && c->doc->nodes[r->at[HD_STAGES]].type != JLOC_NULL)
+			stages_at = r->at[HD_STAGES];
 	}
 	if (err)
 		return err;
 	if (c->err)
 		set_error(h, "%s", c->err);
 	if (!h->hook.path[0]) {
-		set_error(h, "missing required property: hook.path");
-	} else if (access(h->hook.path, F_OK)) {
-		if (errno == ENOENT || errno == ENOTDIR)
+		if (path_at >= 0)
+			hd_required(c, h, path_at, "hook.path");
+	} else if ((err = hook_path_check(root, h->hook.path))) {
+		int at = h->legacy ? r->at[HDO_HOOK] : r->hook.path_node;
+		struct oci_diag *d;
+
+		if (err == -ENOENT || err == -ENOTDIR) {
 			h->dropped = true;
-		else
-			set_error(h, "cannot check hook.path: %s", strerror(errno));
+			hd_diag(c, OCI_DIAG_PATH_MISSING, at, "hook.path");
+		} else {
+			set_error(h, "cannot check hook.path: %s", strerror(-err));
+			d = hd_diag(c, OCI_DIAG_PATH_ERROR, at, "hook.path");
+			if (d)
+				d->err = err;
+		}
 	}
-	err = rxv_compile(h, h->ann_key_re, h->nann, &h->ann_key_rx, "annotation key");
-	if (!err)
-		err = rxv_compile(h, h->ann_val_re, h->nann, &h->ann_val_rx, "annotation value");
-	if (!err)
-		err = rxv_compile(h, h->cmd_re, h->ncmd, &h->cmd_rx, "command");
+	if (h->legacy) {
+		err = rx_strs(c, h, r->cmds_set ? &r->cmds : &r->cmd, "command", &h->cmd_rx);
+		if (!err && (r->anns_set || r->ann1_set))
+			err = hd_legacy_annotations(c, h, r->anns_set ? &r->anns : &r->ann1);
+	} else {
+		err = rx_strs(c, h, &r->cmds, "command", &h->cmd_rx);
+		if (!err && h->nann && !(h->ann_key_rx = calloc(h->nann, sizeof(*h->ann_key_rx))))
+			err = -ENOMEM;
+		if (!err && h->nann && !(h->ann_val_rx = calloc(h->nann, sizeof(*h->ann_val_rx))))
+			err = -ENOMEM;
+		for (size_t i = 0; !err && i < h->nann; i++) {
+			err = rx_compile(c, h, r->ann.kn[i], true, "annotation key", "annotation key",
+					 &h->ann_key_rx[i]);
+			if (!err)
+				err = rx_compile(c, h, r->ann.vn[i], false, "annotation value",
+						 "annotation value", &h->ann_val_rx[i]);
+		}
+	}
 	if (err)
 		return err;
-	if (!stages_set)
+	if (!stages_set) {
 		set_error(h, "missing required property: stages");
+		if (!stages_at || !hd_type_error_at(c, stages_at))
+			hd_diag(c, OCI_DIAG_REQUIRED, hd_missing_at(c, stages_at), "stages");
+	}
 	for (size_t i = 0; i < stages->len; i++) {
+		int at = stages->node ? stages->node[i] : 0;
+		const struct jloc_node *n = at ? &c->doc->nodes[at] : NULL;
 		const char *s = stages->v[i] ? stages->v[i] : "";
-		int st = oci_stage_from_name(s);
+		size_t len = n && n->type == JLOC_STRING ? n->slen : strlen(s);
+		int st = strlen(s) == len ? oci_stage_from_name(s) : -1;
 
 		if (st >= 0)
 			h->stage[st] = true;
-		else if (!strcmp(s, "precreate"))
+		else if (strlen(s) == len && !strcmp(s, "precreate"))
 			h->precreate = true;	/* podman's extension stage */
-		else
+		else {
 			set_error(h, "unknown stage \"%s\"", s);
+			hd_diag(c, OCI_DIAG_STAGE, at, "stages");
+		}
 	}
 	return 0;
 }
 
-int oci_hooksd_load_buf(const char *name, const char *buf, size_t len, struct oci_hooksd_hook *h)
+int oci_hooksd_load_buf(const char *name, const char *buf, size_t len, const struct sr_root *root,
+			struct oci_hooksd_hook *h)
 {
-	struct jloc_doc doc;
-	struct go_ctx c = { 0 };
+	struct go_ctx c = { .diags = &h->diags, .schema = OCI_SCHEMA_HOOKSD_VERSION };
 	struct hd_raw r = { 0 };
+	const struct jloc_node *top;
 	const char *base;
 	int err;
 
@@ -1332,38 +1648,54 @@ int oci_hooksd_load_buf(const char *name, const char *buf, size_t len, struct oc
 		oci_hooksd_hook_free(h);
 		return -ENOMEM;
 	}
-	err = jloc_parse(&doc, buf, len);
-	if (err == -ENOMEM) {
-		jloc_free(&doc);
-		oci_hooksd_hook_free(h);
-		return err;
+	err = oci_json_parse(buf, len, &h->doc, &h->syntax);
+	if (err)
+		goto fail;
+	c.doc = &h->doc;
+	/* Go reads what jloc reads (NUL escapes, invalid UTF-8); jansson's verdict is lint's */
+	if (h->doc.err || !h->doc.n) {
+		set_error(h, "invalid JSON");
+		goto done;
 	}
-	c.doc = &doc;
-	if (err || doc.nodes[0].type != JLOC_OBJECT) {
-		set_error(h, "%s", err ? "invalid JSON" : "not a JSON object");
-		jloc_free(&doc);
-		return h->load_error ? 0 : -ENOMEM;
+	top = &h->doc.nodes[0];
+	if (top->type != JLOC_OBJECT) {
+		set_error(h, "not a JSON object");
+		go_diag_add(&c, OCI_DIAG_TYPE, c.schema, top);
+		goto done;
 	}
 	/* the version is read first, on its own (Go: struct { Version string }) */
-	JLOC_FOR_KIDS(&doc, &doc.nodes[0], m) {
-		if (go_field(m, &hd_fields[HD_VERSION], 1) == 0 && (err = go_string(&c, m, &r.version, "version.version")))
-			break;
+	JLOC_FOR_KIDS(&h->doc, top, m) {
+		if (go_field(m, &hd_fields[HD_VERSION], 1))
+			continue;
+		if (m->type == JLOC_STRING)
+			h->version_node = node_of(&c, m);
+		err = go_string(&c, m, &r.version, "version.version");
+		if (err)
+			goto fail;
 	}
-	if (!err && c.err) {
+	if (c.err) {
 		set_error(h, "version check: %s", c.err);
-	} else if (!err) {
+	} else {
 		const char *v = r.version ? r.version : "";
 
 		h->legacy = !strcmp(v, "0.1.0") || !v[0];
-		if (!h->legacy && strcmp(v, "1.0.0"))
+		if (!h->legacy && strcmp(v, "1.0.0")) {
 			set_error(h, "unrecognized hook version: \"%s\"", v);
-		err = hd_decode(&c, &doc.nodes[0], &r, h, h->legacy);
+			hd_diag(&c, OCI_DIAG_VERSION, h->version_node, "version");
+		}
+		err = hd_decode(&c, top, &r, h, h->legacy);
 		if (!err)
-			err = hd_build(&c, &r, h);
+			err = hd_build(&c, &r, h, root);
+		if (err)
+			goto fail;
 	}
+done:
+	err = c.nomem;
+	if (!err)
+		err = diags_index(&h->diags, h->doc.n);
+fail:
 	free(c.err);
 	hd_raw_free(&r);
-	jloc_free(&doc);
 	if (err)
 		oci_hooksd_hook_free(h);
 	return err;
@@ -1377,7 +1709,7 @@ int oci_hooksd_load_file(const char *path, struct oci_hooksd_hook *out)
 
 	memset(out, 0, sizeof(*out));
 	err = read_file(path, &buf, &len);
-	return err ? err : oci_hooksd_load_buf(path, buf, len, out);
+	return err ? err : oci_hooksd_load_buf(path, buf, len, NULL, out);
 }
 
 static int lower_cmp(const void *a, const void *b)
@@ -1417,7 +1749,8 @@ static int hooksd_put(struct oci_hooksd *out, struct oci_hooksd_hook *h)
 #define HOOKSD_MAX_FILES 4096
 
 /* The *.json files of one directory handle, read beneath it. */
-static int hooksd_load_dirfd(int dfd, const char *dir, struct oci_hooksd *out)
+static int hooksd_load_dirfd(const struct sr_root *root, int dfd, const char *dir,
+			     struct oci_hooksd *out)
 {
 	char **names = NULL;
 	size_t n = 0;
@@ -1441,7 +1774,7 @@ static int hooksd_load_dirfd(int dfd, const char *dir, struct oci_hooksd *out)
 			err = -ENOMEM;
 			break;
 		}
-		err = oci_hooksd_load_buf(full, buf, blen, &h);
+		err = oci_hooksd_load_buf(full, buf, blen, root, &h);
 		free(full);
 		free(buf);
 		if (!err)
@@ -1467,7 +1800,7 @@ int oci_hooksd_load_root(const struct sr_root *root, const char *const *dirs, si
 		}
 		if (err)
 			break;
-		err = hooksd_load_dirfd(dfd, dirs[d], out);
+		err = hooksd_load_dirfd(root, dfd, dirs[d], out);
 		close(dfd);
 	}
 	if (err) {

@@ -109,16 +109,39 @@ struct oci_syntax {
  */
 int oci_json_parse(const char *buf, size_t len, struct jloc_doc *doc, struct oci_syntax *syn);
 
-/* What a decoder decided about a key, with its position (jloc node indices). */
+/* What a decoder decided, with its position (jloc node indices). */
 enum oci_diag_kind {
 	/* Go: the key selects `field` only by case folding ("Poststart", "Hooks", "Path") */
 	OCI_DIAG_KEY_FOLDED,
+	/* Go: the value's JSON type cannot be decoded into the field (Go type in `want`) */
+	OCI_DIAG_TYPE,
+	/*
+	 * hooks.d: a required property (`field`: "hook", "hook.path", "stages")
+	 * is missing or empty. node: the empty value, else the object it belongs
+	 * in, else the root.
+	 */
+	OCI_DIAG_REQUIRED,
+	/* hooks.d: a "version" podman does not know */
+	OCI_DIAG_VERSION,
+	/* hooks.d: a stage name podman does not know */
+	OCI_DIAG_STAGE,
+	/* hooks.d: a pattern Go's regexp refuses (`why`; the member's key when `key`) */
+	OCI_DIAG_REGEX,
+	/* hooks.d 0.1.0: `field` is set together with the property it excludes */
+	OCI_DIAG_CONFLICT,
+	/* hooks.d: the hook path does not exist (podman drops the hook) */
+	OCI_DIAG_PATH_MISSING,
+	/* hooks.d: the hook path cannot be checked (`err`): podman refuses the file */
+	OCI_DIAG_PATH_ERROR,
 };
 
 enum oci_schema {
 	OCI_SCHEMA_SPEC,	/* top level: "hooks" */
 	OCI_SCHEMA_HOOKS,	/* the hooks object: stage keys */
 	OCI_SCHEMA_HOOK,	/* a hook entry: path, args, env, timeout */
+	OCI_SCHEMA_HOOKSD_VERSION,	/* hooks.d: the version probe, read before the rest */
+	OCI_SCHEMA_HOOKSD,	/* hooks.d 1.0.0 top level and "when" */
+	OCI_SCHEMA_HOOKSD_LEGACY,	/* hooks.d 0.1.0 top level */
 };
 
 struct oci_diag {
@@ -128,8 +151,23 @@ struct oci_diag {
 	int node;		/* the member the diagnostic is about */
 	int winner;		/* the member Go keeps for the same field in this object */
 	int stage;		/* enum oci_stage the key is (or is under), or -1 */
-	const char *field;	/* canonical field name (static) */
+	const char *field;	/* canonical field name (static), or NULL */
+	const char *want;	/* OCI_DIAG_TYPE: the Go type (static) */
+	const char *why;	/* OCI_DIAG_REGEX: Go's reason (static) */
+	bool key;		/* OCI_DIAG_REGEX: the pattern is node's key, not its value */
+	int err;		/* OCI_DIAG_PATH_ERROR: -errno */
 };
+
+/* A decoder's diagnostics, grouped by node once decoding is done. */
+struct oci_diags {
+	struct oci_diag *v;
+	size_t n;
+	int *of;		/* per node: its first diagnostic, or -1 */
+	size_t nnodes;
+};
+
+/* The first diagnostic of this kind about node (a jloc index), or NULL. */
+const struct oci_diag *oci_diag_at(const struct oci_diags *d, int node, enum oci_diag_kind kind);
 
 /*
  * A config.json parsed once: the position-keeping document, the hooks as
@@ -141,15 +179,13 @@ struct oci_config {
 	struct jloc_doc doc;
 	struct oci_syntax syntax;	/* syntax.err: nothing below is set */
 	struct oci_hooks hooks[OCI_DIALECT_MAX];
-	struct oci_diag *diags;
-	size_t ndiags;
-	int *diag_of;		/* per node: its first diagnostic, or -1 */
+	struct oci_diags diags;
 };
 
 /* Parse buf once and decode it in every dialect. 0 (check syntax.err) or -ENOMEM. */
 int oci_config_parse(const char *name, const char *buf, size_t len, struct oci_config **out);
 const struct oci_hooks *oci_config_hooks(const struct oci_config *cfg, enum oci_dialect d);
-/* The first diagnostic about node (a jloc index), or NULL. */
+/* The first key-folding diagnostic about node (a jloc index), or NULL. */
 const struct oci_diag *oci_config_diag(const struct oci_config *cfg, int node);
 void oci_config_free(struct oci_config *cfg);
 
@@ -177,6 +213,9 @@ extern const struct oci_fields oci_hooksd_legacy_fields;	/* hooks.d 0.1.0 (+ "ve
 
 /* The field Go's decoder assigns member m to (exact match first, then folding), or -1. */
 int oci_go_field(const struct jloc_node *m, const struct oci_fields *f);
+/* The last member of object o that Go assigns to field f->names[i] (the one it keeps), or NULL. */
+const struct jloc_node *oci_go_member(const struct jloc_doc *doc, const struct jloc_node *o,
+				      const struct oci_fields *f, int i);
 
 /* ---- podman / CRI-O hooks.d ---- */
 
@@ -208,6 +247,17 @@ struct oci_hooksd_hook {
 	 */
 	char *load_error;
 	bool dropped;
+	/*
+	 * The file as read: its document (every member and position), why it is
+	 * not JSON (syntax.err; jansson's verdict, which lint reports: the
+	 * loader decodes whatever jloc could read, as Go would), and what the
+	 * decoder decided on the way, per node: each cause of load_error and
+	 * dropped. version_node is the member whose "version" Go kept (0: none).
+	 */
+	struct jloc_doc doc;
+	struct oci_syntax syntax;
+	struct oci_diags diags;
+	int version_node;
 };
 
 struct oci_hooksd {
@@ -215,10 +265,16 @@ struct oci_hooksd {
 	size_t n;
 };
 
-/* Load one hooks.d file with podman's rules (never fails on content: see load_error). */
-int oci_hooksd_load_file(const char *path, struct oci_hooksd_hook *out);
-int oci_hooksd_load_buf(const char *name, const char *buf, size_t len, struct oci_hooksd_hook *out);
 struct sr_root;
+/*
+ * Load one hooks.d file with podman's rules (never fails on content: see
+ * load_error and diags). The hook path's existence is checked beneath root
+ * (the root the file was read under), or on the host when root is NULL.
+ * 0, or -ENOMEM / -errno from reading the file.
+ */
+int oci_hooksd_load_file(const char *path, struct oci_hooksd_hook *out);
+int oci_hooksd_load_buf(const char *name, const char *buf, size_t len, const struct sr_root *root,
+			struct oci_hooksd_hook *out);
 /*
  * Load directories in increasing precedence (podman's default order is
  * OCI_HOOKSD_DEFAULT_DIR then OCI_HOOKSD_OVERRIDE_DIR): a file in a later

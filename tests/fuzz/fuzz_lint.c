@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int d = OCI_DIALECT_EXACT; d <= OCI_DIALECT_GO; d++)
 		if (!oci_hooks_from_buf(buf, size, d, &h))
 			oci_hooks_free(&h);
-	if (!oci_hooksd_load_buf("fuzz.json", buf, size, &hd)) {
+	if (!oci_hooksd_load_buf("fuzz.json", buf, size, NULL, &hd)) {
 		struct oci_hooks cfg = { 0 };
 		char *args[] = { (char *)"/bin/sh" };
 

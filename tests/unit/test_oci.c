@@ -130,7 +130,7 @@ static void test_rootfs_args_annotations(void **state)
 
 static void hd(const char *json, struct oci_hooksd_hook *h)
 {
-	assert_int_equal(oci_hooksd_load_buf("/d/x.json", json, strlen(json), h), 0);
+	assert_int_equal(oci_hooksd_load_buf("/d/x.json", json, strlen(json), NULL, h), 0);
 }
 
 static void test_hooksd_when(void **state)
