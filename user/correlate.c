@@ -127,6 +127,7 @@ struct correlator {
 	struct confsrc *conf;
 	__u32 self_mntns;	/* ours: a runtime in it sees the files we see */
 	__s64 boot_off_ns;	/* CLOCK_BOOTTIME - CLOCK_MONOTONIC: /proc start times */
+	unsigned long long ns_per_tick; /* of /proc's clock ticks (USER_HZ) */
 	bool lost_any;
 };
 
@@ -377,19 +378,21 @@ static char *read_cwd(__u32 pid)
  */
 static void open_root(struct correlator *c, struct inv *iv, const struct hs_hdr *h)
 {
-	long hz = sysconf(_SC_CLK_TCK);
-	unsigned long long want, got;
+	unsigned long long want;
 
 	if (!sr_root_of_pid(&iv->root, (pid_t)h->tgid, 0)) {
-		if (hz <= 0)
-			return;
-		/* /proc counts from boot in clock ticks; the kernel record, monotonic ns */
+		/*
+		 * root.start was read through the same /proc/PID handle as the
+		 * root. /proc counts from boot in clock ticks, the kernel record in
+		 * monotonic ns (seeded records already from boot): allow a tick.
+		 */
 		want = (unsigned long long)(((h->flags & HS_F_SEEDED) ? 0 : c->boot_off_ns) +
 					    (__s64)h->start_ns) /
-		       (1000000000ull / (unsigned long long)hz);
-		got = sr_pid_start((pid_t)h->tgid);
-		if (got + 1 >= want && got <= want + 1)
+		       c->ns_per_tick;
+		if (iv->root.start + 1 >= want && iv->root.start <= want + 1)
 			return;
+		hs_dbg("pid %u started at tick %llu, its exec record says %llu: a reused pid, "
+		       "its root is not the runtime's", h->tgid, iv->root.start, want);
 		sr_root_close(&iv->root);
 	}
 	if (h->mntns == c->self_mntns)
@@ -962,6 +965,9 @@ struct correlator *correlator__new(struct report *rep, bool all)
 	}
 	c->self_mntns = self_mntns();
 	c->boot_off_ns = boot_offset_ns();
+	c->ns_per_tick = 1000000000ull / (unsigned long long)(sysconf(_SC_CLK_TCK) > 0
+								? sysconf(_SC_CLK_TCK)
+								: 100);
 	return c;
 }
 

@@ -6,6 +6,7 @@
  * records it writes. Runs under ASan/UBSan like every unit test.
  */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +19,7 @@
 #include <jansson.h>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "correlate.h"
 #include "event.h"
@@ -389,6 +391,42 @@ static void test_shared_config(void **state)
 	json_decref(r);
 }
 
+/*
+ * A runtime exec record whose pid now names another process (a pid reused
+ * before the record was handled) in another mount namespace: that
+ * process's root is not the runtime's, so nothing is read from it.
+ */
+static void test_reused_pid_lends_no_root(void **state)
+{
+	struct fixture *f = *state;
+	char argv[256];
+	json_t *r, *c;
+	pid_t child;
+	int n, st;
+
+	write_config(f, "{\"poststop\":[{\"path\":\"/bin/sh\"}]}");
+	child = fork();
+	assert_true(child >= 0);
+	if (!child) {
+		pause();
+		_exit(0);
+	}
+	n = snprintf(argv, sizeof(argv), "runc%crun%c-b%c%s%cr1", 0, 0, 0, f->dir, 0);
+	/* start_ns 0: the record's process started at boot, not the child */
+	ev_exec(f, (__u32)child, 1, HS_ROLE_RUNTIME, HS_ROLE_NONE, HS_F_NEW_ROOT, C_NS,
+		(__u32)child, "/usr/sbin/runc", argv, (size_t)n + 1, 0);
+	ev_exit(f, (__u32)child, 1, HS_ROLE_RUNTIME, 0, 0);
+	kill(child, SIGKILL);
+	waitpid(child, &st, 0);
+	r = records(f);
+	c = find(r, "container", "container", "r1");
+	assert_non_null(c);
+	assert_string_equal(json_string_value(json_object_get(c, "configuration")),
+			    "the runtime exited before its root could be opened");
+	assert_int_equal(stage_n(c, "poststop", "configured"), 0);
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +437,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_same_command_two_stages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_config_inferred, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reused_pid_lends_no_root, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("correlate", tests, NULL, NULL);
