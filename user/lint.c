@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 #include "escape.h"
-#include "goregex.h"
 #include "jsonloc.h"
 #include "lint.h"
 #include "oci.h"
@@ -43,6 +42,13 @@ struct lint_ctx {
 	int rootfd;		/* the container's rootfs directory, or -1 when unknown */
 	char *rootfs;		/* root.path for messages (quoted, escaped) */
 	bool hooksd;		/* checking a hooks.d file (podman semantics) */
+	/*
+	 * The hooks.d file as podman's loader decoded it: its diagnostics are
+	 * the type, pattern, stage and version verdicts lint renders. used[i]:
+	 * diagnostic i has been rendered (or deliberately folded into another).
+	 */
+	const struct oci_hooksd_hook *hd;
+	bool *used;
 	int stage;		/* stage the findings being emitted are about, or -1 */
 	int err;		/* sticky -ENOMEM */
 };
@@ -177,6 +183,50 @@ static void cleanup_str(char **p)
 }
 
 #define QSTR __attribute__((cleanup(cleanup_str))) char *
+
+/*
+ * hooks.d: the loader's diagnostic of this kind (and field, when given)
+ * about node n, marked rendered; NULL when the loader found nothing there.
+ */
+static const struct oci_diag *hd_take(struct lint_ctx *c, const struct jloc_node *n,
+				      enum oci_diag_kind kind, const char *field)
+{
+	const struct oci_diags *ds;
+	const struct oci_diag *d;
+
+	if (!c->hd || !n)
+		return NULL;
+	ds = &c->hd->diags;
+	d = oci_diag_at(ds, (int)(n - c->doc->nodes), kind);
+	for (; d && d < ds->v + ds->n && d->node == (int)(n - c->doc->nodes); d++) {
+		if (d->kind != kind || (field && (!d->field || strcmp(d->field, field))) ||
+		    c->used[d - ds->v])
+			continue;
+		c->used[d - ds->v] = true;
+		return d;
+	}
+	return NULL;
+}
+
+/* hooks.d: the loader's regexp verdict on n's key (key) or value. */
+static const struct oci_diag *hd_take_regex(struct lint_ctx *c, const struct jloc_node *n,
+					    bool key)
+{
+	const struct oci_diags *ds;
+	const struct oci_diag *d;
+
+	if (!c->hd || !n)
+		return NULL;
+	ds = &c->hd->diags;
+	d = oci_diag_at(ds, (int)(n - c->doc->nodes), OCI_DIAG_REGEX);
+	for (; d && d < ds->v + ds->n && d->node == (int)(n - c->doc->nodes); d++) {
+		if (d->kind != OCI_DIAG_REGEX || d->key != key || c->used[d - ds->v])
+			continue;
+		c->used[d - ds->v] = true;
+		return d;
+	}
+	return NULL;
+}
 
 static int finding_cmp(const void *x, const void *y)
 {
@@ -344,6 +394,9 @@ static int stat_in_root(int rootfd, const char *path, struct stat *st)
 
 static void check_path(struct lint_ctx *c, const struct jloc_node *p, int st, const char *stage)
 {
+	/* hooks.d: podman's loader decided whether the path exists */
+	const struct oci_diag *gone = hd_take(c, p, OCI_DIAG_PATH_MISSING, NULL);
+	const struct oci_diag *unchecked = hd_take(c, p, OCI_DIAG_PATH_ERROR, NULL);
 	struct stat sb;
 	int err;
 
@@ -359,12 +412,23 @@ static void check_path(struct lint_ctx *c, const struct jloc_node *p, int st, co
 		     "hook path %s contains a NUL byte: no runtime can execute it", path);
 		return;
 	}
+	if (c->hooksd && unchecked) {
+		emit(c, p->line, p->col, LINT_ERROR, "HOOKSD_SCHEMA",
+		     "podman cannot check hook path %s (%s) and refuses to start ANY container "
+		     "while this file is installed", path, strerror(-unchecked->err));
+		return;
+	}
 	if (st == OCI_START_CONTAINER && !c->hooksd) {
 		if (c->rootfd < 0)
 			return;	/* resolves inside a rootfs we cannot see */
 		err = stat_in_root(c->rootfd, p->str, &sb);
+	} else if (c->hooksd && gone) {
+		err = -ENOENT;
 	} else {
+		/* hooks.d: the loader saw it; lint only looks at what it is */
 		err = stat(p->str, &sb) ? -errno : 0;
+		if (c->hooksd && (err == -ENOENT || err == -ENOTDIR))
+			return;	/* vanished since: the loader's verdict stands */
 	}
 	if (err == -ENOENT || err == -ENOTDIR) {
 		if (c->hooksd)
@@ -399,9 +463,34 @@ static const char *type_refusal(struct lint_ctx *c)
 			 : "runc refuses the whole config (json: cannot unmarshal)";
 }
 
+/* hooks.d: the loader's type errors on a []string value and its elements. */
+static void render_strs(struct lint_ctx *c, const struct jloc_node *v, const char *code,
+			const char *field)
+{
+	if (!v)
+		return;
+	if (hd_take(c, v, OCI_DIAG_TYPE, NULL)) {
+		emit(c, v->line, v->col, LINT_ERROR, code,
+		     "hook %s must be an array of strings, not %s: %s", field,
+		     jloc_type_name(v->type), type_refusal(c));
+		return;
+	}
+	if (v->type != JLOC_ARRAY)
+		return;
+	JLOC_FOR_KIDS(c->doc, v, e)
+		if (hd_take(c, e, OCI_DIAG_TYPE, NULL))
+			emit(c, e->line, e->col, LINT_ERROR, code,
+			     "hook %s entries must be strings, not %s: %s", field,
+			     jloc_type_name(e->type), type_refusal(c));
+}
+
 static void check_strs(struct lint_ctx *c, const struct jloc_node *v, const char *code,
 		       const char *field, const char *crun_effect)
 {
+	if (c->hd) {
+		render_strs(c, v, code, field);
+		return;
+	}
 	if (v->type == JLOC_NULL)
 		return;
 	if (v->type != JLOC_ARRAY) {
@@ -428,6 +517,19 @@ static void check_timeout(struct lint_ctx *c, const struct jloc_node *t)
 
 	if (t->type == JLOC_NULL)
 		return;
+	if (c->hd && hd_take(c, t, OCI_DIAG_TYPE, NULL)) {
+		QSTR tl = q(t->str, t->slen);
+		if (t->type == JLOC_NUMBER)
+			emit(c, t->line, t->col, LINT_ERROR, "HOOK_TIMEOUT_INVALID",
+			     "hook timeout %s is not an integer: %s", tl, type_refusal(c));
+		else
+			emit(c, t->line, t->col, LINT_ERROR, "HOOK_TIMEOUT_INVALID",
+			     "hook timeout must be a positive integer (seconds), not %s: %s",
+			     jloc_type_name(t->type), type_refusal(c));
+		return;
+	}
+	if (c->hd && t->type != JLOC_NUMBER)
+		return;
 	if (t->type != JLOC_NUMBER) {
 		emit(c, t->line, t->col, LINT_ERROR, "HOOK_TIMEOUT_INVALID",
 		     "hook timeout must be a positive integer (seconds), not %s: %s%s",
@@ -438,7 +540,7 @@ static void check_timeout(struct lint_ctx *c, const struct jloc_node *t)
 	errno = 0;
 	v = strtoll(t->str, &end, 10);
 	QSTR lit = q(t->str, t->slen);
-	if (*end || errno) {
+	if ((*end || errno) && !c->hd) {
 		emit(c, t->line, t->col, LINT_ERROR, "HOOK_TIMEOUT_INVALID",
 		     "hook timeout %s is not an integer: %s", lit,
 		     c->hooksd ? type_refusal(c) : "runc and crun both refuse the config");
@@ -454,6 +556,27 @@ static void check_timeout(struct lint_ctx *c, const struct jloc_node *t)
 	}
 }
 
+/* A hooks.d hook's "path" member m: the loader's verdict, then lint's checks. true: checked. */
+static bool check_hooksd_path(struct lint_ctx *c, const struct jloc_node *m, int st,
+			      const char *stage)
+{
+	if (hd_take(c, m, OCI_DIAG_TYPE, NULL) ||
+	    (m->type == JLOC_NULL && hd_take(c, m, OCI_DIAG_REQUIRED, "hook.path"))) {
+		/* null leaves Go's path empty: podman says "missing", which is the same refusal */
+		emit(c, m->line, m->col, LINT_ERROR, "HOOK_PATH_REQUIRED",
+		     "hook path must be a string, not %s: %s", jloc_type_name(m->type),
+		     type_refusal(c));
+	} else if (hd_take(c, m, OCI_DIAG_REQUIRED, "hook.path")) {
+		emit(c, m->line, m->col, LINT_ERROR, "HOOK_PATH_REQUIRED",
+		     "hook path is empty: podman refuses to start ANY container while this file "
+		     "is installed (missing required property: hook.path)");
+	} else if (m->type == JLOC_STRING && m->slen) {
+		check_path(c, m, st, stage);
+		return true;
+	}
+	return false;
+}
+
 /*
  * One hook object: st is its stage (-1 when unknown), stage its name as
  * written (escaped) for messages.
@@ -464,6 +587,8 @@ static void check_entry(struct lint_ctx *c, const struct jloc_node *e, int st, c
 	bool have_path = false;
 
 	if (e->type != JLOC_OBJECT) {
+		if (c->hd && !hd_take(c, e, OCI_DIAG_TYPE, NULL))
+			return;
 		emit(c, e->line, e->col, LINT_ERROR, "HOOK_ENTRY_TYPE",
 		     "a hook must be an object with \"path\", not %s: %s%s", jloc_type_name(e->type),
 		     type_refusal(c), c->hooksd ? "" : "; crun refuses it too (no 'path')");
@@ -503,6 +628,10 @@ static void check_entry(struct lint_ctx *c, const struct jloc_node *e, int st, c
 		switch (f) {
 		case 0:
 			have_path = true;
+			if (c->hd) {
+				path = check_hooksd_path(c, m, st, stage) ? m : path;
+				break;
+			}
 			if (m->type != JLOC_STRING) {
 				emit(c, m->line, m->col, LINT_ERROR, "HOOK_PATH_REQUIRED",
 				     "hook path must be a string, not %s: %s%s", jloc_type_name(m->type),
@@ -547,7 +676,7 @@ static void check_entry(struct lint_ctx *c, const struct jloc_node *e, int st, c
 			break;
 		}
 	}
-	if (!have_path)
+	if (c->hd ? hd_take(c, e, OCI_DIAG_REQUIRED, "hook.path") != NULL : !have_path)
 		emit(c, e->line, e->col, LINT_ERROR, "HOOK_PATH_REQUIRED", "hook has no \"path\": %s",
 		     c->hooksd ? "podman refuses to start ANY container while this file is "
 				 "installed (missing required property: hook.path)"
@@ -834,53 +963,51 @@ int lint_config_buf(const char *name, const char *buf, size_t len, const char *b
 	return err;
 }
 
-/* jloc (and jansson only where their verdicts can differ); false: not checked further. */
-static bool validate_json(struct lint_ctx *c, const char *buf, size_t len, struct jloc_doc *doc)
-{
-	struct oci_syntax syn;
-	int err = oci_json_parse(buf, len, doc, &syn);
-
-	if (err) {
-		c->err = err;
-		return false;
-	}
-	if (syn.err)
-		report_syntax(c, &syn);
-	free(syn.text);
-	return !syn.err;
-}
-
 /* ---- hooks.d ---- */
 
-
-/* Last member whose key Go maps onto field (Go keeps the last). */
-static const struct jloc_node *go_member(const struct jloc_doc *doc, const struct jloc_node *o,
-					 const char *field)
+/* The last member of o that podman's decoder reads as field name of table f. */
+static const struct jloc_node *hd_member(const struct lint_ctx *c, const struct jloc_node *o,
+					 const struct oci_fields *f, const char *name)
 {
-	const struct jloc_node *found = NULL;
-
-	if (!o || o->type != JLOC_OBJECT)
-		return NULL;
-	JLOC_FOR_KIDS(doc, o, m)
-		if (oci_go_key_folds(m->key, m->klen, field))
-			found = m;
-	return found;
+	for (int i = 0; i < f->n; i++)
+		if (!strcmp(f->names[i], name))
+			return oci_go_member(c->doc, o, f, i);
+	return NULL;
 }
 
-static void check_regex(struct lint_ctx *c, const struct jloc_node *n, bool key, const char *what)
+static void render_regex(struct lint_ctx *c, const struct jloc_node *n, const struct oci_diag *d)
 {
-	const char *why;
-	const char *s = key ? n->key : n->str;
-	size_t len = key ? n->klen : n->slen;
+	QSTR r = d->key ? q(n->key, n->klen) : q(n->str, n->slen);
+	emit(c, d->key ? n->kline : n->line, d->key ? n->kcol : n->col, LINT_ERROR, "HOOKSD_REGEX",
+	     "invalid %s regexp %s: %s; podman refuses to start ANY container while this file is "
+	     "installed", d->field, r, d->why);
+}
 
-	if (!key && n->type != JLOC_STRING)
-		return;
-	if (memchr(s, '\0', len) || goregex_check(s, len, &why)) {
-		QSTR r = q(s, len);
-		emit(c, key ? n->kline : n->line, key ? n->kcol : n->col, LINT_ERROR, "HOOKSD_REGEX",
-		     "invalid %s regexp %s: %s; podman refuses to start ANY container while this "
-		     "file is installed", what, r, memchr(s, '\0', len) ? "NUL byte" : why);
+/* A list of patterns: the loader's type and regexp verdicts on each. true: it has entries. */
+static bool check_regexps(struct lint_ctx *c, const struct jloc_node *r, const char *name,
+			  const char *what)
+{
+	const struct oci_diag *d;
+
+	if (!r || r->type == JLOC_NULL)
+		return false;
+	if (hd_take(c, r, OCI_DIAG_TYPE, NULL)) {
+		emit(c, r->line, r->col, LINT_ERROR, "HOOKSD_SCHEMA",
+		     "\"%s\" must be an array of regexps, not %s: %s", name,
+		     jloc_type_name(r->type), type_refusal(c));
+		return false;
 	}
+	if (r->type != JLOC_ARRAY)
+		return false;
+	JLOC_FOR_KIDS(c->doc, r, e) {
+		if (hd_take(c, e, OCI_DIAG_TYPE, NULL))
+			emit(c, e->line, e->col, LINT_ERROR, "HOOKSD_SCHEMA",
+			     "%s regexps must be strings, not %s: %s", what,
+			     jloc_type_name(e->type), type_refusal(c));
+		else if ((d = hd_take_regex(c, e, false)))
+			render_regex(c, e, d);
+	}
+	return r->nkids > 0;
 }
 
 static void check_hooksd_stages(struct lint_ctx *c, const struct jloc_node *s)
@@ -888,45 +1015,39 @@ static void check_hooksd_stages(struct lint_ctx *c, const struct jloc_node *s)
 	if (!s || s->type == JLOC_NULL) {
 		const struct jloc_node *at = s ? s : &c->doc->nodes[0];
 
-		emit(c, at->line, at->col, LINT_ERROR, "HOOKSD_STAGES_MISSING",
-		     "no \"stages\": podman refuses to start ANY container while this file is "
-		     "installed (missing required property: stages)");
+		if (hd_take(c, at, OCI_DIAG_REQUIRED, "stages"))
+			emit(c, at->line, at->col, LINT_ERROR, "HOOKSD_STAGES_MISSING",
+			     "no \"stages\": podman refuses to start ANY container while this file "
+			     "is installed (missing required property: stages)");
 		return;
 	}
-	if (s->type != JLOC_ARRAY) {
+	if (hd_take(c, s, OCI_DIAG_TYPE, NULL)) {
 		emit(c, s->line, s->col, LINT_ERROR, "HOOKSD_SCHEMA",
 		     "\"stages\" must be an array of strings, not %s: %s", jloc_type_name(s->type),
 		     type_refusal(c));
 		return;
 	}
+	if (s->type != JLOC_ARRAY)
+		return;
 	if (!s->nkids)
 		emit(c, s->line, s->col, LINT_WARNING, "HOOKSD_STAGES_MISSING",
 		     "\"stages\" is empty: the hook is never injected");
 	JLOC_FOR_KIDS(c->doc, s, e) {
-		if (e->type != JLOC_STRING) {
+		/* null leaves the stage "" (unknown): the same refusal as a wrong type */
+		if (hd_take(c, e, OCI_DIAG_TYPE, NULL) ||
+		    (e->type != JLOC_STRING && hd_take(c, e, OCI_DIAG_STAGE, NULL))) {
 			emit(c, e->line, e->col, LINT_ERROR, "HOOKSD_SCHEMA",
 			     "stage entries must be strings, not %s: %s", jloc_type_name(e->type),
 			     type_refusal(c));
 			continue;
 		}
+		if (e->type != JLOC_STRING)
+			continue;
 		int st = strlen(e->str) == e->slen ? oci_stage_from_name(e->str) : -1;
 		QSTR k = q(e->str, e->slen);
 
 		c->stage = st;
-		if (st == OCI_PRESTART)
-			emit(c, e->line, e->col, LINT_INFO, "HOOK_STAGE_DEPRECATED",
-			     "\"prestart\" is deprecated: podman 4 injects it as a prestart hook, "
-			     "podman 5 as a createRuntime hook");
-		else if (st == OCI_POSTSTOP)
-			emit(c, e->line, e->col, LINT_INFO, "HOOKSD_STAGE_EXTENSION",
-			     "podman runs poststop hooks itself after the container is cleaned up "
-			     "(they are not written into config.json); CRI-O passes them to the "
-			     "runtime");
-		else if (st < 0 && !strcmp(e->str, "precreate"))
-			emit(c, e->line, e->col, LINT_INFO, "HOOKSD_STAGE_EXTENSION",
-			     "\"precreate\" is a podman extension: the hook gets the OCI config on "
-			     "stdin and must print the (modified) config on stdout; CRI-O rejects it");
-		else if (st < 0) {
+		if (hd_take(c, e, OCI_DIAG_STAGE, NULL)) {
 			const char *dym = did_you_mean(e->str, e->slen, oci_stage_names, OCI_STAGE_MAX,
 						       "precreate");
 
@@ -935,6 +1056,19 @@ static void check_hooksd_stages(struct lint_ctx *c, const struct jloc_node *s)
 			     "unknown stage %s: podman compares stage names exactly and refuses to "
 			     "start ANY container while this file is installed%s%s%s", k,
 			     dym ? "; did you mean \"" : "", dym ? dym : "", dym ? "\"?" : "");
+		} else if (st == OCI_PRESTART) {
+			emit(c, e->line, e->col, LINT_INFO, "HOOK_STAGE_DEPRECATED",
+			     "\"prestart\" is deprecated: podman 4 injects it as a prestart hook, "
+			     "podman 5 as a createRuntime hook");
+		} else if (st == OCI_POSTSTOP) {
+			emit(c, e->line, e->col, LINT_INFO, "HOOKSD_STAGE_EXTENSION",
+			     "podman runs poststop hooks itself after the container is cleaned up "
+			     "(they are not written into config.json); CRI-O passes them to the "
+			     "runtime");
+		} else if (st < 0) {
+			emit(c, e->line, e->col, LINT_INFO, "HOOKSD_STAGE_EXTENSION",
+			     "\"precreate\" is a podman extension: the hook gets the OCI config on "
+			     "stdin and must print the (modified) config on stdout; CRI-O rejects it");
 		}
 		c->stage = -1;
 	}
@@ -954,76 +1088,61 @@ static void check_unknown_keys(struct lint_ctx *c, const struct jloc_node *o,
 	}
 }
 
+/* A *bool condition: the loader's type error, or lint's "false never matches". true: set. */
+static bool check_hooksd_bool(struct lint_ctx *c, const struct jloc_node *b, const char *name,
+			      bool never)
+{
+	if (!b || b->type == JLOC_NULL)
+		return false;
+	if (hd_take(c, b, OCI_DIAG_TYPE, NULL))
+		emit(c, b->line, b->col, LINT_ERROR, "HOOKSD_SCHEMA",
+		     "\"%s\" must be a boolean, not %s: %s", name, jloc_type_name(b->type),
+		     type_refusal(c));
+	else if (never && b->type == JLOC_FALSE)
+		emit(c, b->line, b->col, LINT_ERROR, "HOOKSD_WHEN_NEVER",
+		     "\"%s\": false never matches: podman requires every condition to match, "
+		     "so this hook is never injected", name);
+	return true;
+}
+
 static void check_hooksd_when_v1(struct lint_ctx *c, const struct jloc_node *w)
 {
-	const char *const *wf = oci_hooksd_when_fields.names;
-	const struct jloc_node *a, *ann, *cmds, *hbm, *at = w ? w : &c->doc->nodes[0];
+	const struct oci_fields *wf = &oci_hooksd_when_fields;
+	const struct jloc_node *ann, *at = w ? w : &c->doc->nodes[0];
+	const struct oci_diag *d;
 	bool any = false;
 
-	if (w && w->type != JLOC_OBJECT && w->type != JLOC_NULL) {
+	if (w && hd_take(c, w, OCI_DIAG_TYPE, NULL)) {
 		emit(c, w->line, w->col, LINT_ERROR, "HOOKSD_SCHEMA",
 		     "\"when\" must be an object, not %s: %s", jloc_type_name(w->type),
 		     type_refusal(c));
 		return;
 	}
 	if (w && w->type == JLOC_OBJECT) {
-		check_unknown_keys(c, w, &oci_hooksd_when_fields, "\"when\"");
+		check_unknown_keys(c, w, wf, "\"when\"");
 		check_duplicates(c, w, "\"when\"", false);
 	}
-	a = go_member(c->doc, w, "always");
-	hbm = go_member(c->doc, w, "hasBindMounts");
-	ann = go_member(c->doc, w, "annotations");
-	cmds = go_member(c->doc, w, "commands");
-	for (int i = 0; i < 2; i++) {
-		const struct jloc_node *b = i ? hbm : a;
-
-		if (!b || b->type == JLOC_NULL)
-			continue;
-		any = true;
-		if (b->type != JLOC_TRUE && b->type != JLOC_FALSE)
-			emit(c, b->line, b->col, LINT_ERROR, "HOOKSD_SCHEMA",
-			     "\"%s\" must be a boolean, not %s: %s", wf[i ? 3 : 0],
-			     jloc_type_name(b->type), type_refusal(c));
-		else if (b->type == JLOC_FALSE)
-			emit(c, b->line, b->col, LINT_ERROR, "HOOKSD_WHEN_NEVER",
-			     "\"%s\": false never matches: podman requires every condition to match, "
-			     "so this hook is never injected", wf[i ? 3 : 0]);
-	}
-	if (ann && ann->type != JLOC_NULL) {
-		if (ann->type != JLOC_OBJECT) {
-			emit(c, ann->line, ann->col, LINT_ERROR, "HOOKSD_SCHEMA",
-			     "\"annotations\" must be an object of regexp: regexp, not %s: %s",
-			     jloc_type_name(ann->type), type_refusal(c));
-		} else {
-			any |= ann->nkids > 0;
-			JLOC_FOR_KIDS(c->doc, ann, e) {
-				check_regex(c, e, true, "annotation key");
-				if (e->type == JLOC_STRING)
-					check_regex(c, e, false, "annotation value");
-				else if (e->type != JLOC_NULL)
-					emit(c, e->line, e->col, LINT_ERROR, "HOOKSD_SCHEMA",
-					     "annotation regexps must be strings, not %s: %s",
-					     jloc_type_name(e->type), type_refusal(c));
-			}
+	any |= check_hooksd_bool(c, hd_member(c, w, wf, "always"), "always", true);
+	any |= check_hooksd_bool(c, hd_member(c, w, wf, "hasBindMounts"), "hasBindMounts", true);
+	ann = hd_member(c, w, wf, "annotations");
+	if (ann && hd_take(c, ann, OCI_DIAG_TYPE, NULL)) {
+		emit(c, ann->line, ann->col, LINT_ERROR, "HOOKSD_SCHEMA",
+		     "\"annotations\" must be an object of regexp: regexp, not %s: %s",
+		     jloc_type_name(ann->type), type_refusal(c));
+	} else if (ann && ann->type == JLOC_OBJECT) {
+		any |= ann->nkids > 0;
+		JLOC_FOR_KIDS(c->doc, ann, e) {
+			if ((d = hd_take_regex(c, e, true)))
+				render_regex(c, e, d);
+			if (hd_take(c, e, OCI_DIAG_TYPE, NULL))
+				emit(c, e->line, e->col, LINT_ERROR, "HOOKSD_SCHEMA",
+				     "annotation regexps must be strings, not %s: %s",
+				     jloc_type_name(e->type), type_refusal(c));
+			else if ((d = hd_take_regex(c, e, false)))
+				render_regex(c, e, d);
 		}
 	}
-	if (cmds && cmds->type != JLOC_NULL) {
-		if (cmds->type != JLOC_ARRAY) {
-			emit(c, cmds->line, cmds->col, LINT_ERROR, "HOOKSD_SCHEMA",
-			     "\"commands\" must be an array of regexps, not %s: %s",
-			     jloc_type_name(cmds->type), type_refusal(c));
-		} else {
-			any |= cmds->nkids > 0;
-			JLOC_FOR_KIDS(c->doc, cmds, e) {
-				if (e->type == JLOC_STRING)
-					check_regex(c, e, false, "command");
-				else
-					emit(c, e->line, e->col, LINT_ERROR, "HOOKSD_SCHEMA",
-					     "command regexps must be strings, not %s: %s",
-					     jloc_type_name(e->type), type_refusal(c));
-			}
-		}
-	}
+	any |= check_regexps(c, hd_member(c, w, wf, "commands"), "commands", "command");
 	if (!any)
 		emit(c, at->line, at->col, LINT_ERROR, "HOOKSD_WHEN_EMPTY",
 		     "\"when\" has no condition (always, annotations, commands, hasBindMounts): "
@@ -1033,54 +1152,51 @@ static void check_hooksd_when_v1(struct lint_ctx *c, const struct jloc_node *w)
 
 static void check_hooksd_legacy(struct lint_ctx *c, const struct jloc_node *root)
 {
-	const struct jloc_node *h = go_member(c->doc, root, "hook");
-	const struct jloc_node *args = go_member(c->doc, root, "arguments");
-	const struct jloc_node *stages = go_member(c->doc, root, "stages");
-	const struct jloc_node *stage = go_member(c->doc, root, "stage");
+	static const char *const rf[] = { "cmds", "cmd", "annotations", "annotation" };
+	const struct oci_fields *f = &oci_hooksd_legacy_fields;
+	const struct jloc_node *h = hd_member(c, root, f, "hook");
+	const struct jloc_node *stages = hd_member(c, root, f, "stages");
+	const struct jloc_node *stage = hd_member(c, root, f, "stage");
 	bool any = false;
 
-	check_unknown_keys(c, root, &oci_hooksd_legacy_fields, "a 0.1.0 hook");
-	if (!h || h->type == JLOC_NULL) {
+	check_unknown_keys(c, root, f, "a 0.1.0 hook");
+	if (hd_take(c, h ? h : root, OCI_DIAG_REQUIRED, "hook")) {
 		emit(c, root->line, root->col, LINT_ERROR, "HOOK_PATH_REQUIRED",
 		     "no \"hook\" (the hook's path): podman refuses to start ANY container while "
 		     "this file is installed");
-	} else if (h->type != JLOC_STRING) {
+	} else if (h && hd_take(c, h, OCI_DIAG_TYPE, NULL)) {
 		emit(c, h->line, h->col, LINT_ERROR, "HOOKSD_SCHEMA",
 		     "a 0.1.0 \"hook\" is the path string, not %s: %s%s", jloc_type_name(h->type),
 		     type_refusal(c),
 		     h->type == JLOC_OBJECT ? " (a hook object needs \"version\": \"1.0.0\")" : "");
-	} else if (!h->slen) {
+	} else if (h && hd_take(c, h, OCI_DIAG_REQUIRED, "hook.path")) {
 		emit(c, h->line, h->col, LINT_ERROR, "HOOK_PATH_REQUIRED",
 		     "\"hook\" is empty: podman refuses to start ANY container while this file "
 		     "is installed");
-	} else {
+	} else if (h && h->type == JLOC_STRING && h->slen) {
 		check_path(c, h, OCI_CREATE_RUNTIME, "hook");
 	}
-	if (args)
-		check_strs(c, args, "HOOK_ARGS_TYPE", "arguments", "");
-	if (stages && stage && stages->type != JLOC_NULL && stage->type != JLOC_NULL)
+	render_strs(c, hd_member(c, root, f, "arguments"), "HOOK_ARGS_TYPE", "arguments");
+	for (size_t i = 0; i < 4; i++) {
+		const struct jloc_node *r = hd_member(c, root, f, rf[i]);
+
+		/* the singular of each pair is where the loader puts a conflict */
+		if (r && hd_take(c, r, OCI_DIAG_CONFLICT, NULL))
+			emit(c, r->kline, r->kcol, LINT_ERROR, "HOOKSD_SCHEMA",
+			     "both \"%s\" and \"%ss\" are set: podman refuses to start ANY "
+			     "container while this file is installed", rf[i], rf[i]);
+	}
+	if (stage && hd_take(c, stage, OCI_DIAG_CONFLICT, NULL))
 		emit(c, stage->kline, stage->kcol, LINT_ERROR, "HOOKSD_SCHEMA",
 		     "both \"stage\" and \"stages\" are set: podman refuses to start ANY "
 		     "container while this file is installed");
 	check_hooksd_stages(c, stages && stages->type != JLOC_NULL ? stages : stage);
-	for (size_t i = 0; i < 4; i++) {
-		static const char *const rf[] = { "cmds", "cmd", "annotations", "annotation" };
-		const struct jloc_node *r = go_member(c->doc, root, rf[i]);
+	for (size_t i = 0; i < 4; i++)
+		any |= check_regexps(c, hd_member(c, root, f, rf[i]), rf[i],
+				     i < 2 ? "command" : "annotation");
+	const struct jloc_node *hb = hd_member(c, root, f, "hasbindmounts");
 
-		if (!r || r->type == JLOC_NULL)
-			continue;
-		if (r->type != JLOC_ARRAY) {
-			emit(c, r->line, r->col, LINT_ERROR, "HOOKSD_SCHEMA",
-			     "\"%s\" must be an array of regexps, not %s: %s", rf[i],
-			     jloc_type_name(r->type), type_refusal(c));
-			continue;
-		}
-		any |= r->nkids > 0;
-		JLOC_FOR_KIDS(c->doc, r, e)
-			check_regex(c, e, false, i < 2 ? "command" : "annotation");
-	}
-	const struct jloc_node *hb = go_member(c->doc, root, "hasbindmounts");
-
+	check_hooksd_bool(c, hb, "hasbindmounts", false);
 	any |= hb && hb->type == JLOC_TRUE;
 	if (!any)
 		emit(c, root->line, root->col, LINT_ERROR, "HOOKSD_WHEN_EMPTY",
@@ -1088,91 +1204,159 @@ static void check_hooksd_legacy(struct lint_ctx *c, const struct jloc_node *root
 		     "matches, so podman never injects it");
 }
 
-int lint_hooksd_buf(const char *name, const char *buf, size_t len, struct lint_result *out)
+/*
+ * What the walk above did not place: every verdict of the loader is a
+ * finding, so a refusal lint has no specific words for is still an error
+ * at its position.
+ */
+static void render_rest(struct lint_ctx *c)
 {
-	struct lint_ctx c = { .file = name, .out = out, .hooksd = true, .stage = -1 };
+	const struct oci_diags *ds = &c->hd->diags;
+
+	for (size_t i = 0; i < ds->n; i++) {
+		const struct oci_diag *d = &ds->v[i];
+		const struct jloc_node *n = &c->doc->nodes[d->node];
+		bool key = d->kind == OCI_DIAG_CONFLICT || (d->kind == OCI_DIAG_REGEX && d->key);
+		unsigned line = key ? n->kline : n->line, col = key ? n->kcol : n->col;
+
+		if (c->used[i] || d->kind == OCI_DIAG_KEY_FOLDED)
+			continue;
+		c->used[i] = true;
+		switch (d->kind) {
+		case OCI_DIAG_REGEX:
+			render_regex(c, n, d);
+			break;
+		case OCI_DIAG_PATH_MISSING: {
+			/* a merged hook's path, written in an earlier object than the one lint walks */
+			QSTR p = q(n->str, n->type == JLOC_STRING ? n->slen : 0);
+			emit(c, line, col, LINT_ERROR, "HOOKSD_PATH_MISSING",
+			     "hook path %s does not exist: podman silently drops this hook when it "
+			     "loads the hooks directory, so it is never injected", p);
+			break;
+		}
+		case OCI_DIAG_STAGE: {
+			QSTR k = q(n->str, n->type == JLOC_STRING ? n->slen : 0);
+			emit(c, line, col, LINT_ERROR, "HOOKSD_STAGE_UNKNOWN",
+			     "unknown stage %s: podman compares stage names exactly and refuses "
+			     "to start ANY container while this file is installed", k);
+			break;
+		}
+		case OCI_DIAG_TYPE: {
+			/* name the member, or the member whose array holds the entry */
+			const struct jloc_node *m = n->key ? n : jloc_at(c->doc, n->parent);
+			QSTR k = m && m->key ? q(m->key, m->klen) : NULL;
+			emit(c, line, col, LINT_ERROR, "HOOKSD_SCHEMA",
+			     "%s%s%s is %s where podman expects %s: %s", k ? "" : "the value",
+			     k && !n->key ? "an entry of " : "", k ? k : "", jloc_type_name(n->type),
+			     d->want, type_refusal(c));
+			break;
+		}
+		default:
+			emit(c, line, col, LINT_ERROR, "HOOKSD_SCHEMA",
+			     "%s: podman refuses to start ANY container while this file is "
+			     "installed", c->hd->load_error ? c->hd->load_error : "invalid");
+			break;
+		}
+	}
+}
+
+int lint_hooksd(const struct oci_hooksd_hook *h, struct lint_result *out)
+{
+	struct lint_ctx c = { .file = h->file, .out = out, .hooksd = true, .hd = h, .stage = -1 };
+	const struct oci_fields *f = &oci_hooksd_fields;
 	const struct jloc_node *root, *ver, *hook;
-	struct oci_hooksd_hook model;
-	struct jloc_doc doc;
-	size_t errors0 = out->errors, n0 = out->n;
-	const char *base = strrchr(name, '/');
+	size_t n0 = out->n;
+	const char *base = h->name;
+	bool stop = true;
 
 	out->files++;
-	memset(&doc, 0, sizeof(doc));
-	base = base ? base + 1 : name;
 	if (strlen(base) < 5 || strcmp(base + strlen(base) - 5, ".json"))
 		emit(&c, 0, 0, LINT_WARNING, "HOOKSD_FILE_NAME",
 		     "podman only reads hooks.d files whose name ends in \".json\": this file is "
 		     "ignored");
-	if (!validate_json(&c, buf, len, &doc))
+	if (h->syntax.err) {
+		report_syntax(&c, &h->syntax);
 		goto out;
-	c.doc = &doc;
-	root = &doc.nodes[0];
-	if (root->type != JLOC_OBJECT) {
+	}
+	c.doc = &h->doc;
+	c.used = calloc(h->diags.n + 1, sizeof(*c.used));
+	if (!c.used) {
+		c.err = -ENOMEM;
+		goto out;
+	}
+	root = &h->doc.nodes[0];
+	if (hd_take(&c, root, OCI_DIAG_TYPE, NULL)) {
 		emit(&c, root->line, root->col, LINT_ERROR, "JSON_NOT_OBJECT",
 		     "a hooks.d file must be a JSON object, not %s: podman refuses to start ANY "
 		     "container while it is installed", jloc_type_name(root->type));
 		goto out;
 	}
 	check_duplicates(&c, root, "the hook file", false);
-	ver = go_member(&doc, root, "version");
-	if (ver && ver->type != JLOC_STRING && ver->type != JLOC_NULL) {
-		emit(&c, ver->line, ver->col, LINT_ERROR, "HOOKSD_VERSION",
+	JLOC_FOR_KIDS(c.doc, root, m) {
+		if (oci_go_field(m, f) != 0 || !hd_take(&c, m, OCI_DIAG_TYPE, NULL))
+			continue;
+		emit(&c, m->line, m->col, LINT_ERROR, "HOOKSD_VERSION",
 		     "\"version\" must be a string, not %s: podman refuses to start ANY container "
-		     "while this file is installed", jloc_type_name(ver->type));
+		     "while this file is installed", jloc_type_name(m->type));
 		goto out;
 	}
-	if (ver && ver->type == JLOC_STRING && !strcmp(ver->str, "1.0.0") &&
-	    ver->slen == 5) {
-		check_unknown_keys(&c, root, &oci_hooksd_fields, "a 1.0.0 hook");
-		hook = go_member(&doc, root, "hook");
-		if (!hook || hook->type == JLOC_NULL)
-			emit(&c, root->line, root->col, LINT_ERROR, "HOOK_PATH_REQUIRED",
-			     "no \"hook\" object: podman refuses to start ANY container while this "
-			     "file is installed (missing required property: hook.path)");
-		else
-			check_entry(&c, hook, OCI_CREATE_RUNTIME, "hook");
-		check_hooksd_when_v1(&c, go_member(&doc, root, "when"));
-		check_hooksd_stages(&c, go_member(&doc, root, "stages"));
-	} else if (!ver || ver->type == JLOC_NULL || !ver->slen ||
-		   (ver->slen == 5 && !strcmp(ver->str, "0.1.0"))) {
-		hook = go_member(&doc, root, "hook");
-		if (!ver || !ver->slen || ver->type == JLOC_NULL) {
-			if (hook && hook->type == JLOC_OBJECT) {
-				emit(&c, root->line, root->col, LINT_ERROR, "HOOKSD_VERSION",
-				     "no \"version\": podman reads the file as the legacy 0.1.0 "
-				     "schema, where \"hook\" is a path string, and refuses to start "
-				     "ANY container while it is installed; add \"version\": \"1.0.0\"");
-				goto out;
-			}
-		}
-		emit(&c, ver && ver->type == JLOC_STRING ? ver->line : root->line,
-		     ver && ver->type == JLOC_STRING ? ver->col : root->col, LINT_INFO,
-		     "HOOKSD_LEGACY",
-		     "legacy 0.1.0 hook schema: podman still reads it but it is deprecated; "
-		     "convert to \"version\": \"1.0.0\"");
-		check_hooksd_legacy(&c, root);
-	} else {
+	ver = h->version_node ? &h->doc.nodes[h->version_node] : NULL;
+	if (ver && hd_take(&c, ver, OCI_DIAG_VERSION, NULL)) {
 		QSTR v = q(ver->str, ver->slen);
 		emit(&c, ver->line, ver->col, LINT_ERROR, "HOOKSD_VERSION",
 		     "unrecognized hook version %s: podman refuses to start ANY container while "
 		     "this file is installed; use \"1.0.0\"", v);
 		goto out;
 	}
-	/* safety net: whatever podman's loader refuses must show up as an error */
-	if (!c.err && out->errors == errors0 && !oci_hooksd_load_buf(name, buf, len, NULL, &model)) {
-		if (model.load_error) {
-			QSTR why = q(model.load_error, strlen(model.load_error));
-			emit(&c, 1, 1, LINT_ERROR, "HOOKSD_SCHEMA",
-			     "podman cannot load this hook (%s) and refuses to start ANY container "
-			     "while it is installed", why);
+	if (!h->legacy) {
+		check_unknown_keys(&c, root, f, "a 1.0.0 hook");
+		hook = hd_member(&c, root, f, "hook");
+		if (!hook || hook->type == JLOC_NULL) {
+			if (hd_take(&c, hook ? hook : root, OCI_DIAG_REQUIRED, "hook.path") ||
+			    hd_take(&c, root, OCI_DIAG_REQUIRED, "hook.path"))
+				emit(&c, root->line, root->col, LINT_ERROR, "HOOK_PATH_REQUIRED",
+				     "no \"hook\" object: podman refuses to start ANY container while "
+				     "this file is installed (missing required property: hook.path)");
+		} else {
+			check_entry(&c, hook, OCI_CREATE_RUNTIME, "hook");
 		}
-		oci_hooksd_hook_free(&model);
+		check_hooksd_when_v1(&c, hd_member(&c, root, f, "when"));
+		check_hooksd_stages(&c, hd_member(&c, root, f, "stages"));
+	} else {
+		hook = hd_member(&c, root, &oci_hooksd_legacy_fields, "hook");
+		if ((!ver || !ver->slen) && hook && hook->type == JLOC_OBJECT &&
+		    hd_take(&c, hook, OCI_DIAG_TYPE, NULL)) {
+			emit(&c, root->line, root->col, LINT_ERROR, "HOOKSD_VERSION",
+			     "no \"version\": podman reads the file as the legacy 0.1.0 schema, "
+			     "where \"hook\" is a path string, and refuses to start ANY container "
+			     "while it is installed; add \"version\": \"1.0.0\"");
+			goto out;
+		}
+		emit(&c, ver ? ver->line : root->line, ver ? ver->col : root->col, LINT_INFO,
+		     "HOOKSD_LEGACY",
+		     "legacy 0.1.0 hook schema: podman still reads it but it is deprecated; "
+		     "convert to \"version\": \"1.0.0\"");
+		check_hooksd_legacy(&c, root);
 	}
+	stop = false;
 out:
+	if (!stop && !c.err)
+		render_rest(&c);
 	sort_findings(out, n0);
-	jloc_free(&doc);
+	free(c.used);
 	return c.err;
+}
+
+int lint_hooksd_buf(const char *name, const char *buf, size_t len, struct lint_result *out)
+{
+	struct oci_hooksd_hook h;
+	int err = oci_hooksd_load_buf(name, buf, len, NULL, &h);
+
+	if (err)
+		return err;
+	err = lint_hooksd(&h, out);
+	oci_hooksd_hook_free(&h);
+	return err;
 }
 
 /* ---- kinds and paths ---- */

@@ -57,7 +57,13 @@ struct oci_config;
  * startContainer hook paths are checked inside the rootfs. 0 or -ENOMEM.
  */
 int lint_config(const struct oci_config *cfg, int bundle_dirfd, struct lint_result *out);
-/* Check a hooks.d file held in buf. */
+struct oci_hooksd_hook;
+/*
+ * Check a hooks.d file decoded once by oci_hooksd_load_buf(): render the
+ * loader's diagnostics and add lint's own checks. 0 or -ENOMEM.
+ */
+int lint_hooksd(const struct oci_hooksd_hook *h, struct lint_result *out);
+/* Check a hooks.d file held in buf: oci_hooksd_load_buf() + lint_hooksd(). */
 int lint_hooksd_buf(const char *name, const char *buf, size_t len, struct lint_result *out);
 /* Detect the kind (config.json or hooks.d) and check it. */
 int lint_buf(const char *name, const char *buf, size_t len, const char *bundle_dir,

@@ -1529,7 +1529,8 @@ static int hd_build(struct go_ctx *c, struct hd_raw *r, struct oci_hooksd_hook *
 				    "cannot set both 'annotation' and 'annotations'");
 		h->or_mode = true;
 		path_at = r->old_hook_set ? hk : -1;
-		h->hook.path = strdup(r->old_hook ? r->old_hook : "");
+		/* Go's *string: a null after the path leaves no path at all */
+		h->hook.path = strdup(r->old_hook_set && r->old_hook ? r->old_hook : "");
 		if (!h->hook.path)
 			return -ENOMEM;
 		if (r->args.len || r->args.v) {
@@ -1624,7 +1625,8 @@ static int hd_build(struct go_ctx *c, struct hd_raw *r, struct oci_hooksd_hook *
 			h->precreate = true;	/* podman's extension stage */
 		else {
 			set_error(h, "unknown stage \"%s\"", s);
-			hd_diag(c, OCI_DIAG_STAGE, at, "stages");
+			if (!hd_type_error_at(c, at))	/* a wrong type left it "": said already */
+				hd_diag(c, OCI_DIAG_STAGE, at, "stages");
 		}
 	}
 	return 0;
