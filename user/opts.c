@@ -28,6 +28,8 @@ enum {
 	OPT_ARGV_BYTES,
 	OPT_RINGBUF,
 	OPT_MAX_TRACKED,
+	OPT_REPEAT,
+	OPT_MAX,
 };
 
 static const struct option long_opts[] = {
@@ -43,6 +45,13 @@ static const struct option long_opts[] = {
 	{ "argv-bytes", required_argument, NULL, OPT_ARGV_BYTES },
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
 	{ "max-tracked", required_argument, NULL, OPT_MAX_TRACKED },
+	/*
+	 * getopt_long takes an exact name before any abbreviation, so --max is
+	 * this option and --max-t... still abbreviates --max-tracked; --ma is
+	 * ambiguous and refused.
+	 */
+	{ "max", required_argument, NULL, OPT_MAX },
+	{ "repeat", required_argument, NULL, OPT_REPEAT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -53,7 +62,9 @@ void opts_usage(FILE *f)
 {
 	fputs("Usage: hooksnoop [OPTIONS]                  trace live until Ctrl-C / --duration\n"
 	      "       hooksnoop [OPTIONS] -- CMD [ARG...]  run CMD under tracing (CI mode)\n"
-	      "       hooksnoop lint [--json] PATH...      check config.json / bundles / hooks.d\n"
+	      "       hooksnoop lint [--json] PATH...      check config.json, bundles, hooks.d\n"
+	      "       hooksnoop compare [--json] [--threshold PCT] BASE NEW\n"
+	      "                                            hook timing regressions between runs\n"
 	      "       hooksnoop demo                       run sample containers with hooks\n"
 	      "\n"
 	      "Shows which OCI hooks container runtimes (crun, runc, youki, podman) ran, when,\n"
@@ -63,13 +74,17 @@ void opts_usage(FILE *f)
 	      "  -j, --json             JSON Lines records instead of text\n"
 	      "  -o, --output FILE      write records to FILE instead of stdout\n"
 	      "  -c, --container ID     only this container (glob; repeatable)\n"
-	      "  -r, --runtime NAME     also follow runtime binaries with this comm (repeatable)\n"
+	      "  -r, --runtime NAME     also follow runtime binaries of this comm (repeatable)\n"
 	      "  -a, --all              also show every exec/exit in runtime trees\n"
 	      "  -T, --time             wall-clock timestamps in text output\n"
 	      "  -d, --duration SEC     stop after SEC seconds\n"
-	      "      --expect STAGE     CI mode: STAGE hooks must be configured, fire and succeed\n"
+	      "      --expect STAGE     CI mode: STAGE hooks must be configured, fire, succeed\n"
 	      "                         (prestart createRuntime createContainer startContainer\n"
 	      "                         poststart poststop, or all; repeatable)\n"
+	      "      --max STAGE=DUR    budget: a STAGE hook (any hook with all) running longer\n"
+	      "                         than DUR (200ms, 2s, 1.5s, 500us) fails (repeatable)\n"
+	      "      --repeat N         CI mode: run CMD N times under one trace; records carry\n"
+	      "                         \"run\" (0-based); stops after the first failed run\n"
 	      "      --grace SEC        CI mode: wait up to SEC for in-flight runtime/hook\n"
 	      "                         processes after CMD exits (default 5)\n"
 	      "      --argv-bytes N     argv bytes captured per exec (default 4096, max 32768)\n"
@@ -79,14 +94,17 @@ void opts_usage(FILE *f)
 	      "  -h, --help             this help\n"
 	      "  -V, --version          print the version\n"
 	      "\n"
-	      "Exit status (CI mode): 0 CMD succeeded and every expectation held; CMD's status\n"
-	      "if CMD failed; 3 an expectation failed or could not be verified.\n"
+	      "Exit status (CI mode): 0 CMD succeeded and every expectation and budget held;\n"
+	      "CMD's status if CMD failed; 3 an expectation or budget failed or could not be\n"
+	      "verified.\n"
 	      "\n"
 	      "Examples:\n"
 	      "  hooksnoop                                   # timelines of every container\n"
 	      "  hooksnoop -a -T                             # every runtime exec, wall time\n"
 	      "  hooksnoop -j -o hooks.jsonl -d 60           # one minute of JSON records\n"
 	      "  hooksnoop --expect poststart -- podman run --rm img true\n"
+	      "  hooksnoop -j -o new.jsonl --repeat 20 --max all=2s -- runc run -b b c1\n"
+	      "  hooksnoop compare base.jsonl new.jsonl\n"
 	      "  hooksnoop lint bundle/config.json /etc/containers/oci/hooks.d\n",
 	      f);
 }
@@ -131,6 +149,106 @@ bad:
 	return -1;
 }
 
+/* A plain decimal count from 1 to hi (no sign, suffix, octal or hex). */
+static int parse_count(const char *opt, const char *arg, unsigned int hi, unsigned int *out)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	for (p = arg; *p >= '0' && *p <= '9' && v <= hi; p++)
+		v = v * 10 + (unsigned long)(*p - '0');
+	if (p == arg || *p || v < 1 || v > hi) {
+		hs_err("invalid %s '%.64s': expected a whole number from 1 to %u", opt, arg, hi);
+		return -1;
+	}
+	*out = (unsigned int)v;
+	return 0;
+}
+
+int opts_parse_duration(const char *arg, unsigned long long *ns)
+{
+	static const struct {
+		const char *name;
+		unsigned long long ns;
+	} units[] = { { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 } };
+	const unsigned long long max = 86400ull * 1000000000;
+	unsigned long long ip = 0, frac = 0, scale = 1, mul = 0;
+	const char *p = arg;
+	size_t i;
+
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (ip > max)
+			return -ERANGE; /* keeps ip * 10 far from overflowing */
+		ip = ip * 10 + (unsigned long long)(*p - '0');
+	}
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		/* digits past the ninth are below a nanosecond in every unit */
+		for (; *p >= '0' && *p <= '9'; p++)
+			if (scale < 1000000000)
+				frac = frac * 10 + (unsigned long long)(*p - '0'), scale *= 10;
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(p, units[i].name))
+			mul = units[i].ns;
+	if (!mul)
+		return -EINVAL;
+	if (ip > max / mul)
+		return -ERANGE;
+	*ns = ip * mul + frac * mul / scale;
+	if (!*ns || *ns > max)
+		return -ERANGE;
+	return 0;
+}
+
+/* --max STAGE=DURATION; `all` fills the stages not named on their own (opts_parse end). */
+static int add_budget(struct settings *s, const char *arg, bool named[HS_BUDGET_SLOTS],
+		      unsigned long long *all_ns, const char **all_text)
+{
+	const char *eq = strchr(arg, '=');
+	char stage[32];
+	unsigned long long ns;
+	int st, err;
+
+	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(stage)) {
+		hs_err("invalid --max '%.64s': expected STAGE=DURATION (e.g. poststart=2s or "
+		       "all=500ms)",
+		       arg);
+		return -1;
+	}
+	memcpy(stage, arg, (size_t)(eq - arg));
+	stage[eq - arg] = '\0';
+	st = strcmp(stage, "all") ? oci_stage_from_name(stage) : HS_BUDGET_SLOTS;
+	if (st < 0) {
+		hs_err("invalid --max '%.64s': STAGE must be prestart, createRuntime, "
+		       "createContainer, startContainer, poststart, poststop or all",
+		       arg);
+		return -1;
+	}
+	err = opts_parse_duration(eq + 1, &ns);
+	if (err) {
+		hs_err("invalid --max '%.64s': %s", arg,
+		       err == -ERANGE ? "DURATION must be more than 0 and at most 24h"
+				      : "DURATION is a number with a unit: ns, us, ms or s (e.g. "
+					"200ms, 2s, 1.5s)");
+		return -1;
+	}
+	s->budgets = true;
+	if (st == HS_BUDGET_SLOTS) {
+		*all_ns = ns;
+		*all_text = eq + 1;
+		return 0;
+	}
+	named[st] = true; /* the last --max for a stage wins */
+	s->budget_ns[st] = ns;
+	s->budget_text[st] = eq + 1;
+	return 0;
+}
+
 static int add_runtime(struct settings *s, const char *name)
 {
 	size_t i;
@@ -154,7 +272,9 @@ static int add_runtime(struct settings *s, const char *name)
 
 int opts_parse(int argc, char **argv, struct settings *s)
 {
-	unsigned long long v;
+	bool named[HS_BUDGET_SLOTS] = {};
+	unsigned long long v, all_ns = 0;
+	const char *all_text = NULL;
 	size_t i;
 	int c;
 
@@ -244,6 +364,14 @@ int opts_parse(int argc, char **argv, struct settings *s)
 				return -1;
 			s->max_tracked = (unsigned int)v;
 			break;
+		case OPT_REPEAT:
+			if (parse_count("--repeat", optarg, HS_REPEAT_MAX, &s->repeat))
+				return -1;
+			break;
+		case OPT_MAX:
+			if (add_budget(s, optarg, named, &all_ns, &all_text))
+				return -1;
+			break;
 		case 'v':
 			s->verbose++;
 			break;
@@ -260,7 +388,7 @@ int opts_parse(int argc, char **argv, struct settings *s)
 			if (optopt)
 				hs_err("unknown option '-%c' (see hooksnoop --help)", optopt);
 			else
-				hs_err("unknown option '%.64s' (see hooksnoop --help)",
+				hs_err("unknown or ambiguous option '%.64s' (see hooksnoop --help)",
 				       argv[optind - 1]);
 			return -1;
 		}
@@ -276,6 +404,16 @@ int opts_parse(int argc, char **argv, struct settings *s)
 		s->cmd = &argv[optind];
 	} else if (optind > 1 && !strcmp(argv[optind - 1], "--")) {
 		hs_err("'--' must be followed by a command to run");
+		return -1;
+	}
+	for (i = 0; i < HS_BUDGET_SLOTS; i++) {
+		if (!named[i] && all_ns) {
+			s->budget_ns[i] = all_ns;
+			s->budget_text[i] = all_text;
+		}
+	}
+	if (s->repeat && !s->cmd) {
+		hs_err("--repeat needs a command to repeat: hooksnoop --repeat N -- CMD ARGS");
 		return -1;
 	}
 	if (s->cmd && s->duration) {

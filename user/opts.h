@@ -12,9 +12,14 @@
 #include <stdio.h>
 
 #include "hooksnoop.h"
+#include "oci.h"
 
 #define HS_MAX_FILTERS 64
 #define HS_MAX_EXPECT 8
+#define HS_REPEAT_MAX 10000
+/* --max budgets are kept per stage; this slot is for hooks whose stage is unknown */
+#define HS_BUDGET_UNKNOWN OCI_STAGE_MAX
+#define HS_BUDGET_SLOTS (OCI_STAGE_MAX + 1)
 
 struct settings {
 	bool json;
@@ -33,6 +38,15 @@ struct settings {
 	unsigned int argv_bytes;     /* argv budget per record */
 	unsigned int ringbuf_bytes;  /* ring buffer size (power of two, >= page) */
 	unsigned int max_tracked;    /* tracking map entries */
+	unsigned int repeat;         /* --repeat N (CI mode): runs of CMD; 0 = not given (one) */
+	/*
+	 * --max STAGE=DURATION: the longest a hook of each stage may run, 0 = no
+	 * budget. A stage named on its own wins over `all`; `all` also covers
+	 * hooks whose stage is unknown. budget_text is the DURATION as written.
+	 */
+	unsigned long long budget_ns[HS_BUDGET_SLOTS];
+	const char *budget_text[HS_BUDGET_SLOTS];
+	bool budgets;                /* any --max given */
 	char **cmd;                  /* CI mode: CMD ARGS (NULL-terminated), NULL if none */
 };
 
@@ -42,5 +56,12 @@ struct settings {
  */
 int opts_parse(int argc, char **argv, struct settings *s);
 void opts_usage(FILE *f);
+
+/*
+ * A duration with its unit: decimal digits, an optional fraction, then ns,
+ * us, ms or s ("200ms", "1.5s", "500us"); at most 24 hours. 0, -EINVAL
+ * (not a duration) or -ERANGE (zero, or more than 24 hours).
+ */
+int opts_parse_duration(const char *arg, unsigned long long *ns);
 
 #endif

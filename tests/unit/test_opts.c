@@ -6,6 +6,7 @@
  * and stderr redirected to files so a test sees exactly what the user would:
  * a usage error is -1 with one line on stderr and nothing on stdout.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <setjmp.h>
@@ -301,11 +302,129 @@ static void test_max_tracked(void **state)
 	assert_error_names(PARSE(&s, &c, "--max-tracked", "many"), &c, "'many'");
 
 	/*
-	 * getopt_long accepts any unambiguous prefix, so today "--max" is
-	 * --max-tracked. Issue 12 adds a real --max; this pins the current meaning.
+	 * --max is its own option now (an exact name wins over abbreviations);
+	 * an unambiguous prefix of --max-tracked still works, "--ma" is refused.
 	 */
-	assert_ok(PARSE(&s, &c, "--max", "100"), &c);
+	assert_ok(PARSE(&s, &c, "--max-t", "100"), &c);
 	assert_int_equal(s.max_tracked, 100);
+	assert_error_names(PARSE(&s, &c, "--max", "100"), &c, "'100'");
+	assert_error_names(PARSE(&s, &c, "--ma", "100"), &c, "ambiguous option '--ma'");
+}
+
+static void test_duration_parser(void **state)
+{
+	unsigned long long ns;
+
+	assert_int_equal(opts_parse_duration("200ms", &ns), 0);
+	assert_true(ns == 200000000ull);
+	assert_int_equal(opts_parse_duration("2s", &ns), 0);
+	assert_true(ns == 2000000000ull);
+	assert_int_equal(opts_parse_duration("1.5s", &ns), 0);
+	assert_true(ns == 1500000000ull);
+	assert_int_equal(opts_parse_duration("500us", &ns), 0);
+	assert_true(ns == 500000ull);
+	assert_int_equal(opts_parse_duration("7ns", &ns), 0);
+	assert_true(ns == 7);
+	assert_int_equal(opts_parse_duration("0.25ms", &ns), 0);
+	assert_true(ns == 250000ull);
+	/* fraction digits below a nanosecond are dropped, not an error */
+	assert_int_equal(opts_parse_duration("1.0000000019s", &ns), 0);
+	assert_true(ns == 1000000001ull);
+	assert_int_equal(opts_parse_duration("86400s", &ns), 0);
+	assert_true(ns == 86400000000000ull);
+
+	/* a unit is required: "2" could be seconds or milliseconds */
+	assert_int_equal(opts_parse_duration("2", &ns), -EINVAL);
+	assert_int_equal(opts_parse_duration("", &ns), -EINVAL);
+	assert_int_equal(opts_parse_duration("ms", &ns), -EINVAL);
+	assert_int_equal(opts_parse_duration(".5s", &ns), -EINVAL);
+	assert_int_equal(opts_parse_duration("1.s", &ns), -EINVAL);
+	assert_int_equal(opts_parse_duration("-1s", &ns), -EINVAL);
+	assert_int_equal(opts_parse_duration(" 1s", &ns), -EINVAL);
+	assert_int_equal(opts_parse_duration("1 s", &ns), -EINVAL);
+	assert_int_equal(opts_parse_duration("1e3ms", &ns), -EINVAL);
+	assert_int_equal(opts_parse_duration("0x10s", &ns), -EINVAL);
+	assert_int_equal(opts_parse_duration("inf", &ns), -EINVAL);
+	assert_int_equal(opts_parse_duration("2m", &ns), -EINVAL);
+	assert_int_equal(opts_parse_duration("2sec", &ns), -EINVAL);
+	assert_int_equal(opts_parse_duration("2S", &ns), -EINVAL);
+	/* zero, beyond 24 h, and digits that would overflow */
+	assert_int_equal(opts_parse_duration("0s", &ns), -ERANGE);
+	assert_int_equal(opts_parse_duration("0.1ns", &ns), -ERANGE);
+	assert_int_equal(opts_parse_duration("86401s", &ns), -ERANGE);
+	assert_int_equal(opts_parse_duration("99999999999999999999999999ns", &ns), -ERANGE);
+}
+
+static void test_max_budgets(void **state)
+{
+	struct settings s;
+	struct cap c;
+	int st;
+
+	assert_ok(PARSE(&s, &c, "-j"), &c);
+	assert_false(s.budgets);
+	for (st = 0; st < HS_BUDGET_SLOTS; st++)
+		assert_true(s.budget_ns[st] == 0);
+
+	assert_ok(PARSE(&s, &c, "--max", "poststart=2s", "--max=prestart=200ms"), &c);
+	assert_true(s.budgets);
+	assert_true(s.budget_ns[OCI_POSTSTART] == 2000000000ull);
+	assert_string_equal(s.budget_text[OCI_POSTSTART], "2s");
+	assert_true(s.budget_ns[OCI_PRESTART] == 200000000ull);
+	assert_true(s.budget_ns[OCI_POSTSTOP] == 0);
+	assert_true(s.budget_ns[HS_BUDGET_UNKNOWN] == 0);
+
+	/* all covers every stage and unknown ones; a stage named on its own wins, either order */
+	assert_ok(PARSE(&s, &c, "--max", "poststart=5s", "--max", "all=1.5s"), &c);
+	assert_true(s.budget_ns[OCI_POSTSTART] == 5000000000ull);
+	assert_true(s.budget_ns[OCI_CREATE_RUNTIME] == 1500000000ull);
+	assert_string_equal(s.budget_text[OCI_CREATE_RUNTIME], "1.5s");
+	assert_true(s.budget_ns[HS_BUDGET_UNKNOWN] == 1500000000ull);
+	assert_ok(PARSE(&s, &c, "--max", "all=1.5s", "--max", "poststart=5s"), &c);
+	assert_true(s.budget_ns[OCI_POSTSTART] == 5000000000ull);
+	assert_true(s.budget_ns[OCI_POSTSTOP] == 1500000000ull);
+	/* the last --max for a stage wins */
+	assert_ok(PARSE(&s, &c, "--max", "poststop=1s", "--max", "poststop=3s"), &c);
+	assert_true(s.budget_ns[OCI_POSTSTOP] == 3000000000ull);
+
+	assert_error_names(PARSE(&s, &c, "--max", "2s"), &c, "STAGE=DURATION");
+	assert_error_names(PARSE(&s, &c, "--max", "=2s"), &c, "STAGE=DURATION");
+	assert_error_names(PARSE(&s, &c, "--max", "Poststart=2s"), &c, "'Poststart=2s'");
+	assert_error_names(PARSE(&s, &c, "--max", "unknown=2s"), &c, "STAGE must be");
+	assert_error_names(PARSE(&s, &c, "--max", "poststart=2"), &c, "unit");
+	assert_error_names(PARSE(&s, &c, "--max", "poststart="), &c, "unit");
+	assert_error_names(PARSE(&s, &c, "--max", "poststart=0ms"), &c, "more than 0");
+	assert_error_names(PARSE(&s, &c, "--max", "all=2d"), &c, "'all=2d'");
+	assert_error_names(PARSE(&s, &c, "--max"), &c, "'--max'");
+}
+
+static void test_repeat(void **state)
+{
+	struct settings s;
+	struct cap c;
+
+	assert_ok(PARSE(&s, &c, "--", "true"), &c);
+	assert_int_equal(s.repeat, 0);
+	assert_ok(PARSE(&s, &c, "--repeat", "5", "-j", "--", "runc", "run", "c1"), &c);
+	assert_int_equal(s.repeat, 5);
+	assert_string_equal(s.cmd[0], "runc");
+	assert_ok(PARSE(&s, &c, "--repeat=10000", "--", "true"), &c);
+	assert_int_equal(s.repeat, 10000);
+	assert_ok(PARSE(&s, &c, "--repeat", "1", "--", "true"), &c);
+	assert_int_equal(s.repeat, 1);
+
+	assert_error_names(PARSE(&s, &c, "--repeat", "0", "--", "true"), &c, "'0'");
+	assert_error_names(PARSE(&s, &c, "--repeat", "10001", "--", "true"), &c, "'10001'");
+	assert_error_names(PARSE(&s, &c, "--repeat", "-3", "--", "true"), &c, "'-3'");
+	/* decimal, never octal */
+	assert_ok(PARSE(&s, &c, "--repeat", "010", "--", "true"), &c);
+	assert_int_equal(s.repeat, 10);
+	assert_error_names(PARSE(&s, &c, "--repeat", "0x10", "--", "true"), &c, "'0x10'");
+	assert_error_names(PARSE(&s, &c, "--repeat", "5k", "--", "true"), &c, "'5k'");
+	assert_error_names(PARSE(&s, &c, "--repeat", "99999999999999999999", "--", "true"), &c,
+			   "whole number");
+	/* live mode has nothing to repeat */
+	assert_error_names(PARSE(&s, &c, "--repeat", "3"), &c, "needs a command");
 }
 
 static void test_containers(void **state)
@@ -424,6 +543,17 @@ static void test_help_version(void **state)
 	assert_int_equal(PARSE(&s, &c, "--help"), 1);
 	assert_true(strncmp(c.out, "Usage: hooksnoop [OPTIONS]", 26) == 0);
 	assert_non_null(strstr(c.out, "--max-tracked N"));
+	assert_non_null(strstr(c.out, "--max STAGE=DUR"));
+	assert_non_null(strstr(c.out, "--repeat N"));
+	assert_non_null(strstr(c.out, "hooksnoop compare"));
+	/* the usage text fits 80 columns */
+	for (const char *l = c.out; *l;) {
+		const char *nl = strchr(l, '\n');
+
+		assert_non_null(nl);
+		assert_true(nl - l <= 80);
+		l = nl + 1;
+	}
 	assert_string_equal(c.err, "");
 	assert_int_equal(PARSE(&s, &c, "-h"), 1);
 	assert_true(strncmp(c.out, "Usage: ", 7) == 0);
@@ -516,6 +646,9 @@ int main(void)
 		cmocka_unit_test(test_argv_bytes),
 		cmocka_unit_test(test_ringbuf_size),
 		cmocka_unit_test(test_max_tracked),
+		cmocka_unit_test(test_duration_parser),
+		cmocka_unit_test(test_max_budgets),
+		cmocka_unit_test(test_repeat),
 		cmocka_unit_test(test_containers),
 		cmocka_unit_test(test_runtimes),
 		cmocka_unit_test(test_expect),
