@@ -17,11 +17,6 @@
 #include "rtdetect.h"
 #include "version.h" /* generated: build/version.h */
 
-static const char *const stage_names[] = {
-	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
-	"all",
-};
-
 enum {
 	OPT_EXPECT = 0x100,
 	OPT_GRACE,
@@ -328,10 +323,8 @@ int opts_parse(int argc, char **argv, struct settings *s)
 				return -1;
 			break;
 		case OPT_EXPECT:
-			for (i = 0; i < sizeof(stage_names) / sizeof(stage_names[0]); i++)
-				if (!strcmp(optarg, stage_names[i]))
-					break;
-			if (i == sizeof(stage_names) / sizeof(stage_names[0])) {
+			/* the one stage-name table (oci.c), plus "all" */
+			if (strcmp(optarg, "all") && oci_stage_from_name(optarg) < 0) {
 				hs_err("invalid --expect '%.64s': expected prestart, createRuntime, "
 				       "createContainer, startContainer, poststart, poststop or all",
 				       optarg);
