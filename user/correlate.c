@@ -74,6 +74,7 @@ struct container {
 	__u64 cstart_ns, cexit_ns;
 	int cexit_code, csignal;
 	__u64 create_ns;
+	__u64 born_ns;		/* its first invocation's exec: decides its --repeat run */
 	__u32 init_pid;	   /* from the state dir: the init waiting for start */
 	unsigned long long drops_at_create; /* kernel loss count at its first record */
 	const char *state; /* creating, created, running, stopped, deleted, failed */
@@ -129,6 +130,8 @@ struct correlator {
 	__s64 boot_off_ns;	/* CLOCK_BOOTTIME - CLOCK_MONOTONIC: /proc start times */
 	unsigned long long ns_per_tick; /* of /proc's clock ticks (USER_HZ) */
 	bool lost_any;
+	__u64 *run_start;	/* --repeat: when run i of CMD started (kernel clock) */
+	unsigned nruns;
 };
 
 /* ---- process table ------------------------------------------------------ */
@@ -170,6 +173,26 @@ static void proc_set_inv(struct proc *p, struct inv *iv)
 
 /* ---- records out --------------------------------------------------------- */
 
+/*
+ * The run a container created at ts belongs to: the last run that had
+ * started by then. Runs follow each other, and a container's first record
+ * (its runtime's exec) is made after CMD started it, so a record polled
+ * late still lands in the right run.
+ */
+static struct run_of run_at(const struct correlator *c, __u64 ts)
+{
+	struct run_of r = { .repeat = c->nruns > 0, .index = -1 };
+	unsigned i;
+
+	for (i = c->nruns; i-- > 0;) {
+		if (c->run_start[i] <= ts) {
+			r.index = (int)i;
+			break;
+		}
+	}
+	return r;
+}
+
 static void report_hook(struct correlator *c, struct container *ct, struct hook_rec *h)
 {
 	struct hook_node *n = HOOK_NODE(h);
@@ -177,10 +200,11 @@ static void report_hook(struct correlator *c, struct container *ct, struct hook_
 	if (n->reported)
 		return;
 	n->reported = true;
+	h->run = run_at(c, ct->born_ns);
 	report__hook(c->rep, ct->id, ct->runtime, h);
 }
 
-static void report_container(struct correlator *c, struct container *ct)
+static void report_container(struct correlator *c, struct container *ct, __u64 end_ns)
 {
 	const struct attrib_cfg cfg = {
 		.cfg = ctr_conf_hooks(&ct->conf),
@@ -208,6 +232,8 @@ static void report_container(struct correlator *c, struct container *ct)
 		.lint = ctr_conf_lint(&ct->conf),
 		.hooks = ct->hooks,
 		.create_ns = ct->create_ns,
+		.end_ns = end_ns,
+		.run = run_at(c, ct->born_ns),
 		.lost = ct->lost,
 	};
 	int st;
@@ -222,6 +248,7 @@ static void report_container(struct correlator *c, struct container *ct)
 }
 
 /* ---- containers ---------------------------------------------------------- */
+
 
 static struct container *container_get(struct correlator *c, struct inv *iv, const char *root,
 				       bool create)
@@ -251,6 +278,7 @@ static struct container *container_get(struct correlator *c, struct inv *iv, con
 	ct->kind = iv->kind;
 	ct->hooks_tail = &ct->hooks;
 	ct->create_ns = iv->start_ns;
+	ct->born_ns = iv->start_ns;
 	ct->drops_at_create = iv->drops;
 	ct->state = "creating";
 	attrib_state_init(&ct->at);
@@ -304,9 +332,11 @@ static void container_release(struct correlator *c, struct container *ct)
 /*
  * drops: the kernel's loss count when the container's last record was made
  * (or now, when tracing stops): any loss since its first record may have
- * eaten its events, so the verdict becomes unknown.
+ * eaten its events, so the verdict becomes unknown. end_ns: that record's
+ * time (or now).
  */
-static void container_finish(struct correlator *c, struct container *ct, unsigned long long drops)
+static void container_finish(struct correlator *c, struct container *ct, unsigned long long drops,
+			     __u64 end_ns)
 {
 	struct hook_rec *h;
 
@@ -323,20 +353,20 @@ static void container_finish(struct correlator *c, struct container *ct, unsigne
 		report_hook(c, ct, h);
 	}
 	HASH_DEL(c->containers, ct);
-	report_container(c, ct);
+	report_container(c, ct, end_ns);
 	container_release(c, ct);
 }
 
 /* Finish when no invocation of the container runs and its lifecycle ended. */
 static void container_maybe_finish(struct correlator *c, struct container *ct,
-				   unsigned long long drops)
+				   unsigned long long drops, __u64 ts_ns)
 {
 	if (ct->done || ct->live_invs)
 		return;
 	if (ct->holder && !ct->holder->exited)
 		return; /* podman still to run its own poststop hooks */
 	if (ct->deleted)
-		container_finish(c, ct, drops);
+		container_finish(c, ct, drops, ts_ns);
 }
 
 /* ---- invocations ------------------------------------------------------------ */
@@ -601,7 +631,7 @@ static void inv_exit(struct correlator *c, struct inv *iv, const struct hs_event
 
 		HASH_ITER(hh, c->containers, x, tmp)
 			if (x->holder == iv)
-				container_maybe_finish(c, x, ev->hdr->drops);
+				container_maybe_finish(c, x, ev->hdr->drops, ev->hdr->ts_ns);
 		return;
 	}
 	if (!ct)
@@ -621,7 +651,7 @@ static void inv_exit(struct correlator *c, struct inv *iv, const struct hs_event
 		ct->deleted = true;
 		ct->at.due[OCI_POSTSTOP] = true;
 	}
-	container_maybe_finish(c, ct, ev->hdr->drops);
+	container_maybe_finish(c, ct, ev->hdr->drops, ev->hdr->ts_ns);
 }
 
 /* ---- hooks ------------------------------------------------------------------- */
@@ -926,12 +956,27 @@ bool correlator__busy(const struct correlator *c)
 	return false;
 }
 
-void correlator__finish(struct correlator *c, unsigned long long drops)
+void correlator__finish(struct correlator *c, unsigned long long drops, __u64 now_ns)
 {
 	struct container *ct, *tmp;
 
 	HASH_ITER(hh, c->containers, ct, tmp)
-		container_finish(c, ct, drops);
+		container_finish(c, ct, drops, now_ns);
+}
+
+int correlator__start_run(struct correlator *c, unsigned run, __u64 ts_ns)
+{
+	__u64 *v;
+
+	if (run != c->nruns || (run && ts_ns < c->run_start[run - 1]))
+		return -EINVAL;
+	v = realloc(c->run_start, (run + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	v[run] = ts_ns;
+	c->run_start = v;
+	c->nruns = run + 1;
+	return 0;
 }
 
 static __u32 self_mntns(void)
@@ -985,5 +1030,6 @@ void correlator__free(struct correlator *c)
 		container_free(c, ct);
 	}
 	confsrc__free(c->conf);
+	free(c->run_start);
 	free(c);
 }

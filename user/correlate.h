@@ -33,8 +33,14 @@ unsigned correlator__inflight(struct correlator *c);
 bool correlator__busy(const struct correlator *c);
 /*
  * Tracing stops: end unfinished hooks and containers and report them;
- * drops is the kernel's loss count now.
+ * drops is the kernel's loss count now, now_ns the kernel clock now.
  */
-void correlator__finish(struct correlator *c, unsigned long long drops);
+void correlator__finish(struct correlator *c, unsigned long long drops, __u64 now_ns);
+/*
+ * --repeat: run `run` of CMD (0, 1, ... in order) starts at ts_ns (kernel
+ * clock, CLOCK_MONOTONIC). Containers created from then on belong to it,
+ * and their records say so. 0, -EINVAL (out of order) or -ENOMEM.
+ */
+int correlator__start_run(struct correlator *c, unsigned run, __u64 ts_ns);
 
 #endif

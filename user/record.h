@@ -31,6 +31,15 @@ enum hook_status {
 
 const char *hook_status_name(enum hook_status s);
 
+/*
+ * --repeat: which run of CMD a container (and so each of its hooks) belongs
+ * to, decided by when the container was created. Zeroed: not repeating.
+ */
+struct run_of {
+	bool repeat;	/* --repeat is on: `index` says the run */
+	int index;	/* 0-based; -1 = created before the first run started */
+};
+
 /* One hook execution, in the order its container's hooks were exec'd. */
 struct hook_rec {
 	struct hook_rec *next;
@@ -46,6 +55,7 @@ struct hook_rec {
 	bool ended;
 	enum hook_status status;
 	int exit_code, signal, err;
+	struct run_of run;	/* its container's */
 };
 
 /* Where a stage got to, as the timeline's last column says it. */
@@ -97,6 +107,9 @@ struct ctr_rec {
 	const struct lint_result *lint; /* findings that explain the timeline (never NULL) */
 	const struct hook_rec *hooks;
 	__u64 create_ns;
+	__u64 end_ns;	/* when the record was made: its last record's time, or when
+			 * tracing stopped; an unfinished hook had run until then */
+	struct run_of run;
 	bool lost;
 	enum ctr_verdict verdict;
 };

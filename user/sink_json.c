@@ -45,6 +45,17 @@ static void put_time(struct jw *w, const struct output *o, __u64 mono_ns)
 	jw_kstr(w, "time", t);
 }
 
+/* --repeat: "run" is the run's index, null for one created before the first run. */
+static void put_run(struct jw *w, const struct run_of *r)
+{
+	if (!r->repeat)
+		return;
+	if (r->index >= 0)
+		jw_ki64(w, "run", r->index);
+	else
+		jw_knull(w, "run");
+}
+
 static void event_common(struct jw *w, const struct hs_event *ev, const char *type,
 			 enum hs_urole role)
 {
@@ -115,6 +126,7 @@ static void json_hook(struct sink *sk, const char *container, const char *runtim
 	jw_kstr(&w, "type", "hook");
 	jw_kstr(&w, "container", container);
 	jw_kstr(&w, "runtime", runtime);
+	put_run(&w, &h->run);
 	jw_kstr(&w, "stage", h->stage >= 0 ? oci_stage_name(h->stage) : "unknown");
 	if (h->index >= 0)
 		jw_ki64(&w, "index", h->index);
@@ -160,6 +172,7 @@ static void json_container(struct sink *sk, const struct ctr_rec *rec)
 	jw_kstr(&w, "type", "container");
 	jw_kstr(&w, "container", rec->id);
 	jw_kstr(&w, "runtime", rec->runtime);
+	put_run(&w, &rec->run);
 	jw_kstr(&w, "bundle", rec->bundle); /* NULL writes null */
 	jw_kstr(&w, "state", rec->state);
 	jw_key(&w, "stages");

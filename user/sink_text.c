@@ -201,6 +201,10 @@ static void text_container(struct sink *sk, const struct ctr_rec *rec)
 	sbuf_puts(sb, "== container ");
 	esc_text(sb, rec->id, min_len(rec->id, 64));
 	sbuf_addf(sb, " (%s) %s, verdict: %s", rec->runtime, rec->state, verdict_name(rec->verdict));
+	if (rec->run.repeat && rec->run.index >= 0)
+		sbuf_addf(sb, ", run %d", rec->run.index);
+	else if (rec->run.repeat)
+		sbuf_puts(sb, ", before the first run");
 	output__flush_line(o);
 	if (rec->bundle) {
 		sbuf_puts(sb, "   bundle ");

@@ -4,8 +4,9 @@
  * until the programs are attached, loads and attaches the tracer, seeds
  * runtimes already running, polls the ring buffer into the correlator,
  * reports kernel-side drops as they happen (and marks the containers they
- * touch), waits for in-flight runtime and hook processes after CMD (--grace),
- * and ends with the summary and the right exit status.
+ * touch), runs CMD again for --repeat (telling the model when each run
+ * starts), waits for in-flight runtime and hook processes after the last
+ * run (--grace), and ends with the summary and the right exit status.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -131,7 +132,9 @@ static void check_drops(struct trace *t)
 	t->drops_stamp = now;
 	if (tracer__stats(&t->tr, st))
 		return;
-	total = st[HS_STAT_DROP_RINGBUF] + st[HS_STAT_DROP_TRACK_FULL];
+	/* unwatched: a runtime child that may have failed an exec before hs_exec_failed attached */
+	total = st[HS_STAT_DROP_RINGBUF] + st[HS_STAT_DROP_TRACK_FULL] +
+		st[HS_STAT_DROP_UNWATCHED];
 	if (total > t->drops_seen) {
 		struct loss_rec l = {
 			.count = total - t->drops_seen,
@@ -214,6 +217,48 @@ static int spawn_cmd(const struct settings *s, int *gate)
 	return 0;
 }
 
+/* Let CMD go (it waits on the gate until the tracer is attached). 0 or -1. */
+static int release_cmd(const struct settings *s, int *gate)
+{
+	ssize_t n = write(*gate, "g", 1);
+
+	if (n != 1)
+		hs_err("cannot start '%s': %s", s->cmd[0], strerror(errno));
+	close(*gate);
+	*gate = -1;
+	return n == 1 ? 0 : -1;
+}
+
+/*
+ * --repeat: run `*run` of CMD ended with wait status `status`. The next run
+ * starts at once when this one succeeded and runs remain; a failed run ends
+ * the repetition (later samples would time a broken setup) and its status
+ * becomes hooksnoop's. 1 = the next run started, 0 = no more runs, -1 = it
+ * could not be started (said on stderr).
+ */
+static int repeat_next(struct trace *t, unsigned *run, int status)
+{
+	const struct settings *s = t->s;
+	int gate = -1;
+
+	if (stop_signal || *run + 1 >= s->repeat)
+		return 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		hs_warn("run %u of %u of '%s' failed: the remaining runs are skipped", *run + 1,
+			s->repeat, s->cmd[0]);
+		return 0;
+	}
+	/* the start is stamped before CMD forks: all of this run's records come after it */
+	if (correlator__start_run(t->corr, *run + 1, mono_now_ns())) {
+		hs_err("out of memory");
+		return -1;
+	}
+	if (spawn_cmd(s, &gate) || release_cmd(s, &gate))
+		return -1;
+	(*run)++;
+	return 1;
+}
+
 int trace_main(int argc, char **argv)
 {
 	struct settings s;
@@ -234,6 +279,7 @@ int trace_run(const struct settings *sp)
 	int gate = -1, status = 0, rc = 0, err;
 	enum expect_result expect = EXPECT_NONE;
 	bool child_done = false;
+	unsigned run = 0;
 
 	memset(&t, 0, sizeof(t));
 	t.s = &s;
@@ -271,14 +317,14 @@ int trace_run(const struct settings *sp)
 		fprintf(stderr, "; Ctrl-C to stop\n");
 	}
 
-	if (gate >= 0) {
-		if (write(gate, "g", 1) != 1) {
-			hs_err("cannot start '%s': %s", s.cmd[0], strerror(errno));
-			rc = 1;
-			goto out_tracer;
-		}
-		close(gate);
-		gate = -1;
+	if (s.repeat && correlator__start_run(t.corr, 0, mono_now_ns())) {
+		hs_err("out of memory");
+		rc = 1;
+		goto out_tracer;
+	}
+	if (gate >= 0 && release_cmd(&s, &gate)) {
+		rc = 1;
+		goto out_tracer;
 	}
 
 	start = mono_now_ns();
@@ -307,7 +353,12 @@ int trace_run(const struct settings *sp)
 			pid_t w = waitpid(child_pid, &status, WNOHANG);
 
 			if (w == child_pid) {
-				child_done = true;
+				err = repeat_next(&t, &run, status);
+				if (err < 0) {
+					rc = 1;
+					break;
+				}
+				child_done = err == 0;
 				grace_deadline = now + (__u64)llround(s.grace * 1e9);
 			}
 		}
@@ -338,7 +389,7 @@ int trace_run(const struct settings *sp)
 	}
 	if (t.st.on)
 		print_stats(&t);
-	correlator__finish(t.corr, tracer__drops(&t.tr));
+	correlator__finish(t.corr, tracer__drops(&t.tr), mono_now_ns());
 	expect = expect_sink_result(t.expect, t.drops_seen || correlator__lost_any(t.corr),
 				    stderr);
 	report__summary(&t.rep, t.drops_seen, expect_result_word(expect));

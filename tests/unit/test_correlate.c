@@ -5,6 +5,7 @@
  * straddles a container, identical commands in two stages. Checks the JSON
  * records it writes. Runs under ASan/UBSan like every unit test.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -268,6 +269,90 @@ static void test_runc_run(void **state)
 	json_decref(r);
 }
 
+/* the "run" of the hook and container records of container id (-2: no "run" key, -1: null) */
+static void assert_run(json_t *r, const char *id, int want)
+{
+	size_t i, n = 0;
+	json_t *v;
+
+	json_array_foreach(r, i, v) {
+		json_t *run = json_object_get(v, "run");
+		const char *type = json_string_value(json_object_get(v, "type"));
+
+		if (strcmp(json_string_value(json_object_get(v, "container")) ?: "", id))
+			continue;
+		assert_true(!strcmp(type, "hook") || !strcmp(type, "container"));
+		n++;
+		if (want == -2)
+			assert_null(run);
+		else if (want == -1)
+			assert_true(json_is_null(run));
+		else
+			assert_int_equal(json_integer_value(run), want);
+	}
+	assert_int_equal(n, 4); /* three hooks and the container */
+}
+
+/*
+ * --repeat: the trace driver says when each run starts; a container belongs
+ * to the run that had started when it was created, and its hooks inherit
+ * it, even when its records are handled after the next run started.
+ */
+static void test_repeat_runs(void **state)
+{
+	struct fixture *f = *state;
+	json_t *r;
+
+	write_config(f, "{\"createRuntime\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"a\"]}],"
+			"\"startContainer\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"b\"]}],"
+			"\"poststop\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"c\"]}]}");
+	runc_run(f, "c0", false, false); /* not repeating: no "run" at all */
+	assert_int_equal(correlator__start_run(f->c, 1, f->ts), -EINVAL); /* run 0 first */
+	assert_int_equal(correlator__start_run(f->c, 0, f->ts + 1), 0);
+	runc_run(f, "c1", false, false);
+	assert_int_equal(correlator__start_run(f->c, 1, f->ts + 1), 0);
+	runc_run(f, "c2", false, false);
+	/* run 2 stamped after c3's records were made (they were polled late): still run 1 */
+	assert_int_equal(correlator__start_run(f->c, 2, f->ts + 1000000000ull), 0);
+	runc_run(f, "c3", false, false);
+	assert_int_equal(correlator__start_run(f->c, 2, f->ts + 2000000000ull), -EINVAL);
+	assert_int_equal(correlator__start_run(f->c, 3, 5), -EINVAL); /* time went back */
+
+	r = records(f);
+	assert_run(r, "c0", -2);
+	assert_run(r, "c1", 0);
+	assert_run(r, "c2", 1);
+	assert_run(r, "c3", 1);
+	json_decref(r);
+}
+
+/* A container that was created before the first run started belongs to none. */
+static void test_repeat_before_first_run(void **state)
+{
+	struct fixture *f = *state;
+	char argv[256];
+	json_t *r;
+	int n;
+
+	write_config(f, "{\"createRuntime\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"a\"]}],"
+			"\"startContainer\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"b\"]}],"
+			"\"poststop\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"c\"]}]}");
+	n = snprintf(argv, sizeof(argv), "runc%ccreate%c-b%c%s%cc9", 0, 0, 0, f->dir, 0);
+	ev_exec(f, 100, 1, HS_ROLE_RUNTIME, HS_ROLE_NONE, HS_F_NEW_ROOT, H_NS, 100,
+		"/usr/sbin/runc", argv, (size_t)n + 1, 0);
+	assert_int_equal(correlator__start_run(f->c, 0, f->ts + 1), 0);
+	ev_fork(f, 101, 100, H_NS);
+	ev_exec(f, 101, 100, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, H_NS, 101, "/bin/sh",
+		A("sh\0-c\0a"), 0);
+	ev_exit(f, 101, 100, HS_ROLE_LEAF, 0, 0);
+	ev_exit(f, 100, 1, HS_ROLE_RUNTIME, 0, 0);
+	correlator__finish(f->c, 0, f->ts + 1);
+	r = records(f);
+	assert_true(json_is_null(json_object_get(find(r, "container", "container", "c9"), "run")));
+	assert_true(json_is_null(json_object_get(find(r, "hook", "container", "c9"), "run")));
+	json_decref(r);
+}
+
 static void test_exec_failed(void **state)
 {
 	struct fixture *f = *state;
@@ -431,6 +516,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_runc_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_repeat_runs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_repeat_before_first_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exec_failed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loss_makes_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
