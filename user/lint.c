@@ -945,8 +945,9 @@ out:
 	return c.err;
 }
 
-int lint_config_buf(const char *name, const char *buf, size_t len, const char *bundle_dir,
-		    struct lint_result *out)
+/* A config.json held in buf: parse once, lint. bundle_dir (or NULL) anchors root.path. */
+static int lint_config_buf(const char *name, const char *buf, size_t len, const char *bundle_dir,
+			   struct lint_result *out)
 {
 	struct oci_config *cfg;
 	int dirfd = -1, err;
@@ -1404,7 +1405,7 @@ static int lint_file(const char *path, const char *bundle_dir, int kind, struct 
 {
 	char *buf = NULL;
 	size_t len;
-	int err = oci_read_file(path, &buf, &len);
+	int err = sr_read_user(path, OCI_READ_MAX, &buf, &len, NULL);
 
 	if (err)
 		return err;

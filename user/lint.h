@@ -4,7 +4,7 @@
  * that make OCI hooks silently not run (or run under one runtime and not
  * another) in config.json files, bundle directories and podman / CRI-O hooks.d
  * files, and explains each in terms of what runc, crun/youki and podman do
- * with it. The tracer calls lint_config_buf() on a container's config to
+ * with it. The tracer calls lint_config() on a container's parsed config to
  * attach the findings to its timeline. Codes are stable; docs/lint-codes.md
  * lists them.
  */
@@ -41,14 +41,6 @@ struct lint_result {
 	size_t errors, warnings, infos;
 };
 
-/*
- * Check a config.json held in buf: oci_config_parse() + lint_config(), kept
- * for callers that hold a buffer. name is what findings call the file;
- * bundle_dir (may be NULL) anchors a relative root.path. Findings are
- * appended to out (zeroed or holding earlier results). 0 or -ENOMEM.
- */
-int lint_config_buf(const char *name, const char *buf, size_t len, const char *bundle_dir,
-		    struct lint_result *out);
 struct oci_config;
 /*
  * Check a config.json parsed once by oci_config_parse(): render what the

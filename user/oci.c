@@ -948,32 +948,6 @@ static int from_doc_exact(const struct jloc_doc *doc, struct oci_hooks *out)
 	return err;
 }
 
-int oci_hooks_from_doc(const struct jloc_doc *doc, enum oci_dialect d, struct oci_hooks *out)
-{
-	int err;
-
-	memset(out, 0, sizeof(*out));
-	if (!doc->n)
-		return -EINVAL;
-	err = d == OCI_DIALECT_GO ? from_doc_go(doc, out, NULL) : from_doc_exact(doc, out);
-	if (err)
-		oci_hooks_free(out);
-	return err;
-}
-
-int oci_hooks_from_buf(const char *buf, size_t len, enum oci_dialect d, struct oci_hooks *out)
-{
-	struct jloc_doc doc;
-	int err;
-
-	memset(out, 0, sizeof(*out));
-	err = jloc_parse(&doc, buf, len);
-	if (!err)
-		err = oci_hooks_from_doc(&doc, d, out);
-	jloc_free(&doc);
-	return err;
-}
-
 /* ---- one config.json, parsed once ---- */
 
 void oci_config_free(struct oci_config *cfg)
@@ -1060,39 +1034,6 @@ const struct oci_hooks *oci_config_hooks(const struct oci_config *cfg, enum oci_
 const struct oci_diag *oci_config_diag(const struct oci_config *cfg, int node)
 {
 	return oci_diag_at(&cfg->diags, node, OCI_DIAG_KEY_FOLDED);
-}
-
-static void cleanup_free(void *p)
-{
-	free(*(void **)p);
-}
-
-#define OCI_READ_MAX (16u << 20)
-
-/*
- * Read a whole regular file by a path name: never a FIFO or device, never
- * blocking, bounded in size and time (saferead). Files that another process
- * names go through a root handle instead: oci_hooksd_load_root().
- */
-static int read_file(const char *path, char **buf, size_t *len)
-{
-	return sr_read_user(path, OCI_READ_MAX, buf, len, NULL);
-}
-
-int oci_read_file(const char *path, char **buf, size_t *len)
-{
-	return read_file(path, buf, len);
-}
-
-int oci_hooks_from_config(const char *path, enum oci_dialect d, struct oci_hooks *out)
-{
-	char *buf __attribute__((cleanup(cleanup_free))) = NULL;
-	size_t len;
-	int err;
-
-	memset(out, 0, sizeof(*out));
-	err = read_file(path, &buf, &len);
-	return err ? err : oci_hooks_from_buf(buf, len, d, out);
 }
 
 /* ---- hooks.d ---- */
@@ -1703,17 +1644,6 @@ fail:
 	return err;
 }
 
-int oci_hooksd_load_file(const char *path, struct oci_hooksd_hook *out)
-{
-	char *buf __attribute__((cleanup(cleanup_free))) = NULL;
-	size_t len;
-	int err;
-
-	memset(out, 0, sizeof(*out));
-	err = read_file(path, &buf, &len);
-	return err ? err : oci_hooksd_load_buf(path, buf, len, NULL, out);
-}
-
 static int lower_cmp(const void *a, const void *b)
 {
 	const unsigned char *x = (const unsigned char *)((const struct oci_hooksd_hook *)a)->name;
@@ -1812,20 +1742,6 @@ int oci_hooksd_load_root(const struct sr_root *root, const char *const *dirs, si
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof(*out->v), lower_cmp);
 	return 0;
-}
-
-int oci_hooksd_load_dirs(const char *const *dirs, size_t ndirs, struct oci_hooksd *out)
-{
-	struct sr_root host = SR_ROOT_INIT;
-	int err;
-
-	memset(out, 0, sizeof(*out));
-	err = sr_root_of_path(&host, "/");
-	if (err)
-		return err;
-	err = oci_hooksd_load_root(&host, dirs, ndirs, out);
-	sr_root_close(&host);
-	return err;
 }
 
 static int rx_match(const struct goregex *rx, const char *s)

@@ -6,8 +6,9 @@
  * encoding/json) matches keys case-insensitively (exact match preferred, and
  * U+017F / U+212A fold to s / k), keeps the LAST duplicate and decodes it on
  * top of the earlier value (objects and array elements merge field by field).
- * oci_hooks_from_*() returns the hooks per stage as the chosen runtime will
- * run them. Also podman's hooks.d files (schema 1.0.0 and legacy 0.1.0, read
+ * oci_config_parse() parses a config.json once and decodes it in every
+ * dialect: the hooks per stage as each runtime will run them, and what the
+ * decoders noticed, with positions. Also podman's hooks.d files (schema 1.0.0 and legacy 0.1.0, read
  * with Go semantics) and the rule deciding whether such a hook applies to a
  * container. Used by lint and by the tracer's correlator.
  */
@@ -77,15 +78,6 @@ struct oci_hooks {
 	char *refused;
 };
 
-/*
- * Read a config.json (file, or buffer with len) as runtime dialect d would.
- * Returns 0 (check out->refused), -EINVAL if not valid JSON, -E2BIG if nested
- * deeper than JLOC_MAX_DEPTH, -ENOMEM, or -errno from reading the file.
- */
-int oci_hooks_from_config(const char *path, enum oci_dialect d, struct oci_hooks *out);
-int oci_hooks_from_buf(const char *buf, size_t len, enum oci_dialect d, struct oci_hooks *out);
-/* The same from an already parsed document (root node 0). */
-int oci_hooks_from_doc(const struct jloc_doc *doc, enum oci_dialect d, struct oci_hooks *out);
 void oci_hooks_free(struct oci_hooks *h);
 /* ---- one config.json, parsed once ---- */
 
@@ -189,8 +181,9 @@ const struct oci_hooks *oci_config_hooks(const struct oci_config *cfg, enum oci_
 const struct oci_diag *oci_config_diag(const struct oci_config *cfg, int node);
 void oci_config_free(struct oci_config *cfg);
 
-/* Read a whole regular file (at most 16 MiB, NUL-terminated). 0 or -errno. */
-int oci_read_file(const char *path, char **buf, size_t *len);
+/* The largest configuration or hooks.d file read. */
+#define OCI_READ_MAX (16u << 20)
+
 void oci_hook_free(struct oci_hook *h);
 
 /* Go encoding/json key matching: does JSON key k (klen bytes) select field name? */
@@ -272,7 +265,6 @@ struct sr_root;
  * (the root the file was read under), or on the host when root is NULL.
  * 0, or -ENOMEM / -errno from reading the file.
  */
-int oci_hooksd_load_file(const char *path, struct oci_hooksd_hook *out);
 int oci_hooksd_load_buf(const char *name, const char *buf, size_t len, const struct sr_root *root,
 			struct oci_hooksd_hook *out);
 /*
@@ -285,8 +277,6 @@ int oci_hooksd_load_buf(const char *name, const char *buf, size_t len, const str
  */
 int oci_hooksd_load_root(const struct sr_root *root, const char *const *dirs, size_t ndirs,
 			 struct oci_hooksd *out);
-/* The same for host paths (root "/"): kept until callers hand over a root. */
-int oci_hooksd_load_dirs(const char *const *dirs, size_t ndirs, struct oci_hooksd *out);
 void oci_hooksd_hook_free(struct oci_hooksd_hook *h);
 void oci_hooksd_free(struct oci_hooksd *d);
 

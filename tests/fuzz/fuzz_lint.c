@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *buf = (const char *)data;
 	struct lint_result res = { 0 };
 	struct oci_hooksd_hook hd;
-	struct oci_hooks h;
+	struct oci_config *cfg;
 	struct jloc_doc doc;
 	struct goregex *rx;
 	const char *why;
@@ -40,9 +40,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)jloc_member(&doc, (int)i, "hooks");
 	}
 	jloc_free(&doc);
-	for (int d = OCI_DIALECT_EXACT; d <= OCI_DIALECT_GO; d++)
-		if (!oci_hooks_from_buf(buf, size, d, &h))
-			oci_hooks_free(&h);
+	if (!oci_config_parse("fuzz.json", buf, size, &cfg)) {
+		for (int d = OCI_DIALECT_EXACT; d <= OCI_DIALECT_GO; d++)
+			(void)oci_config_hooks(cfg, d);
+		lint_config(cfg, -1, &res);
+		oci_config_free(cfg);
+	}
 	if (!oci_hooksd_load_buf("fuzz.json", buf, size, NULL, &hd)) {
 		struct oci_hooks cfg = { 0 };
 		char *args[] = { (char *)"/bin/sh" };
@@ -52,7 +55,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)oci_hooksd_matches(&hd, &cfg, true);
 		oci_hooksd_hook_free(&hd);
 	}
-	lint_config_buf("fuzz.json", buf, size, "/nonexistent-bundle", &res);
 	lint_hooksd_buf("fuzz.json", buf, size, &res);
 	lint_buf("fuzz", buf, size, NULL, &res);
 	for (size_t i = 0; i < res.n; i++)

@@ -75,8 +75,12 @@ static const char *find(struct lint_result *r, const char *code)
 
 static void lint_cfg(const char *json, struct lint_result *r)
 {
+	struct oci_config *cfg;
+
 	memset(r, 0, sizeof(*r));
-	assert_int_equal(lint_config_buf("t.json", json, strlen(json), NULL, r), 0);
+	assert_int_equal(oci_config_parse("t.json", json, strlen(json), &cfg), 0);
+	assert_int_equal(lint_config(cfg, -1, r), 0);
+	oci_config_free(cfg);
 }
 
 static void test_key_case_message(void **state)
