@@ -185,11 +185,12 @@ static void cleanup_str(char **p)
 #define QSTR __attribute__((cleanup(cleanup_str))) char *
 
 /*
- * hooks.d: the loader's diagnostic of this kind (and field, when given)
- * about node n, marked rendered; NULL when the loader found nothing there.
+ * hooks.d: the loader's diagnostic of this kind about node n, not yet
+ * rendered, with this field (unless NULL) and key flag (unless -1); marked
+ * rendered. NULL when the loader found nothing there.
  */
-static const struct oci_diag *hd_take(struct lint_ctx *c, const struct jloc_node *n,
-				      enum oci_diag_kind kind, const char *field)
+static const struct oci_diag *hd_find(struct lint_ctx *c, const struct jloc_node *n,
+				      enum oci_diag_kind kind, const char *field, int key)
 {
 	const struct oci_diags *ds;
 	const struct oci_diag *d;
@@ -200,7 +201,7 @@ static const struct oci_diag *hd_take(struct lint_ctx *c, const struct jloc_node
 	d = oci_diag_at(ds, (int)(n - c->doc->nodes), kind);
 	for (; d && d < ds->v + ds->n && d->node == (int)(n - c->doc->nodes); d++) {
 		if (d->kind != kind || (field && (!d->field || strcmp(d->field, field))) ||
-		    c->used[d - ds->v])
+		    (key >= 0 && d->key != key) || c->used[d - ds->v])
 			continue;
 		c->used[d - ds->v] = true;
 		return d;
@@ -208,24 +209,17 @@ static const struct oci_diag *hd_take(struct lint_ctx *c, const struct jloc_node
 	return NULL;
 }
 
+static const struct oci_diag *hd_take(struct lint_ctx *c, const struct jloc_node *n,
+				      enum oci_diag_kind kind, const char *field)
+{
+	return hd_find(c, n, kind, field, -1);
+}
+
 /* hooks.d: the loader's regexp verdict on n's key (key) or value. */
 static const struct oci_diag *hd_take_regex(struct lint_ctx *c, const struct jloc_node *n,
 					    bool key)
 {
-	const struct oci_diags *ds;
-	const struct oci_diag *d;
-
-	if (!c->hd || !n)
-		return NULL;
-	ds = &c->hd->diags;
-	d = oci_diag_at(ds, (int)(n - c->doc->nodes), OCI_DIAG_REGEX);
-	for (; d && d < ds->v + ds->n && d->node == (int)(n - c->doc->nodes); d++) {
-		if (d->kind != OCI_DIAG_REGEX || d->key != key || c->used[d - ds->v])
-			continue;
-		c->used[d - ds->v] = true;
-		return d;
-	}
-	return NULL;
+	return hd_find(c, n, OCI_DIAG_REGEX, NULL, key);
 }
 
 static int finding_cmp(const void *x, const void *y)
