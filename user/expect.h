@@ -20,12 +20,18 @@ enum expect_result {
 	EXPECT_UNKNOWN = 2, /* events were lost: cannot be verified */
 };
 
-/* A sink that checks every container record against s->expect[]. */
+/*
+ * A sink that checks every container record against s->expect[] and the
+ * --max budgets (s->budget_ns[]): a hook running longer than its stage's
+ * budget fails; an unfinished one counts until its container's record.
+ */
 struct sink *expect_sink_new(const struct settings *s);
 
 /*
  * The verdict over every container seen, each failure explained on `err`
- * (one "hooksnoop: expectation ..." line each, plus "why:" lines).
+ * (one "hooksnoop: expectation ..." line each, plus "why:" lines). With
+ * budgets only, no container seen is a pass (a budget limits what ran; it
+ * does not demand that anything ran).
  * lost_any: the kernel lost records during the run (with no container seen,
  * one may have run unseen).
  */
