@@ -12,7 +12,9 @@ teardown() {
 	true
 }
 
-# hs_ci ARGS... -- CMD : run hooksnoop in CI mode with JSON into $HS_OUT
+# hs_ci ARGS... -- CMD : run hooksnoop in CI mode with JSON into $HS_OUT.
+# Tests that judge --expect pass -c ID: --expect covers every container seen,
+# and other containers may run on the host at the same time.
 hs_ci() {
 	HS_OUT=$BATS_TEST_TMPDIR/ci.jsonl
 	run --separate-stderr "$HS" -j -o "$HS_OUT" --grace 5 "$@"
@@ -152,7 +154,7 @@ create_start_delete() { # RUNTIME-CMD...
 	# hooks read their stdin (see HOOK_CMD): crun fails on EPIPE otherwise
 	H="{\"createRuntime\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"$HOOK_CMD\"]}],\"Poststart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"$HOOK_CMD\",\"$CID-ps\"]}]}"
 	mkb "$BATS_TEST_TMPDIR/b" "$H"
-	hs_ci --expect poststart -- runc run -b "$BATS_TEST_TMPDIR/b" "$CID"
+	hs_ci -c "$CID" --expect poststart -- runc run -b "$BATS_TEST_TMPDIR/b" "$CID"
 	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
 	[ "$(hook "$CID" poststart | jq -c '[.index,.status,.argv[-1]]')" = "[0,\"ok\",\"$CID-ps\"]" ]
 	c=$(ctr "$CID")
@@ -160,7 +162,7 @@ create_start_delete() { # RUNTIME-CMD...
 	echo "$c" | jq -e '.warnings|map(.code)|index("HOOK_KEY_CASE")'
 	[ "$(q 'select(.type=="summary")|.expectations')" = '"pass"' ]
 
-	hs_ci --expect poststart -- "$ROOT/tools/with-cgroup2" crun --cgroup-manager=disabled run -b "$BATS_TEST_TMPDIR/b" "$CID"
+	hs_ci -c "$CID" --expect poststart -- "$ROOT/tools/with-cgroup2" crun --cgroup-manager=disabled run -b "$BATS_TEST_TMPDIR/b" "$CID"
 	[ "$status" -eq 3 ] || { echo "status $status: $stderr"; return 1; }
 	[[ "$stderr" == *"no poststart hook is configured"* ]]
 	[ -z "$(hook "$CID" poststart)" ]
@@ -187,7 +189,7 @@ create_start_delete() { # RUNTIME-CMD...
 @test "--expect all passes for a complete timeline; CMD's own failure status wins" {
 	CID=$(tid); CIDS=$CID
 	mkb "$BATS_TEST_TMPDIR/b" "$(hooks_json "$CID")" "true"
-	hs_ci --expect all -- runc run -b "$BATS_TEST_TMPDIR/b" "$CID"
+	hs_ci -c "$CID" --expect all -- runc run -b "$BATS_TEST_TMPDIR/b" "$CID"
 	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
 	hs_ci --expect all -- sh -c "exit 7"
 	[ "$status" -eq 7 ]
@@ -308,7 +310,7 @@ podman_image() {
 	CID=$(tid); CIDS=$CID
 	mkb "$BATS_TEST_TMPDIR/b" "$(hooks_json "$CID")" "true"
 	# the tracer is stopped while the container runs: a 4 KiB ring buffer overflows
-	hs_ci --ringbuf-size 4096 --expect all -- sh -c \
+	hs_ci -c "$CID" --ringbuf-size 4096 --expect all -- sh -c \
 		"kill -STOP \$PPID; runc run -b $BATS_TEST_TMPDIR/b $CID </dev/null; kill -CONT \$PPID"
 	[ "$status" -eq 3 ] || { echo "status $status: $stderr"; return 1; }
 	[[ "$stderr" == *"UNKNOWN"* ]]
