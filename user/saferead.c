@@ -507,6 +507,19 @@ static int run_opendir(struct sr_req *q)
 	return q->fd < 0 ? q->fd : 0;
 }
 
+static int run_stat(struct sr_req *q)
+{
+	int fd = open_path(q, 0);
+	int err = 0;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &q->st))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
 static int cmp_names(const void *a, const void *b)
 {
 	/* strcmp compares as unsigned char: bytewise, whatever the locale */
@@ -799,6 +812,26 @@ int sr_opendir(const struct sr_root *r, int at, const char *path, int *dirfd)
 	*dirfd = q->fd;
 	q->fd = -1;
 	return 0;
+}
+
+int sr_stat(const struct sr_root *r, int at, const char *path, struct stat *st)
+{
+	struct sr_req *q _cleanup_req_ = NULL;
+	__u64 resolve;
+	int base, err;
+
+	err = base_of(r, at, &base, &resolve);
+	if (!err)
+		err = req_new(&q, run_stat, base, path);
+	if (!err)
+		q->resolve = resolve;
+	if (!err)
+		err = sr_submit(q);
+	if (!err)
+		err = q->err;
+	if (!err && st)
+		*st = q->st;
+	return err;
 }
 
 int sr_list(int dirfd, bool want_dirs, size_t maxn, char ***names, size_t *n)

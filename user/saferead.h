@@ -90,6 +90,13 @@ int sr_stat_parse(const char *buf, struct sr_stat *out);
 int sr_opendir(const struct sr_root *r, int at, const char *path, int *dirfd);
 
 /*
+ * Does `path` exist under root r (or beneath `at`, as above)? Its stat
+ * (following symlinks that stay inside; nothing is opened) in *st (may be
+ * NULL). 0 or -errno as sr_opendir().
+ */
+int sr_stat(const struct sr_root *r, int at, const char *path, struct stat *st);
+
+/*
  * Read regular file `path` under root r (or beneath `at` when at >= 0, as
  * above), at most max bytes, into a NUL-terminated malloc'd buffer. When st
  * is not NULL it receives the file's fstat (identity for caches).

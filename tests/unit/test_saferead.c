@@ -166,6 +166,30 @@ static void test_beneath(void **state)
 	assert_refused(NULL, -1, "big", -EBADF);
 }
 
+static void test_stat(void **state)
+{
+	struct sr_root r __attribute__((cleanup(sr_root_close))) = SR_ROOT_INIT;
+	struct stat st;
+	long long t0;
+	int dfd;
+
+	assert_int_equal(sr_root_of_path(&r, root), 0);
+	/* the root's /etc/passwd, through an absolute symlink that stays inside */
+	assert_int_equal(sr_stat(&r, -1, "link", &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_size, 7);
+	assert_int_equal(sr_stat(&r, -1, "/nope", NULL), -ENOENT);
+	/* a FIFO is looked at, never opened: no wait for a writer */
+	t0 = now_ms();
+	assert_int_equal(sr_stat(&r, -1, "fifo", &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_true(now_ms() - t0 < 100);
+	assert_int_equal(sr_opendir(&r, -1, "etc", &dfd), 0);
+	assert_int_equal(sr_stat(NULL, dfd, "../big", NULL), -EXDEV);
+	assert_int_equal(sr_stat(NULL, dfd, "passwd", NULL), 0);
+	close(dfd);
+}
+
 static void test_no_magic_links(void **state)
 {
 	struct sr_root r __attribute__((cleanup(sr_root_close))) = SR_ROOT_INIT;
@@ -614,6 +638,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_in_root),
 		T(test_beneath),
+		T(test_stat),
 		T(test_no_magic_links),
 		T(test_fifo_and_devices_refused),
 		T(test_size_bound),
