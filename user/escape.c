@@ -144,6 +144,38 @@ size_t utf8_rune(const unsigned char *s, size_t avail, long *r)
 	return l;
 }
 
+/*
+ * Characters that are valid UTF-8 but reorder or hide what is around them
+ * on a terminal: the bidirectional embeddings, overrides, isolates and
+ * marks ("Trojan Source", CVE-2021-42574) and the other invisible format
+ * characters (soft hyphen, zero-width space and joiners, word joiner and
+ * invisible operators, BOM, interlinear annotations, line and paragraph
+ * separators, language tags). Shown as \uXXXX instead.
+ */
+static bool invisible(long r)
+{
+	return r == 0x00ad || r == 0x061c || r == 0x180e || (r >= 0x200b && r <= 0x200f) ||
+	       (r >= 0x2028 && r <= 0x202e) || (r >= 0x2060 && r <= 0x2064) ||
+	       (r >= 0x2066 && r <= 0x206f) || r == 0xfeff || (r >= 0xfff9 && r <= 0xfffb) ||
+	       r == 0xe0001 || (r >= 0xe0020 && r <= 0xe007f);
+}
+
+/*
+ * Text shows \uXXXX (\UXXXXXXXX beyond the BMP); JSON writes the same
+ * \uXXXX escape (a surrogate pair beyond the BMP), which decodes back to
+ * the character itself: lossless for programs, inert on a terminal.
+ */
+static void esc_invisible(struct sbuf *sb, long r, bool json)
+{
+	if (r < 0x10000)
+		sbuf_addf(sb, "\\u%04lx", r);
+	else if (json)
+		sbuf_addf(sb, "\\u%04lx\\u%04lx", 0xd800 + ((r - 0x10000) >> 10),
+			  0xdc00 + ((r - 0x10000) & 0x3ff));
+	else
+		sbuf_addf(sb, "\\U%08lx", r);
+}
+
 /* Shared by both formats: they differ only in quoting and in how a bad byte looks. */
 static void esc_bytes(struct sbuf *sb, const char *s, size_t n, bool json)
 {
@@ -161,7 +193,13 @@ static void esc_bytes(struct sbuf *sb, const char *s, size_t n, bool json)
 			continue;
 		}
 		if (c >= 0x80 && (k = utf8_seq_len(p + i, n - i)) > 0) {
-			sbuf_add(sb, (const char *)&p[i], k);
+			long r;
+
+			utf8_rune(p + i, n - i, &r);
+			if (invisible(r))
+				esc_invisible(sb, r, json);
+			else
+				sbuf_add(sb, (const char *)&p[i], k);
 			i += k;
 			continue;
 		}

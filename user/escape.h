@@ -11,6 +11,11 @@
  *         \u00NN, invalid UTF-8 bytes as the six characters "\\xNN" (i.e. the
  *         decoded string shows \xNN), so the output is always valid UTF-8 JSON.
  *
+ * Valid UTF-8 that reorders or hides text on a terminal (bidi embeddings,
+ * overrides, isolates and marks, zero-width and other invisible format
+ * characters: "Trojan Source", CVE-2021-42574) is escaped too: text shows
+ * \uXXXX, JSON writes the \uXXXX escape (lossless once decoded).
+ *
  * Output goes to a struct sbuf (growable, never fails silently: on allocation
  * failure the buffer is marked and later appends are dropped), or straight to a
  * FILE.

@@ -170,6 +170,26 @@ run_all_stages() { # runc|crun
 	grep -q "$CID\\\\x1b\[31mred\\\\x07\\\\x7f" "$BATS_TEST_TMPDIR/text"
 }
 
+@test "bidi overrides and invisible characters in argv never reach the terminal raw" {
+	CID=$(tid)
+	# U+202E RIGHT-TO-LEFT OVERRIDE and U+2066 LEFT-TO-RIGHT ISOLATE (Trojan Source)
+	H="{\"createRuntime\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"$HOOK_CMD\",\"$CID\\u202etxt.exe\\u2066\"]}]}"
+	mkb "$BATS_TEST_TMPDIR/b" "$H"
+	"$HS" -d 4 > "$BATS_TEST_TMPDIR/text" 2>/dev/null &
+	tp=$!
+	hs_start
+	sleep 0.3
+	run_runc "$BATS_TEST_TMPDIR/b" "$CID"
+	hs_stop
+	wait "$tp"
+	# the text shows them as escapes, in the hook line and the timeline
+	[ "$(grep -c "$(printf '\342\200\256\|\342\201\246')" "$BATS_TEST_TMPDIR/text")" -eq 0 ]
+	[ "$(grep -cF "$CID\\u202etxt.exe\\u2066" "$BATS_TEST_TMPDIR/text")" -ge 2 ]
+	# JSON escapes them too, and decodes to the exact characters
+	[ "$(grep -c "$(printf '\342\200\256')" "$HS_OUT")" -eq 0 ]
+	[ "$(q --arg id "$CID" 'select(.type=="hook" and .container==$id)|.argv[-1]|explode|.[-9,-1]')" = "$(printf '8238\n8294')" ]
+}
+
 @test "tracking cap: processes beyond --max-tracked are counted as lost, never silent" {
 	cp /bin/sleep "$BATS_TEST_TMPDIR/crun" # comm "crun": a runtime root each
 	hs_start --max-tracked 16

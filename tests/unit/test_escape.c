@@ -114,6 +114,38 @@ static void test_huge(void **state)
 	free(big);
 }
 
+/* Trojan Source (CVE-2021-42574): valid UTF-8 that reorders or hides text. */
+static void test_invisible_format_characters(void **state)
+{
+	/* U+202E RIGHT-TO-LEFT OVERRIDE between "ab" and "cd" */
+	assert_string_equal(text("ab\xe2\x80\xae" "cd", 7), "ab\\u202ecd");
+	assert_string_equal(json("ab\xe2\x80\xae" "cd", 7), "\"ab\\u202ecd\"");
+	/* isolates, marks, zero-width space, BOM, soft hyphen, Arabic letter mark */
+	assert_string_equal(text("\xe2\x81\xa6\xe2\x81\xa9", 6), "\\u2066\\u2069");
+	assert_string_equal(text("\xe2\x80\x8f\xe2\x80\x8b\xef\xbb\xbf", 9),
+			    "\\u200f\\u200b\\ufeff");
+	assert_string_equal(text("\xc2\xad\xd8\x9c", 4), "\\u00ad\\u061c");
+	/* a language tag beyond the BMP: text \U, JSON a surrogate pair */
+	assert_string_equal(text("\xf3\xa0\x80\x81", 4), "\\U000e0001");
+	assert_string_equal(json("\xf3\xa0\x80\x81", 4), "\"\\udb40\\udc01\"");
+	/* neighbours that are ordinary text stay as they are */
+	assert_string_equal(text("\xe2\x80\x90\xe2\x80\xb0", 6), "\xe2\x80\x90\xe2\x80\xb0");
+	assert_string_equal(text("\xd8\x9b", 2), "\xd8\x9b");
+}
+
+/* JSON escapes of invisible characters decode back to the very bytes. */
+static void test_invisible_json_lossless(void **state)
+{
+	static const char in[] = "x\xe2\x80\xaey\xf3\xa0\x80\x81z\xe2\x81\xa8";
+	json_error_t e;
+	json_t *v = json_loads(json(in, sizeof(in) - 1), JSON_DECODE_ANY, &e);
+
+	assert_non_null(v);
+	assert_int_equal(json_string_length(v), sizeof(in) - 1);
+	assert_memory_equal(json_string_value(v), in, sizeof(in) - 1);
+	json_decref(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +156,8 @@ int main(void)
 		cmocka_unit_test(test_json_specials),
 		cmocka_unit_test(test_argv),
 		cmocka_unit_test(test_huge),
+		cmocka_unit_test(test_invisible_format_characters),
+		cmocka_unit_test(test_invisible_json_lossless),
 	};
 
 	return cmocka_run_group_tests_name("escape", tests, NULL, NULL);
