@@ -80,6 +80,8 @@ struct container {
 	const char *state; /* creating, created, running, stopped, deleted, failed */
 	unsigned live_invs; /* invocations of this container still running */
 	struct inv *holder; /* podman invocation that runs its poststop hooks, if any */
+	struct inv_rec *invs; /* runtime invocations that acted on it, for exporters */
+	size_t ninvs;
 	bool lost;
 	bool done;
 	bool deleted;
@@ -106,6 +108,7 @@ struct inv {
 			   * are container-side, its own exec is the container process */
 	bool detach;  /* run -d */
 	bool counted; /* started after tracing began (CI mode waits for it) */
+	int slot;     /* its entry in c->invs, -1 = none (not kept) */
 };
 
 struct proc {
@@ -231,6 +234,8 @@ static void report_container(struct correlator *c, struct container *ct, __u64 e
 		.refused = hooks ? hooks->refused : NULL,
 		.lint = ctr_conf_lint(&ct->conf),
 		.hooks = ct->hooks,
+		.invs = ct->invs,
+		.ninvs = ct->ninvs,
 		.create_ns = ct->create_ns,
 		.end_ns = end_ns,
 		.run = run_at(c, ct->born_ns),
@@ -299,6 +304,7 @@ static void container_free(struct correlator *c, struct container *ct)
 		free(HOOK_NODE(h));
 	}
 	confsrc__release(c->conf, &ct->conf);
+	free(ct->invs);
 	free(ct->key);
 	free(ct->id);
 	free(ct->bundle);
@@ -555,6 +561,26 @@ static struct container *inv_container(struct correlator *c, struct inv *iv,
 	return ct;
 }
 
+/* Keep what exporters need of an invocation acting on ct (best effort: a lost one is not drawn). */
+static void ctr_add_inv(struct container *ct, struct inv *iv)
+{
+	struct inv_rec *v;
+
+	iv->slot = -1;
+	if (ct->ninvs == CTR_INVS_MAX)
+		return;
+	v = realloc(ct->invs, (ct->ninvs + 1) * sizeof(*v));
+	if (!v)
+		return;
+	ct->invs = v;
+	v[ct->ninvs] = (struct inv_rec){
+		.cmd = rt_cmd_name(iv->cmd),
+		.pid = iv->pid,
+		.start_ns = iv->start_ns,
+	};
+	iv->slot = (int)ct->ninvs++;
+}
+
 static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, struct proc *p)
 {
 	const struct hs_hdr *h = ev->hdr;
@@ -574,6 +600,7 @@ static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, stru
 	if (!iv)
 		return NULL;
 	iv->root.fd = -1;
+	iv->slot = -1;
 	iv->pid = h->tgid;
 	iv->start_ns = h->ts_ns;
 	iv->mntns = h->mntns;
@@ -607,6 +634,7 @@ static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, stru
 		return iv;
 	iv->c = ct;
 	ct->live_invs++;
+	ctr_add_inv(ct, iv);
 	if (!(h->flags & HS_F_SEEDED) || !attrib_creates(iv->cmd))
 		attrib_mark_due(&ct->at, ct->kind, iv->cmd); /* a seeded create ran its hooks already */
 	if (iv->parent && iv->parent->kind == RT_PODMAN) {
@@ -637,6 +665,11 @@ static void inv_exit(struct correlator *c, struct inv *iv, const struct hs_event
 	if (!ct)
 		return;
 	ct->live_invs--;
+	if (iv->slot >= 0) {
+		ct->invs[iv->slot].end_ns = ev->hdr->ts_ns;
+		ct->invs[iv->slot].ended = true;
+		ct->invs[iv->slot].exit_code = ev->exit_code;
+	}
 	if (iv->cmd == RT_CMD_CREATE || iv->cmd == RT_CMD_RESTORE)
 		ct->state = ev->exit_code ? "failed" : "created";
 	else if (iv->cmd == RT_CMD_START)

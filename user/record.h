@@ -85,6 +85,9 @@ enum ctr_verdict {
 
 const char *verdict_name(enum ctr_verdict v);
 
+/* Runtime invocations kept per container: a lifecycle is a handful (create, start, delete). */
+#define CTR_INVS_MAX 32
+
 struct proc_rec {
 	bool started, exited;
 	__u32 pid;
@@ -92,6 +95,19 @@ struct proc_rec {
 	size_t argv_len;
 	__u64 start_ns, exit_ns;
 	int exit_code, signal;
+};
+
+/*
+ * One runtime CLI invocation that acted on a container (`crun create`, `runc
+ * start`, `runc delete`...), for exporters that draw the runtime's own time
+ * next to its hooks (--trace-out).
+ */
+struct inv_rec {
+	const char *cmd;	/* its subcommand (rt_cmd_name(): static) */
+	__u32 pid;
+	__u64 start_ns, end_ns;
+	bool ended;		/* false: still running when the record was made */
+	int exit_code;
 };
 
 /* A container's whole timeline, when its lifecycle ends or tracing stops. */
@@ -106,6 +122,8 @@ struct ctr_rec {
 	const char *refused;	/* the runtime refuses this configuration, and why */
 	const struct lint_result *lint; /* findings that explain the timeline (never NULL) */
 	const struct hook_rec *hooks;
+	const struct inv_rec *invs;	/* in start order; the first CTR_INVS_MAX only */
+	size_t ninvs;
 	__u64 create_ns;
 	__u64 end_ns;	/* when the record was made: its last record's time, or when
 			 * tracing stopped; an unfinished hook had run until then */
