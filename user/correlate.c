@@ -76,6 +76,10 @@ struct container {
 	__u64 create_ns;
 	__u64 born_ns;		/* its first invocation's exec: decides its --repeat run */
 	__u32 init_pid;	   /* from the state dir: the init waiting for start */
+	__u32 cmntns;	   /* the container process's mount namespace */
+	bool nested;	   /* its runtime runs in another mount namespace than ours */
+	__u32 nmntns, npidns; /* that runtime's namespaces */
+	char *outer;	   /* the traced container whose namespaces they are, or NULL */
 	unsigned long long drops_at_create; /* kernel loss count at its first record */
 	const char *state; /* creating, created, running, stopped, deleted, failed */
 	unsigned live_invs; /* invocations of this container still running */
@@ -239,6 +243,12 @@ static void report_container(struct correlator *c, struct container *ct, __u64 e
 		.create_ns = ct->create_ns,
 		.end_ns = end_ns,
 		.run = run_at(c, ct->born_ns),
+		.nested = {
+			.nested = ct->nested,
+			.outer = ct->outer,
+			.mntns = ct->nmntns,
+			.pidns = ct->npidns,
+		},
 		.lost = ct->lost,
 	};
 	int st;
@@ -305,6 +315,7 @@ static void container_free(struct correlator *c, struct container *ct)
 	}
 	confsrc__release(c->conf, &ct->conf);
 	free(ct->invs);
+	free(ct->outer);
 	free(ct->key);
 	free(ct->id);
 	free(ct->bundle);
@@ -393,17 +404,41 @@ static void inv_put(struct inv *iv)
 	free(iv);
 }
 
-static char *read_cwd(__u32 pid)
+static char *proc_link(__u32 pid, const char *name)
 {
 	char path[64], buf[PATH_MAX];
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%u/cwd", pid);
+	snprintf(path, sizeof(path), "/proc/%u/%s", pid, name);
 	n = readlink(path, buf, sizeof(buf) - 1);
 	if (n <= 0)
 		return NULL;
 	buf[n] = '\0';
 	return strdup(buf);
+}
+
+/*
+ * The runtime's working directory as the runtime sees it: /proc/PID/cwd
+ * names it from our root, so the runtime's own root (/proc/PID/root, seen
+ * the same way) is cut off the front. Read only while the pid is still
+ * the process whose root we hold; NULL when it is not, or the directory is
+ * not inside that root.
+ */
+static char *read_cwd(const struct inv *iv)
+{
+	char *cwd = proc_link(iv->pid, "cwd"), *root = proc_link(iv->pid, "root"), *in = NULL;
+	size_t n = root ? strlen(root) : 0;
+
+	if (!cwd || !root || !iv->root.pid || sr_pid_start((pid_t)iv->pid) != iv->root.start)
+		goto out;
+	if (!strcmp(root, "/"))
+		in = strdup(cwd);
+	else if (!strncmp(cwd, root, n) && (cwd[n] == '/' || !cwd[n]))
+		in = strdup(cwd[n] ? cwd + n : "/");
+out:
+	free(cwd);
+	free(root);
+	return in;
 }
 
 /*
@@ -452,7 +487,7 @@ static void load_bundle(struct correlator *c, struct container *ct, struct inv *
 		ct->conf.error = strdup(root_error(iv));
 		return;
 	}
-	cwd = read_cwd(iv->pid);
+	cwd = read_cwd(iv);
 	err = rt_resolve_bundle(ri, cwd, &bundle);
 	free(cwd);
 	if (err == -ENOENT) {
@@ -525,6 +560,27 @@ static void podman_dirs(struct inv *iv, const struct hs_event *ev)
 		rt_podman_hooks_dirs(argc, v, &iv->hooks_dirs, &iv->nhooks_dirs, NULL);
 	free(v);
 	free(copy);
+}
+
+/*
+ * A runtime in another mount namespace than ours runs nested: its paths
+ * were read in its own root. The traced container whose process lives in
+ * that namespace, if any, is the one it is nested in.
+ */
+static void note_nesting(struct correlator *c, struct container *ct, const struct hs_hdr *h)
+{
+	struct container *x, *tmp;
+
+	ct->nmntns = h->mntns;
+	ct->npidns = h->pidns;
+	ct->nested = h->mntns != c->self_mntns;
+	if (!ct->nested)
+		return;
+	HASH_ITER(hh, c->containers, x, tmp)
+		if (x != ct && x->cpid && x->cmntns == h->mntns) {
+			ct->outer = strdup(x->id);
+			break;
+		}
 }
 
 /* Which container an invocation acts on, creating it (and reading its config) as needed. */
@@ -635,6 +691,8 @@ static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, stru
 	iv->c = ct;
 	ct->live_invs++;
 	ctr_add_inv(ct, iv);
+	if (!ct->nmntns)
+		note_nesting(c, ct, h);
 	if (!(h->flags & HS_F_SEEDED) || !attrib_creates(iv->cmd))
 		attrib_mark_due(&ct->at, ct->kind, iv->cmd); /* a seeded create ran its hooks already */
 	if (iv->parent && iv->parent->kind == RT_PODMAN) {
@@ -793,6 +851,7 @@ static void on_leaf_exec(struct correlator *c, struct proc *p, const struct hs_e
 		p->role = HS_UROLE_CONTAINER;
 		if (ct && !ct->cpid) {
 			ct->cpid = h->tgid;
+			ct->cmntns = h->mntns;
 			ct->at.cstarted = true;
 			ct->cstart_ns = h->ts_ns;
 			ct->cargv = mem_strdup(ev->argv ? ev->argv : "", ev->argv_len);

@@ -110,6 +110,17 @@ struct inv_rec {
 	int exit_code;
 };
 
+/*
+ * A runtime that itself runs inside another container's namespaces (Docker
+ * in Docker, podman in a CI container, kind): its paths were resolved in
+ * its own root.
+ */
+struct nested_rec {
+	bool nested;
+	const char *outer;	/* the traced container whose namespaces it runs in, or NULL */
+	__u32 mntns, pidns;	/* the runtime's namespaces (inode numbers) */
+};
+
 /* A container's whole timeline, when its lifecycle ends or tracing stops. */
 struct ctr_rec {
 	const char *id;
@@ -128,6 +139,7 @@ struct ctr_rec {
 	__u64 end_ns;	/* when the record was made: its last record's time, or when
 			 * tracing stopped; an unfinished hook had run until then */
 	struct run_of run;
+	struct nested_rec nested;
 	bool lost;
 	enum ctr_verdict verdict;
 };

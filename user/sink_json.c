@@ -221,6 +221,16 @@ static void json_container(struct sink *sk, const struct ctr_rec *rec)
 		jw_obj_close(&w);
 	}
 	jw_arr_close(&w);
+	jw_key(&w, "nested");
+	if (rec->nested.nested) {
+		jw_obj_open(&w);
+		jw_kstr(&w, "outer_container", rec->nested.outer); /* NULL writes null */
+		jw_ku64(&w, "mntns", rec->nested.mntns);
+		jw_ku64(&w, "pidns", rec->nested.pidns);
+		jw_obj_close(&w);
+	} else {
+		jw_null(&w);
+	}
 	jw_kbool(&w, "lost", rec->lost);
 	put_time(&w, o, rec->create_ns);
 	jw_obj_close(&w);

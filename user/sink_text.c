@@ -211,6 +211,19 @@ static void text_container(struct sink *sk, const struct ctr_rec *rec)
 		esc_text(sb, rec->bundle, strlen(rec->bundle));
 		output__flush_line(o);
 	}
+	if (rec->nested.nested) {
+		struct sbuf msg;
+
+		sbuf_init(&msg);
+		sbuf_addf(&msg, "%s runs in mount namespace %u", rec->runtime, rec->nested.mntns);
+		if (rec->nested.outer) {
+			sbuf_puts(&msg, ", inside container ");
+			esc_text(&msg, rec->nested.outer, min_len(rec->nested.outer, 64));
+		}
+		sbuf_puts(&msg, "; its paths are read in its own root");
+		wrap_line(o, "   nested: ", sbuf_str(&msg), 6);
+		sbuf_free(&msg);
+	}
 	if (rec->cfg_error) {
 		sbuf_puts(sb, "   configuration: ");
 		esc_text(sb, rec->cfg_error, strlen(rec->cfg_error));

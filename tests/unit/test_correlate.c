@@ -512,6 +512,43 @@ static void test_reused_pid_lends_no_root(void **state)
 	json_decref(r);
 }
 
+/*
+ * A runtime started inside a traced container (its mount namespace) runs
+ * nested: the container record says so and names the outer container.
+ */
+static void test_nested_runtime(void **state)
+{
+	struct fixture *f = *state;
+	char argv[256];
+	json_t *r, *in, *out, *n;
+	int len;
+
+	write_config(f, "{}");
+	len = snprintf(argv, sizeof(argv), "runc%ccreate%c-b%c%s%couter", 0, 0, 0, f->dir, 0);
+	ev_exec(f, 200, 1, HS_ROLE_RUNTIME, HS_ROLE_NONE, HS_F_NEW_ROOT, H_NS, 200,
+		"/usr/sbin/runc", argv, (size_t)len + 1, 0);
+	ev_fork(f, 201, 200, C_NS);
+	ev_exec(f, 201, 200, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, C_NS, 1, "/bin/sh", A("sh"), 0);
+	ev_exit(f, 200, 1, HS_ROLE_RUNTIME, 0, 0); /* created: the outer container lives on */
+	/* inside it, another runc */
+	len = snprintf(argv, sizeof(argv), "runc%crun%c-b%c/b%cinner", 0, 0, 0, 0);
+	ev_exec(f, 300, 201, HS_ROLE_RUNTIME, HS_ROLE_NONE, HS_F_NEW_ROOT, C_NS, 300,
+		"/usr/sbin/runc", argv, (size_t)len + 1, 0);
+	ev_exit(f, 300, 201, HS_ROLE_RUNTIME, 1, 0);
+	correlator__finish(f->c, 0, f->ts + 1000);
+	r = records(f);
+	in = find(r, "container", "container", "inner");
+	out = find(r, "container", "container", "outer");
+	assert_non_null(in);
+	assert_non_null(out);
+	assert_true(json_is_null(json_object_get(out, "nested")));
+	n = json_object_get(in, "nested");
+	assert_true(json_is_object(n));
+	assert_string_equal(json_string_value(json_object_get(n, "outer_container")), "outer");
+	assert_int_equal(json_integer_value(json_object_get(n, "mntns")), C_NS);
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -525,6 +562,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unreadable_config_inferred, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reused_pid_lends_no_root, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nested_runtime, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("correlate", tests, NULL, NULL);
