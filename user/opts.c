@@ -25,6 +25,7 @@ enum {
 	OPT_MAX_TRACKED,
 	OPT_REPEAT,
 	OPT_MAX,
+	OPT_TRACE_OUT,
 };
 
 static const struct option long_opts[] = {
@@ -47,6 +48,7 @@ static const struct option long_opts[] = {
 	 */
 	{ "max", required_argument, NULL, OPT_MAX },
 	{ "repeat", required_argument, NULL, OPT_REPEAT },
+	{ "trace-out", required_argument, NULL, OPT_TRACE_OUT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -60,6 +62,7 @@ void opts_usage(FILE *f)
 	      "       hooksnoop lint [--json] PATH...      check config.json, bundles, hooks.d\n"
 	      "       hooksnoop compare [--json] [--threshold PCT] BASE NEW\n"
 	      "                                            hook timing regressions between runs\n"
+	      "       hooksnoop plot [-o FILE] RECORDS     SVG timeline of -j records\n"
 	      "       hooksnoop demo                       run sample containers with hooks\n"
 	      "\n"
 	      "Shows which OCI hooks container runtimes (crun, runc, youki, podman) ran, when,\n"
@@ -68,6 +71,8 @@ void opts_usage(FILE *f)
 	      "Options:\n"
 	      "  -j, --json             JSON Lines records instead of text\n"
 	      "  -o, --output FILE      write records to FILE instead of stdout\n"
+	      "      --trace-out FILE   also write a Chrome trace-event JSON file (open it in\n"
+	      "                         ui.perfetto.dev or chrome://tracing)\n"
 	      "  -c, --container ID     only this container (glob; repeatable)\n"
 	      "  -r, --runtime NAME     also follow runtime binaries of this comm (repeatable)\n"
 	      "  -a, --all              also show every exec/exit in runtime trees\n"
@@ -100,6 +105,8 @@ void opts_usage(FILE *f)
 	      "  hooksnoop --expect poststart -- podman run --rm img true\n"
 	      "  hooksnoop -j -o new.jsonl --repeat 20 --max all=2s -- runc run -b b c1\n"
 	      "  hooksnoop compare base.jsonl new.jsonl\n"
+	      "  hooksnoop -j -o run.jsonl --trace-out run.json -- runc run -b b c1\n"
+	      "  hooksnoop plot -o run.svg run.jsonl\n"
 	      "  hooksnoop lint bundle/config.json /etc/containers/oci/hooks.d\n",
 	      f);
 }
@@ -360,6 +367,13 @@ int opts_parse(int argc, char **argv, struct settings *s)
 		case OPT_REPEAT:
 			if (parse_count("--repeat", optarg, HS_REPEAT_MAX, &s->repeat))
 				return -1;
+			break;
+		case OPT_TRACE_OUT:
+			if (!*optarg) {
+				hs_err("invalid --trace-out '': give a file to write the trace to");
+				return -1;
+			}
+			s->trace_out = optarg;
 			break;
 		case OPT_MAX:
 			if (add_budget(s, optarg, named, &all_ns, &all_text))

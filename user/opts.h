@@ -27,6 +27,7 @@ struct settings {
 	bool wall_time;
 	int verbose;
 	const char *output;          /* -o FILE, NULL = stdout */
+	const char *trace_out;       /* --trace-out FILE: Chrome trace-event JSON, NULL = none */
 	double duration;             /* -d SEC, 0 = until signal */
 	double grace;                /* --grace SEC (CI mode) */
 	const char *containers[HS_MAX_FILTERS]; /* -c globs */

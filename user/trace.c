@@ -25,6 +25,7 @@
 #include "log.h"
 #include "output.h"
 #include "report.h"
+#include "sink_trace.h"
 #include "sinks.h"
 #include "trace.h"
 
@@ -153,7 +154,8 @@ static void check_drops(struct trace *t)
 
 /*
  * The pipeline after the tracer: model -> report -> sinks (the output
- * format, and the --expect checker). 0 or -ENOMEM.
+ * format, the --expect checker, the --trace-out file). 0, -ENOMEM, or -EIO
+ * when the trace file cannot be written (already said).
  */
 static int trace_pipeline(struct trace *t)
 {
@@ -168,6 +170,16 @@ static int trace_pipeline(struct trace *t)
 	t->expect = expect_sink_new(t->s);
 	if (!t->expect || report__add(&t->rep, t->expect))
 		return -ENOMEM;
+	if (t->s->trace_out) {
+		struct sink *tr = sink_trace_new(t->s->trace_out);
+
+		if (!tr)
+			return -EIO;
+		if (report__add(&t->rep, tr)) {
+			tr->ops->free(tr);
+			return -ENOMEM;
+		}
+	}
 	t->corr = correlator__new(&t->rep, t->s->all);
 	return t->corr ? 0 : -ENOMEM;
 }
@@ -295,8 +307,10 @@ int trace_run(const struct settings *sp)
 
 	if (output__open(&t.out, &s))
 		return 1;
-	if (trace_pipeline(&t)) {
-		hs_err("out of memory");
+	err = trace_pipeline(&t);
+	if (err) {
+		if (err == -ENOMEM)
+			hs_err("out of memory");
 		trace_pipeline_free(&t);
 		return 1;
 	}
