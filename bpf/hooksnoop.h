@@ -45,6 +45,7 @@ enum hs_role {
 #define HS_F_REEXEC (1u << 3)         /* runtime re-exec (/proc/self/exe, /dev/fd/N...) */
 #define HS_F_SEEDED (1u << 4)         /* (user space only) seeded from /proc */
 #define HS_F_ARGV_FAULT (1u << 5)     /* argv could not be read from user memory */
+#define HS_F_UNWATCHED (1u << 6)      /* exit: a failed exec of this process may have gone unseen */
 
 struct hs_hdr {
 	__u16 type;     /* enum hs_event_type */
@@ -101,11 +102,15 @@ struct hs_exit {
 };
 _Static_assert(sizeof(struct hs_exit) == 104, "hs_exit layout");
 
+/* hs_track.flags */
+#define HS_TRK_UNWATCHED (1u << 0) /* forked while hs_exec_failed was not attached, no exec since */
+
 /* Task-local storage of a followed process (on its thread-group leader). */
 struct hs_track {
 	__u32 root_pid;
 	__u8 role;
-	__u8 pad[3];
+	__u8 flags; /* HS_TRK_* */
+	__u8 pad[2];
 };
 _Static_assert(sizeof(struct hs_track) == 8, "hs_track layout");
 
@@ -114,6 +119,12 @@ enum hs_stat {
 	HS_STAT_EVENTS = 0,      /* records the kernel tried to emit */
 	HS_STAT_DROP_RINGBUF,    /* ring buffer full: record lost */
 	HS_STAT_DROP_TRACK_FULL, /* --max-tracked reached: a process could not be followed */
+	/*
+	 * A runtime child forked before the failed-exec tracepoint was attached
+	 * exited unsuccessfully without a successful exec: had it tried one and
+	 * failed, that failure was not seen (see the race note in hooksnoop.bpf.c).
+	 */
+	HS_STAT_DROP_UNWATCHED,
 	HS_STAT_MAX,
 };
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Owns the BPF side's lifecycle (open -> size maps / set rodata -> load ->
- * register runtime names -> attach -> poll -> destroy), the mapping of libbpf
+ * register runtime names -> attach -> poll -> destroy), the attachment of the
+ * failed-exec program only while runtime processes live (so an idle tracer
+ * puts no task on the syscall-tracing slow path), the mapping of libbpf
  * failures to one actionable error line, and seeding of runtime trees that were
  * already running when hooksnoop started (read from /proc through saferead,
  * inserted into the tracking map after attach so nothing forked later is
@@ -81,6 +83,95 @@ static bool ensure_tracefs(void)
 	return true;
 }
 
+/* Linger before detaching hs_exec_failed: runtimes come in bursts, attaching costs ~1 ms. */
+#define XFAIL_LINGER_MS 1000
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+static __u64 runtimes_now(struct tracer *t)
+{
+	return __atomic_load_n(&t->skel->bss->runtimes_now, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Attach hs_exec_failed to both execve exit tracepoints, then tell the BPF
+ * side (xfail_live): processes forked from then on have every exec covered.
+ */
+static int xfail_attach(struct tracer *t)
+{
+	struct bpf_program *prog = t->skel->progs.hs_exec_failed;
+	int err;
+
+	if (!t->exec_failures || t->execve_link)
+		return 0;
+	t->execve_link = bpf_program__attach_tracepoint(prog, "syscalls", "sys_exit_execve");
+	if (!t->execve_link)
+		goto fail;
+	t->execveat_link = bpf_program__attach_tracepoint(prog, "syscalls", "sys_exit_execveat");
+	if (!t->execveat_link)
+		goto fail;
+	__atomic_store_n(&t->skel->bss->xfail_live, 1, __ATOMIC_SEQ_CST);
+	t->xfail_attaches++;
+	hs_dbg("failed-exec tracepoints attached (%llu runtime processes)",
+	       (unsigned long long)runtimes_now(t));
+	return 0;
+fail:
+	err = -errno;
+	hs_warn("cannot attach to syscalls:sys_exit_execve(at) (%s): failed execs are not "
+		"reported", strerror(-err));
+	bpf_link__destroy(t->execve_link);
+	t->execve_link = NULL;
+	t->exec_failures = false; /* say it once */
+	return err;
+}
+
+/*
+ * Detach once no runtime process lived for XFAIL_LINGER_MS. xfail_live is
+ * cleared first and runtimes_now read after it (both sequentially
+ * consistent, as are the BPF side's atomic increment and its read of
+ * xfail_live in hs_fork): a runtime child forked before the clear is seen
+ * here and cancels the detach; one forked after it is marked unwatched.
+ */
+static void xfail_sync(struct tracer *t)
+{
+	__u64 now;
+
+	if (t->xfail_pinned || !t->exec_failures)
+		return;
+	if (runtimes_now(t)) {
+		t->xfail_idle_ns = 0;
+		xfail_attach(t); /* also when a new root's record was lost */
+		return;
+	}
+	if (!t->execve_link)
+		return;
+	now = now_ns();
+	if (!t->xfail_idle_ns) {
+		t->xfail_idle_ns = now;
+		return;
+	}
+	if (now - t->xfail_idle_ns < XFAIL_LINGER_MS * 1000000ull)
+		return;
+	__atomic_store_n(&t->skel->bss->xfail_live, 0, __ATOMIC_SEQ_CST);
+	if (runtimes_now(t)) {
+		__atomic_store_n(&t->skel->bss->xfail_live, 1, __ATOMIC_SEQ_CST);
+		t->xfail_idle_ns = 0;
+		return;
+	}
+	bpf_link__destroy(t->execveat_link);
+	bpf_link__destroy(t->execve_link);
+	t->execve_link = t->execveat_link = NULL;
+	t->xfail_idle_ns = 0;
+	hs_dbg("failed-exec tracepoints detached (no runtime process for %d ms)",
+	       XFAIL_LINGER_MS);
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct tracer *t = ctx;
@@ -90,6 +181,9 @@ static int on_record(void *ctx, void *data, size_t size)
 		t->malformed++;
 		return 0;
 	}
+	/* the record that ends an idle period wakes us at once: attach before anything else */
+	if ((ev.hdr->flags & HS_F_NEW_ROOT) && !t->execve_link)
+		xfail_attach(t);
 	t->fn(t->ctx, &ev);
 	return 0;
 }
@@ -137,6 +231,9 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 	t->exec_failures = ensure_tracefs();
 	if (!t->exec_failures)
 		bpf_program__set_autoload(t->skel->progs.hs_exec_failed, false);
+	/* attached by xfail_sync() while runtimes live; from the start in CI mode */
+	bpf_program__set_autoattach(t->skel->progs.hs_exec_failed, false);
+	t->xfail_pinned = s->cmd != NULL;
 	bpf_map__set_max_entries(t->skel->maps.scratch,
 				 libbpf_num_possible_cpus() > 0 ? libbpf_num_possible_cpus() : 1);
 
@@ -160,13 +257,16 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 		goto fail;
 	}
 
-	/* the failed-exec program serves execveat too: a second attachment */
-	if (t->exec_failures) {
-		t->execveat_link = bpf_program__attach_tracepoint(t->skel->progs.hs_exec_failed,
-								  "syscalls", "sys_exit_execveat");
-		if (!t->execveat_link) {
-			err = -errno;
-			hs_err("cannot attach to syscalls:sys_exit_execveat: %s", strerror(-err));
+	/*
+	 * CI mode: CMD starts only after this returns, so every runtime it runs
+	 * finds hs_exec_failed attached; the run is bounded, the tax with it.
+	 */
+	if (t->xfail_pinned && t->exec_failures) {
+		t->xfail_pinned = false;
+		err = xfail_attach(t);
+		t->xfail_pinned = true;
+		if (err) {
+			hs_err("cannot attach the failed-exec tracepoints: %s", strerror(-err));
 			goto fail;
 		}
 	}
@@ -180,7 +280,8 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 	return 0;
 fail:
 	bpf_link__destroy(t->execveat_link);
-	t->execveat_link = NULL;
+	bpf_link__destroy(t->execve_link);
+	t->execve_link = t->execveat_link = NULL;
 	hooksnoop_bpf__destroy(t->skel);
 	t->skel = NULL;
 	return err;
@@ -196,6 +297,7 @@ int tracer__poll(struct tracer *t, int timeout_ms)
 	m = ring_buffer__consume(t->rb);
 	if (m < 0)
 		return m;
+	xfail_sync(t);
 	return (n > 0 ? n : 0) + m;
 }
 
@@ -233,7 +335,8 @@ void tracer__close(struct tracer *t)
 {
 	ring_buffer__free(t->rb);
 	bpf_link__destroy(t->execveat_link);
-	t->execveat_link = NULL;
+	bpf_link__destroy(t->execve_link);
+	t->execve_link = t->execveat_link = NULL;
 	hooksnoop_bpf__destroy(t->skel);
 	t->rb = NULL;
 	t->skel = NULL;
@@ -464,9 +567,14 @@ static int seed_one(struct tracer *t, const struct settings *s, const struct sr_
 		ret = -ENOSPC;
 		goto out;
 	}
+	/* runtimes_now first: the entry's exit decrements it as soon as it exists */
+	if (p->role == HS_ROLE_RUNTIME)
+		__atomic_fetch_add(&t->skel->bss->runtimes_now, 1, __ATOMIC_SEQ_CST);
 	/* BPF_NOEXIST keeps what the kernel side already set up since attach */
 	if (bpf_map_update_elem(map, &pidfd, &tr, BPF_NOEXIST)) {
 		__atomic_fetch_sub(&t->skel->bss->tracked_now, 1, __ATOMIC_RELAXED);
+		if (p->role == HS_ROLE_RUNTIME)
+			__atomic_fetch_sub(&t->skel->bss->runtimes_now, 1, __ATOMIC_SEQ_CST);
 		goto out;
 	}
 	seed_event(t, s, p, piddir);
@@ -517,8 +625,12 @@ int tracer__seed(struct tracer *t, const struct settings *s)
 	if (!v)
 		return 0;
 	qsort(v, n, sizeof(*v), cmp_pid);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		resolve(s, v, n, &v[i], 0);
+		/* runtimes are running: their next forks must find hs_exec_failed attached */
+		if (v[i].role == HS_ROLE_RUNTIME)
+			xfail_attach(t);
+	}
 
 	for (i = 0; i < n; i++) {
 		if (v[i].role == HS_ROLE_NONE)

@@ -25,8 +25,11 @@ struct tracer {
 	tracer_event_fn fn;
 	void *ctx;
 	__u64 malformed;     /* records that failed validation */
-	bool exec_failures;  /* failed-exec tracepoints attached */
-	struct bpf_link *execveat_link; /* hs_exec_failed's second attachment */
+	bool exec_failures;  /* failed execs can be caught (tracefs, tracepoints present) */
+	bool xfail_pinned;   /* CI mode: hs_exec_failed stays attached for the whole run */
+	struct bpf_link *execve_link, *execveat_link; /* hs_exec_failed, while attached */
+	__u64 xfail_idle_ns; /* when runtimes_now was first seen at 0, 0 while busy */
+	__u64 xfail_attaches; /* attachments made (for -v and the tests) */
 };
 
 /* Each returns 0 or -errno after printing one clear error line. */
@@ -37,7 +40,11 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
  * user space knows their argv. Call after tracer__open (programs attached).
  */
 int tracer__seed(struct tracer *t, const struct settings *s);
-/* Poll once; returns events handled, or -errno (-EINTR on a signal). */
+/*
+ * Poll once; returns events handled, or -errno (-EINTR on a signal). Also
+ * attaches hs_exec_failed when runtime processes appear and detaches it once
+ * none has lived for XFAIL_LINGER_MS (see "The syscall tax" in the BPF side).
+ */
 int tracer__poll(struct tracer *t, int timeout_ms);
 /* Sum of per-CPU stats (HS_STAT_*). */
 int tracer__stats(struct tracer *t, __u64 out[HS_STAT_MAX]);
