@@ -68,7 +68,7 @@ void svg_esc(struct sbuf *sb, const char *s, size_t n)
 			sbuf_puts(sb, "&apos;");
 		} else if (c[0] == 0xef && i + 2 < t.len && c[1] == 0xbf && c[2] >= 0xbe) {
 			/* U+FFFE and U+FFFF are valid UTF-8 but not XML characters */
-			sbuf_addf(sb, "\\u%04x", 0xff00 | (c[2] - 0x80 + 0x40));
+			sbuf_addf(sb, "\\u%04x", 0xffc0 | (c[2] & 0x3f));
 			i += 2;
 		} else {
 			sbuf_add(sb, (const char *)c, 1);
@@ -173,6 +173,8 @@ static void tick_label(char *b, size_t sz, __u64 ns, __u64 step)
 {
 	int dec = step >= 1000000 ? 0 : step >= 100000 ? 1 : step >= 10000 ? 2 : 3;
 
+	if (!ns)
+		dec = 0; /* the origin reads "0 ms" whatever the step */
 	snprintf(b, sz, "%.*f ms", dec, (double)ns / 1e6);
 }
 
