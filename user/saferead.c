@@ -814,6 +814,16 @@ int sr_opendir(const struct sr_root *r, int at, const char *path, int *dirfd)
 	return 0;
 }
 
+unsigned sr_test_stuck(void)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&sr.lock);
+	n = sr.stuck;
+	pthread_mutex_unlock(&sr.lock);
+	return n;
+}
+
 int sr_stat(const struct sr_root *r, int at, const char *path, struct stat *st)
 {
 	struct sr_req *q _cleanup_req_ = NULL;

@@ -154,5 +154,7 @@ void sr_set_deadline_ms(unsigned ms);
  * and the stuck-worker limit. NULL in hooksnoop itself.
  */
 extern void (*sr_test_stall)(void);
+/* Test only: abandoned workers still inside a syscall (the SR_MAX_STUCK count). */
+unsigned sr_test_stuck(void);
 
 #endif
