@@ -89,6 +89,7 @@ struct container {
 	bool lost;
 	bool done;
 	bool deleted;
+	bool evicted;	   /* reported before its lifecycle ended: the table was full */
 	UT_hash_handle hh;
 };
 
@@ -139,7 +140,16 @@ struct correlator {
 	bool lost_any;
 	__u64 *run_start;	/* --repeat: when run i of CMD started (kernel clock) */
 	unsigned nruns;
+	unsigned live_max;	/* containers whose lifecycle has not ended, at most */
+	unsigned long long evicted; /* reported early to stay within live_max */
 };
+
+/*
+ * Containers whose lifecycle never ends in our sight (created and never
+ * deleted, or deleted while we were not looking) would otherwise be kept
+ * for as long as hooksnoop runs.
+ */
+#define CORR_LIVE_MAX 4096
 
 /* ---- process table ------------------------------------------------------ */
 
@@ -250,6 +260,7 @@ static void report_container(struct correlator *c, struct container *ct, __u64 e
 			.pidns = ct->npidns,
 		},
 		.lost = ct->lost,
+		.evicted = ct->evicted,
 	};
 	int st;
 
@@ -265,8 +276,30 @@ static void report_container(struct correlator *c, struct container *ct, __u64 e
 /* ---- containers ---------------------------------------------------------- */
 
 
+static void container_finish(struct correlator *c, struct container *ct, unsigned long long drops,
+			     __u64 end_ns);
+
+/*
+ * The table is full: report the oldest container no invocation is acting
+ * on, as it stands, and forget it. When every container is busy the table
+ * grows past the cap only for as long as their invocations run.
+ */
+static void evict_oldest(struct correlator *c, const struct hs_hdr *h)
+{
+	struct container *x, *tmp, *old = NULL;
+
+	HASH_ITER(hh, c->containers, x, tmp)
+		if (!x->live_invs && (!old || x->born_ns < old->born_ns))
+			old = x;
+	if (!old)
+		return;
+	old->evicted = true;
+	c->evicted++;
+	container_finish(c, old, h->drops, h->ts_ns);
+}
+
 static struct container *container_get(struct correlator *c, struct inv *iv, const char *root,
-				       bool create)
+				       bool create, const struct hs_hdr *h)
 {
 	struct container *ct;
 	char key[PATH_MAX + 512];
@@ -278,6 +311,8 @@ static struct container *container_get(struct correlator *c, struct inv *iv, con
 	HASH_FIND_STR(c->containers, key, ct);
 	if (ct || !create)
 		return ct;
+	if (HASH_COUNT(c->containers) >= c->live_max)
+		evict_oldest(c, h);
 	ct = calloc(1, sizeof(*ct));
 	if (!ct)
 		return NULL;
@@ -590,11 +625,11 @@ static struct container *inv_container(struct correlator *c, struct inv *iv,
 	struct container *ct = NULL;
 
 	if (attrib_creates(iv->cmd)) {
-		ct = container_get(c, iv, ri->root, false);
+		ct = container_get(c, iv, ri->root, false, h);
 		if (ct && (ct->done || ct->deleted))
 			ct = NULL;
 		if (!ct)
-			ct = container_get(c, iv, ri->root, true);
+			ct = container_get(c, iv, ri->root, true, h);
 		if (ct && !ctr_conf_hooks(&ct->conf)) {
 			load_bundle(c, ct, iv, ri, h->ts_ns);
 			/* running since before we started: the state dir knows more */
@@ -602,10 +637,10 @@ static struct container *inv_container(struct correlator *c, struct inv *iv,
 				load_state(c, ct, iv, ri->root);
 		}
 	} else if (iv->cmd == RT_CMD_START || iv->cmd == RT_CMD_DELETE || iv->cmd == RT_CMD_KILL) {
-		ct = container_get(c, iv, ri->root, false);
+		ct = container_get(c, iv, ri->root, false, h);
 		if (!ct && iv->cmd != RT_CMD_KILL && iv->id) {
 			/* create happened before tracing: the state dir knows the bundle */
-			ct = container_get(c, iv, ri->root, true);
+			ct = container_get(c, iv, ri->root, true, h);
 			if (ct)
 				load_state(c, ct, iv, ri->root);
 			if (ct && ct->init_pid)
@@ -1014,6 +1049,16 @@ void correlator__on_lost(struct correlator *c, unsigned long long n)
 		c->lost_any = true;
 }
 
+unsigned long long correlator__evicted(const struct correlator *c)
+{
+	return c->evicted;
+}
+
+void correlator__set_live_max(struct correlator *c, unsigned n)
+{
+	c->live_max = n ? n : CORR_LIVE_MAX;
+}
+
 bool correlator__lost_any(const struct correlator *c)
 {
 	return c->lost_any;
@@ -1095,6 +1140,7 @@ struct correlator *correlator__new(struct report *rep, bool all)
 		return NULL;
 	c->rep = rep;
 	c->all = all;
+	c->live_max = CORR_LIVE_MAX;
 	c->conf = confsrc__new();
 	if (!c->conf) {
 		free(c);

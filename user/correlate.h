@@ -25,6 +25,13 @@ void correlator__on_event(struct correlator *c, const struct hs_event *ev);
  * grow is "unknown".
  */
 void correlator__on_lost(struct correlator *c, unsigned long long n);
+/*
+ * Containers reported before their lifecycle ended because more than the
+ * table's cap were live at once (created and never deleted in our sight).
+ */
+unsigned long long correlator__evicted(const struct correlator *c);
+/* Change the cap (tests; 0 restores the default). */
+void correlator__set_live_max(struct correlator *c, unsigned n);
 /* Were records lost, or a container's verdict made unknown by a loss? */
 bool correlator__lost_any(const struct correlator *c);
 /* Runtime and hook processes started after tracing began that still run. */

@@ -141,6 +141,7 @@ struct ctr_rec {
 	struct run_of run;
 	struct nested_rec nested;
 	bool lost;
+	bool evicted;	/* reported before its lifecycle ended: too many were live */
 	enum ctr_verdict verdict;
 };
 
@@ -153,6 +154,7 @@ struct loss_rec {
 struct summary_rec {
 	unsigned containers, hooks;
 	unsigned long long lost;
+	unsigned long long evicted;	/* containers reported early (see ctr_rec.evicted) */
 	const char *expectations; /* pass | fail | none */
 };
 

@@ -57,6 +57,7 @@ void report__hook(struct report *r, const char *container, const char *runtime,
 		  const struct hook_rec *h);
 void report__container(struct report *r, const struct ctr_rec *rec);
 void report__lost(struct report *r, const struct loss_rec *l);
-void report__summary(struct report *r, unsigned long long lost, const char *expectations);
+void report__summary(struct report *r, unsigned long long lost, unsigned long long evicted,
+		     const char *expectations);
 
 #endif

@@ -232,6 +232,7 @@ static void json_container(struct sink *sk, const struct ctr_rec *rec)
 		jw_null(&w);
 	}
 	jw_kbool(&w, "lost", rec->lost);
+	jw_kbool(&w, "evicted", rec->evicted);
 	put_time(&w, o, rec->create_ns);
 	jw_obj_close(&w);
 	emit(o, &w);
@@ -264,6 +265,7 @@ static void json_summary(struct sink *sk, const struct summary_rec *s)
 	jw_ku64(&w, "containers", s->containers);
 	jw_ku64(&w, "hooks", s->hooks);
 	jw_ku64(&w, "lost_events", s->lost);
+	jw_ku64(&w, "evicted_containers", s->evicted);
 	jw_kstr(&w, "expectations", s->expectations);
 	jw_obj_close(&w);
 	emit(o, &w);

@@ -257,6 +257,11 @@ static void text_container(struct sink *sk, const struct ctr_rec *rec)
 			      "incomplete");
 		output__flush_line(o);
 	}
+	if (rec->evicted) {
+		sbuf_puts(sb, "   reported early: too many containers were live at once, this one's "
+			      "lifecycle had not ended");
+		output__flush_line(o);
+	}
 }
 
 static void text_event(struct sink *sk, const struct hs_event *ev, enum hs_urole role)
@@ -332,6 +337,8 @@ static void text_summary(struct sink *sk, const struct summary_rec *s)
 
 	sbuf_addf(&o->line, "# %u containers, %u hooks, %llu lost events, expectations: %s",
 		  s->containers, s->hooks, s->lost, s->expectations);
+	if (s->evicted)
+		sbuf_addf(&o->line, ", %llu containers reported early (too many live)", s->evicted);
 	output__flush_line(o);
 }
 

@@ -406,7 +406,8 @@ int trace_run(const struct settings *sp)
 	correlator__finish(t.corr, tracer__drops(&t.tr), mono_now_ns());
 	expect = expect_sink_result(t.expect, t.drops_seen || correlator__lost_any(t.corr),
 				    stderr);
-	report__summary(&t.rep, t.drops_seen, expect_result_word(expect));
+	report__summary(&t.rep, t.drops_seen, correlator__evicted(t.corr),
+			expect_result_word(expect));
 
 out_tracer:
 	tracer__close(&t.tr);

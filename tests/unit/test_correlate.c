@@ -549,6 +549,47 @@ static void test_nested_runtime(void **state)
 	json_decref(r);
 }
 
+/*
+ * Containers created and never deleted in our sight: beyond the table's
+ * cap the oldest idle one is reported as it stands (evicted) and freed.
+ */
+static void test_live_table_bounded(void **state)
+{
+	struct fixture *f = *state;
+	char argv[256], id[16];
+	json_t *r, *c;
+	int i, n;
+
+	write_config(f, "{}");
+	correlator__set_live_max(f->c, 3);
+	for (i = 0; i < 5; i++) {
+		snprintf(id, sizeof(id), "idle%d", i);
+		n = snprintf(argv, sizeof(argv), "runc%ccreate%c-b%c%s%c%s", 0, 0, 0, f->dir, 0, id);
+		ev_exec(f, 400 + i, 1, HS_ROLE_RUNTIME, HS_ROLE_NONE, HS_F_NEW_ROOT, H_NS, 400 + i,
+			"/usr/sbin/runc", argv, (size_t)n + 1, 0);
+		ev_exit(f, 400 + i, 1, HS_ROLE_RUNTIME, 0, 0); /* created, never started */
+	}
+	assert_int_equal(correlator__evicted(f->c), 2);
+	r = records(f);
+	/* the two oldest went out early, as they stood; the others are still live */
+	for (i = 0; i < 2; i++) {
+		snprintf(id, sizeof(id), "idle%d", i);
+		c = find(r, "container", "container", id);
+		assert_non_null(c);
+		assert_true(json_is_true(json_object_get(c, "evicted")));
+		assert_string_equal(json_string_value(json_object_get(c, "state")), "created");
+		assert_string_equal(json_string_value(json_object_get(c, "verdict")), "ok");
+	}
+	assert_null(find(r, "container", "container", "idle2"));
+	json_decref(r);
+	correlator__finish(f->c, 0, f->ts + 1000);
+	r = records(f);
+	c = find(r, "container", "container", "idle4");
+	assert_non_null(c);
+	assert_false(json_is_true(json_object_get(c, "evicted")));
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -563,6 +604,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shared_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reused_pid_lends_no_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nested_runtime, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live_table_bounded, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("correlate", tests, NULL, NULL);

@@ -145,13 +145,14 @@ static void test_report_filter_and_counts(void **state)
 	report__container(&r, &web);
 	report__container(&r, &db);
 	report__lost(&r, &l); /* no lost op: skipped, not a crash */
-	report__summary(&r, 5, "pass");
+	report__summary(&r, 5, 2, "pass");
 	assert_int_equal(cnt.hooks, 1);
 	assert_int_equal(cnt.containers, 1);
 	assert_int_equal(cnt.summaries, 1);
 	assert_int_equal(cnt.last.containers, 1);
 	assert_int_equal(cnt.last.hooks, 1);
 	assert_int_equal(cnt.last.lost, 5);
+	assert_int_equal(cnt.last.evicted, 2);
 	assert_string_equal(cnt.last.expectations, "pass");
 	r.nsinks = 0; /* cnt is on the stack: not the report's to free */
 	report__free(&r);
@@ -428,7 +429,8 @@ static void test_json_lost_and_summary(void **state)
 	sk = sink_json_new(&m.o);
 	sk->ops->summary(sk, &s);
 	assert_string_equal(mem_text(&m), "{\"type\":\"summary\",\"containers\":2,\"hooks\":9,"
-					  "\"lost_events\":3,\"expectations\":\"fail\"}\n");
+					  "\"lost_events\":3,\"evicted_containers\":0,"
+					  "\"expectations\":\"fail\"}\n");
 	sk->ops->free(sk);
 	mem_close(&m);
 }
