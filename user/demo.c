@@ -6,7 +6,9 @@
  * poststart fired under one runtime and not the other. Self-contained: the
  * bundle is generated here (config from `runc spec`, edited with jansson),
  * crun gets a private pure-cgroup2 mount namespace when the host's cgroup
- * layout is hybrid, and everything is removed afterwards.
+ * layout is hybrid, and everything is removed afterwards but the pictures:
+ * a Chrome trace (--trace-out) and the SVG timeline (`hooksnoop plot`'s) of
+ * both containers, left in a directory of their own and named at the end.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -215,6 +217,8 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 int demo_main(int argc, char **argv)
 {
 	char dir[] = "/tmp/hooksnoop-demo.XXXXXX";
+	char out[] = "/tmp/hooksnoop-demo-out.XXXXXX";
+	char trace_path[64], svg_path[64];
 	char self[4096], cfgpath[4200], filter[64];
 	char *cmd[4];
 	struct settings s;
@@ -279,6 +283,16 @@ int demo_main(int argc, char **argv)
 	snprintf(filter, sizeof(filter), "hooksnoop-demo-*-%d", (int)getpid());
 	s.containers[0] = filter;
 	s.ncontainers = 1;
+	/* the pictures outlive the bundle: a directory of their own */
+	if (mkdtemp(out)) {
+		snprintf(trace_path, sizeof(trace_path), "%s/trace.json", out);
+		snprintf(svg_path, sizeof(svg_path), "%s/timeline.svg", out);
+		s.trace_out = trace_path;
+		s.plot_out = svg_path;
+	} else {
+		hs_warn("demo: cannot create %s (%s): no trace or SVG this time", out,
+			strerror(errno));
+	}
 	rc = trace_run(&s);
 
 	snprintf(cfgpath, sizeof(cfgpath), "%s/config.json", dir);
@@ -298,6 +312,11 @@ int demo_main(int argc, char **argv)
 	}
 	lint_result_free(&lr);
 	printf("\nFix: write \"poststart\". CI gate: hooksnoop --expect poststart -- CMD\n");
+	if (s.trace_out && !access(trace_path, F_OK))
+		printf("\nPictures of both containers (`hooksnoop plot` draws the SVG from -j records):\n"
+		       "  Chrome trace, for ui.perfetto.dev or chrome://tracing: %s\n"
+		       "  SVG timeline, for any browser:                         %s\n",
+		       trace_path, svg_path);
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return rc;
 }

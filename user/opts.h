@@ -28,6 +28,7 @@ struct settings {
 	int verbose;
 	const char *output;          /* -o FILE, NULL = stdout */
 	const char *trace_out;       /* --trace-out FILE: Chrome trace-event JSON, NULL = none */
+	const char *plot_out;        /* SVG timeline at the end: the demo's, no option */
 	double duration;             /* -d SEC, 0 = until signal */
 	double grace;                /* --grace SEC (CI mode) */
 	const char *containers[HS_MAX_FILTERS]; /* -c globs */

@@ -19,8 +19,15 @@
 #include <jansson.h>
 
 #include "log.h"
+#include "opts.h"
 #include "plot.h"
 #include "util.h"
+
+_Static_assert(PLOT_OK == (int)HOOK_OK && PLOT_FAILED == (int)HOOK_FAILED &&
+		       PLOT_KILLED == (int)HOOK_KILLED && PLOT_TIMEOUT == (int)HOOK_TIMEOUT &&
+		       PLOT_EXEC_FAILED == (int)HOOK_EXEC_FAILED &&
+		       PLOT_UNFINISHED == (int)HOOK_UNFINISHED,
+	       "plot_status follows hook_status");
 
 static const char *const status_names[PLOT_STATUS_MAX] = {
 	[PLOT_OK] = "ok",
@@ -80,14 +87,11 @@ void plot__free(struct plot *p)
 }
 
 /* A copy of at most PLOT_MAX_TEXT bytes, cut before a partial UTF-8 sequence. */
+static size_t cut(const char *s, size_t n);
+
 static char *text_dup(const char *s, size_t n)
 {
-	if (n > PLOT_MAX_TEXT) {
-		n = PLOT_MAX_TEXT;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
-	return mem_strdup(s, n);
+	return mem_strdup(s, cut(s, n));
 }
 
 static const char *str_of(json_t *o, const char *key, size_t *n)
@@ -149,25 +153,20 @@ static char *argv_text(json_t *argv)
 	return s;
 }
 
-/* The row of (runtime, container, run), created on first sight. -ENOMEM, -ENOSPC (limit). */
-static int row_get(struct plot *p, json_t *rec, struct plot_row **out)
+/*
+ * The row of (runtime, container, run; run -1 = none), created on first
+ * sight. -ENOMEM, -ENOSPC (limit).
+ */
+static int row_find(struct plot *p, const char *ctr, size_t nc, const char *rt, size_t nr,
+		    long long run, struct plot_row **out)
 {
-	const char *ctr, *rt;
-	size_t nc = 0, nr = 0;
-	__u64 run = 0;
-	int has_run;
 	struct plot_row *r;
 	struct sbuf key;
 
-	ctr = str_of(rec, "container", &nc);
-	rt = str_of(rec, "runtime", &nr);
-	has_run = u64_of(rec, "run", &run);
-	if (!ctr || !rt || has_run < 0)
-		return -EINVAL;
 	sbuf_init(&key);
 	sbuf_add(&key, rt, nr);
 	sbuf_add(&key, "\n", 1); /* runtime names hold no newline: the key is unambiguous */
-	sbuf_addf(&key, "%lld\n", has_run ? (long long)run : -1ll);
+	sbuf_addf(&key, "%lld\n", run);
 	sbuf_add(&key, ctr, nc);
 	if (key.oom) {
 		sbuf_free(&key);
@@ -202,7 +201,7 @@ static int row_get(struct plot *p, json_t *rec, struct plot_row **out)
 	r->key = key.buf; /* the sbuf's storage is the key */
 	r->container = text_dup(ctr, nc);
 	r->runtime = text_dup(rt, nr);
-	r->run = has_run ? (long long)run : -1;
+	r->run = run;
 	if (!r->container || !r->runtime) {
 		row_free(r);
 		return -ENOMEM;
@@ -210,6 +209,113 @@ static int row_get(struct plot *p, json_t *rec, struct plot_row **out)
 	HASH_ADD_KEYPTR(hh, p->by_key, r->key, key.len, r);
 	p->rows[p->nrows++] = r;
 	*out = r;
+	return 0;
+}
+
+/* The row a record names (container, runtime, run). -EINVAL when it names none. */
+static int row_get(struct plot *p, json_t *rec, struct plot_row **out)
+{
+	const char *ctr, *rt;
+	size_t nc = 0, nr = 0;
+	__u64 run = 0;
+	int has_run;
+
+	ctr = str_of(rec, "container", &nc);
+	rt = str_of(rec, "runtime", &nr);
+	has_run = u64_of(rec, "run", &run);
+	if (!ctr || !rt || has_run < 0 || run > HS_REPEAT_MAX)
+		return -EINVAL;
+	return row_find(p, ctr, nc, rt, nr, has_run ? (long long)run : -1, out);
+}
+
+static int row_add_hook(struct plot_row *r, struct plot_hook *h)
+{
+	if (r->nhooks == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 8;
+		struct plot_hook *v = realloc(r->hooks, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		r->hooks = v;
+		r->cap = cap;
+	}
+	r->hooks[r->nhooks++] = *h;
+	return 0;
+}
+
+/* argv as the kernel captured it (NUL-separated), joined by spaces and cut for display. */
+static size_t cut(const char *s, size_t n)
+{
+	if (n > PLOT_MAX_TEXT) {
+		n = PLOT_MAX_TEXT;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	return n;
+}
+
+static char *kargv_text(const char *argv, size_t n)
+{
+	size_t len = argv ? cut(argv, n) : 0, i;
+	char *s = mem_strdup(argv ? argv : "", len);
+
+	if (!s)
+		return NULL;
+	while (len && !s[len - 1])
+		s[--len] = '\0';
+	for (i = 0; i < len; i++)
+		if (!s[i])
+			s[i] = ' ';
+	return s;
+}
+
+int plot__add_ctr(struct plot *p, const struct ctr_rec *rec)
+{
+	const struct hook_rec *h;
+	struct plot_row *r;
+	int err;
+
+	err = row_find(p, rec->id, strlen(rec->id), rec->runtime, strlen(rec->runtime),
+		       rec->run.repeat ? rec->run.index : -1, &r);
+	if (err)
+		return err;
+	if (r->has_record)
+		return 0;
+	r->has_record = true;
+	if (!(r->verdict = strdup(verdict_name(rec->verdict))))
+		return -ENOMEM;
+	if (rec->process.started) {
+		r->proc = true;
+		r->proc_start_ns = rec->process.start_ns;
+		r->proc_exited = rec->process.exited;
+		r->proc_exit_ns = rec->process.exit_ns < rec->process.start_ns
+					  ? rec->process.start_ns
+					  : rec->process.exit_ns;
+		r->proc_has_code = rec->process.exited && !rec->process.signal;
+		r->proc_exit_code = rec->process.exit_code;
+		if (!(r->proc_cmd = kargv_text(rec->process.argv, rec->process.argv_len)))
+			return -ENOMEM;
+	}
+	for (h = rec->hooks; h; h = h->next) {
+		struct plot_hook ph = {
+			.index = h->index,
+			.start_ns = h->start_ns,
+			.end_ns = h->end_ns < h->start_ns ? h->start_ns : h->end_ns,
+			.ended = h->ended,
+			.status = (enum plot_status)h->status,
+		};
+
+		if (p->nhooks == PLOT_MAX_HOOKS)
+			return -ENOSPC;
+		ph.stage = strdup(h->stage >= 0 ? oci_stage_name(h->stage) : "unknown");
+		ph.cmd = kargv_text(h->argv, h->argv_len);
+		if (!ph.stage || !ph.cmd || row_add_hook(r, &ph)) {
+			free(ph.stage);
+			free(ph.cmd);
+			return -ENOMEM;
+		}
+		p->nhooks++;
+	}
 	return 0;
 }
 
@@ -241,23 +347,13 @@ static int add_hook(struct plot *p, json_t *rec)
 	h.status = (enum plot_status)st;
 	if (json_is_integer(idx))
 		h.index = json_integer_value(idx);
-	if (r->nhooks == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 8;
-		struct plot_hook *v = realloc(r->hooks, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		r->hooks = v;
-		r->cap = cap;
-	}
 	h.stage = text_dup(stage, n);
 	h.cmd = argv_text(json_object_get(rec, "argv"));
-	if (!h.stage || !h.cmd) {
+	if (!h.stage || !h.cmd || row_add_hook(r, &h)) {
 		free(h.stage);
 		free(h.cmd);
 		return -ENOMEM;
 	}
-	r->hooks[r->nhooks++] = h;
 	p->nhooks++;
 	return 0;
 }

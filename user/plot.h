@@ -16,6 +16,7 @@
 #include <uthash.h>
 
 #include "escape.h"
+#include "record.h"
 
 #define PLOT_MAX_LINE (1u << 20)	/* longer lines are malformed */
 #define PLOT_MAX_INPUT (256u << 20)	/* bytes read over all inputs */
@@ -23,6 +24,7 @@
 #define PLOT_MAX_HOOKS 20000		/* hooks drawn, over all containers */
 #define PLOT_MAX_TEXT 512		/* bytes kept of any one string */
 
+/* In enum hook_status's order: a hook_rec's status converts as is. */
 enum plot_status {
 	PLOT_OK,
 	PLOT_FAILED,
@@ -86,6 +88,8 @@ int plot__line(struct plot *p, const char *line, size_t n);
 /* Every line of a buffer or a stream (bounded as above). 0, -ENOMEM, or -errno reading. */
 int plot__buf(struct plot *p, const char *buf, size_t n);
 int plot__read(struct plot *p, FILE *f);
+/* A container record from the model, as its -j records would read (sink_plot.c). */
+int plot__add_ctr(struct plot *p, const struct ctr_rec *rec);
 
 /* The SVG document (UTF-8, valid XML). 0 or -ENOMEM. Needs at least one row. */
 int plot_svg(const struct plot *p, struct sbuf *out);

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "output.h"
 #include "report.h"
+#include "sink_plot.h"
 #include "sink_trace.h"
 #include "sinks.h"
 #include "trace.h"
@@ -154,7 +155,7 @@ static void check_drops(struct trace *t)
 
 /*
  * The pipeline after the tracer: model -> report -> sinks (the output
- * format, the --expect checker, the --trace-out file). 0, -ENOMEM, or -EIO
+ * format, the --expect checker, the --trace-out file, the demo's SVG). 0, -ENOMEM, or -EIO
  * when the trace file cannot be written (already said).
  */
 static int trace_pipeline(struct trace *t)
@@ -177,6 +178,16 @@ static int trace_pipeline(struct trace *t)
 			return -EIO;
 		if (report__add(&t->rep, tr)) {
 			tr->ops->free(tr);
+			return -ENOMEM;
+		}
+	}
+	if (t->s->plot_out) {
+		struct sink *pl = sink_plot_new(t->s->plot_out);
+
+		if (!pl)
+			return -EIO;
+		if (report__add(&t->rep, pl)) {
+			pl->ops->free(pl);
 			return -ENOMEM;
 		}
 	}
