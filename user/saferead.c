@@ -791,22 +791,30 @@ int sr_read_user(const char *path, size_t max, char **buf, size_t *len, struct s
 	return read_req(q, max, false, buf, len, NULL, st);
 }
 
-int sr_opendir(const struct sr_root *r, int at, const char *path, int *dirfd)
+/* Run `run` on path under r (or beneath at) and wait for it: 0 or -errno. */
+static int hostile_call(const struct sr_root *r, int at, const char *path, sr_run_fn run,
+			struct sr_req **out)
 {
-	struct sr_req *q _cleanup_req_ = NULL;
 	__u64 resolve;
 	int base, err;
 
-	*dirfd = -1;
+	*out = NULL;
 	err = base_of(r, at, &base, &resolve);
 	if (!err)
-		err = req_new(&q, run_opendir, base, path);
-	if (!err)
-		q->resolve = resolve;
-	if (!err)
-		err = sr_submit(q);
-	if (!err)
-		err = q->err;
+		err = req_new(out, run, base, path);
+	if (err)
+		return err;
+	(*out)->resolve = resolve;
+	err = sr_submit(*out);
+	return err ? err : (*out)->err;
+}
+
+int sr_opendir(const struct sr_root *r, int at, const char *path, int *dirfd)
+{
+	struct sr_req *q _cleanup_req_ = NULL;
+	int err = hostile_call(r, at, path, run_opendir, &q);
+
+	*dirfd = -1;
 	if (err)
 		return err;
 	*dirfd = q->fd;
@@ -827,18 +835,8 @@ unsigned sr_test_stuck(void)
 int sr_stat(const struct sr_root *r, int at, const char *path, struct stat *st)
 {
 	struct sr_req *q _cleanup_req_ = NULL;
-	__u64 resolve;
-	int base, err;
+	int err = hostile_call(r, at, path, run_stat, &q);
 
-	err = base_of(r, at, &base, &resolve);
-	if (!err)
-		err = req_new(&q, run_stat, base, path);
-	if (!err)
-		q->resolve = resolve;
-	if (!err)
-		err = sr_submit(q);
-	if (!err)
-		err = q->err;
 	if (!err && st)
 		*st = q->st;
 	return err;
