@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "compare_cli.h"
 #include "demo.h"
 #include "lint.h"
 #include "plot.h"
@@ -13,6 +14,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "lint"))
 		return lint_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "compare"))
+		return compare_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "plot"))
 		return plot_main(argc - 1, argv + 1);
 	if (argc > 1 && (!strcmp(argv[1], "demo") || !strcmp(argv[1], "__demo-run")))
