@@ -427,6 +427,24 @@ static void test_repeat(void **state)
 	assert_error_names(PARSE(&s, &c, "--repeat", "3"), &c, "needs a command");
 }
 
+static void test_trace_out(void **state)
+{
+	struct settings s;
+	struct cap c;
+
+	assert_ok(PARSE(&s, &c, "-j"), &c);
+	assert_null(s.trace_out);
+	assert_ok(PARSE(&s, &c, "--trace-out", "t.json", "--", "true"), &c);
+	assert_string_equal(s.trace_out, "t.json");
+	assert_ok(PARSE(&s, &c, "--trace-out=/tmp/x.json"), &c);
+	assert_string_equal(s.trace_out, "/tmp/x.json");
+	assert_error_names(PARSE(&s, &c, "--trace-out", ""), &c, "--trace-out");
+	assert_error_names(PARSE(&s, &c, "--trace-out"), &c, "--trace-out");
+	assert_int_equal(PARSE(&s, &c, "--help"), 1);
+	assert_non_null(strstr(c.out, "--trace-out FILE"));
+	assert_non_null(strstr(c.out, "hooksnoop plot [-o FILE] RECORDS"));
+}
+
 static void test_containers(void **state)
 {
 	char *argv[2 + 2 * (HS_MAX_FILTERS + 1)];
@@ -649,6 +667,7 @@ int main(void)
 		cmocka_unit_test(test_duration_parser),
 		cmocka_unit_test(test_max_budgets),
 		cmocka_unit_test(test_repeat),
+		cmocka_unit_test(test_trace_out),
 		cmocka_unit_test(test_containers),
 		cmocka_unit_test(test_runtimes),
 		cmocka_unit_test(test_expect),
