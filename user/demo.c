@@ -313,10 +313,12 @@ int demo_main(int argc, char **argv)
 	lint_result_free(&lr);
 	printf("\nFix: write \"poststart\". CI gate: hooksnoop --expect poststart -- CMD\n");
 	if (s.trace_out && !access(trace_path, F_OK))
-		printf("\nPictures of both containers (`hooksnoop plot` draws the SVG from -j records):\n"
-		       "  Chrome trace, for ui.perfetto.dev or chrome://tracing: %s\n"
-		       "  SVG timeline, for any browser:                         %s\n",
+		printf("\nPictures of both containers:\n"
+		       "  Chrome trace (ui.perfetto.dev, chrome://tracing): %s\n"
+		       "  SVG timeline (as `hooksnoop plot` draws -j records): %s\n",
 		       trace_path, svg_path);
+	else if (s.trace_out)
+		rmdir(out); /* the run failed before writing them: leave nothing behind */
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return rc;
 }

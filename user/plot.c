@@ -24,18 +24,18 @@
 #include "util.h"
 
 _Static_assert(PLOT_OK == (int)HOOK_OK && PLOT_FAILED == (int)HOOK_FAILED &&
-		       PLOT_KILLED == (int)HOOK_KILLED && PLOT_TIMEOUT == (int)HOOK_TIMEOUT &&
-		       PLOT_EXEC_FAILED == (int)HOOK_EXEC_FAILED &&
-		       PLOT_UNFINISHED == (int)HOOK_UNFINISHED,
+		   PLOT_KILLED == (int)HOOK_KILLED && PLOT_TIMEOUT == (int)HOOK_TIMEOUT &&
+		   PLOT_EXEC_FAILED == (int)HOOK_EXEC_FAILED &&
+		   PLOT_UNFINISHED == (int)HOOK_UNFINISHED,
 	       "plot_status follows hook_status");
 
 static const char *const status_names[PLOT_STATUS_MAX] = {
-	[PLOT_OK] = "ok",
-	[PLOT_FAILED] = "failed",
-	[PLOT_KILLED] = "killed",
-	[PLOT_TIMEOUT] = "timeout",
-	[PLOT_EXEC_FAILED] = "exec_failed",
-	[PLOT_UNFINISHED] = "unfinished",
+    [PLOT_OK] = "ok",
+    [PLOT_FAILED] = "failed",
+    [PLOT_KILLED] = "killed",
+    [PLOT_TIMEOUT] = "timeout",
+    [PLOT_EXEC_FAILED] = "exec_failed",
+    [PLOT_UNFINISHED] = "unfinished",
 };
 
 int plot_status_from_name(const char *s)
@@ -139,7 +139,8 @@ static char *argv_text(json_t *argv)
 	char *s;
 
 	sbuf_init(&sb);
-	json_array_foreach(argv, i, a) {
+	json_array_foreach(argv, i, a)
+	{
 		if (!json_is_string(a))
 			continue;
 		if (sb.len)
@@ -289,8 +290,8 @@ int plot__add_ctr(struct plot *p, const struct ctr_rec *rec)
 		r->proc_start_ns = rec->process.start_ns;
 		r->proc_exited = rec->process.exited;
 		r->proc_exit_ns = rec->process.exit_ns < rec->process.start_ns
-					  ? rec->process.start_ns
-					  : rec->process.exit_ns;
+				      ? rec->process.start_ns
+				      : rec->process.exit_ns;
 		r->proc_has_code = rec->process.exited && !rec->process.signal;
 		r->proc_exit_code = rec->process.exit_code;
 		if (!(r->proc_cmd = kargv_text(rec->process.argv, rec->process.argv_len)))
@@ -298,11 +299,11 @@ int plot__add_ctr(struct plot *p, const struct ctr_rec *rec)
 	}
 	for (h = rec->hooks; h; h = h->next) {
 		struct plot_hook ph = {
-			.index = h->index,
-			.start_ns = h->start_ns,
-			.end_ns = h->end_ns < h->start_ns ? h->start_ns : h->end_ns,
-			.ended = h->ended,
-			.status = (enum plot_status)h->status,
+		    .index = h->index,
+		    .start_ns = h->start_ns,
+		    .end_ns = h->end_ns < h->start_ns ? h->start_ns : h->end_ns,
+		    .ended = h->ended,
+		    .status = (enum plot_status)h->status,
 		};
 
 		if (p->nhooks == PLOT_MAX_HOOKS)
@@ -321,7 +322,7 @@ int plot__add_ctr(struct plot *p, const struct ctr_rec *rec)
 
 static int add_hook(struct plot *p, json_t *rec)
 {
-	struct plot_hook h = { .index = -1 };
+	struct plot_hook h = {.index = -1};
 	const char *stage, *status;
 	struct plot_row *r;
 	json_t *idx;
@@ -329,7 +330,7 @@ static int add_hook(struct plot *p, json_t *rec)
 	int st, err, has_end;
 
 	stage = str_of(rec, "stage", &n);
-	status = str_of(rec, "status", &(size_t){ 0 });
+	status = str_of(rec, "status", &(size_t){0});
 	st = status ? plot_status_from_name(status) : -1;
 	idx = json_object_get(rec, "index");
 	if (!stage || st < 0 || u64_of(rec, "start_ns", &h.start_ns) != 1 ||
@@ -572,9 +573,9 @@ static int read_input(struct plot *p, const char *name)
 int plot_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
+	    {"output", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
+	    {},
 	};
 	const char *out = NULL;
 	struct plot p;
@@ -616,7 +617,8 @@ int plot_main(int argc, char **argv)
 	if (p.truncated)
 		hs_warn("plot: input beyond %u MiB ignored", PLOT_MAX_INPUT >> 20);
 	if (p.malformed)
-		hs_warn("plot: %llu malformed lines skipped (not hooksnoop -j records)", p.malformed);
+		hs_warn("plot: %llu malformed lines skipped (not hooksnoop -j records)",
+			p.malformed);
 	if (p.over_limit)
 		hs_warn("plot: %llu records beyond the plot's limits (%u containers, %u hooks) "
 			"skipped",

@@ -18,11 +18,11 @@
 #include "escape.h"
 #include "record.h"
 
-#define PLOT_MAX_LINE (1u << 20)	/* longer lines are malformed */
-#define PLOT_MAX_INPUT (256u << 20)	/* bytes read over all inputs */
-#define PLOT_MAX_ROWS 2000		/* containers drawn */
-#define PLOT_MAX_HOOKS 20000		/* hooks drawn, over all containers */
-#define PLOT_MAX_TEXT 512		/* bytes kept of any one string */
+#define PLOT_MAX_LINE (1u << 20)    /* longer lines are malformed */
+#define PLOT_MAX_INPUT (256u << 20) /* bytes read over all inputs */
+#define PLOT_MAX_ROWS 2000	    /* containers drawn */
+#define PLOT_MAX_HOOKS 20000	    /* hooks drawn, over all containers */
+#define PLOT_MAX_TEXT 512	    /* bytes kept of any one string */
 
 /* In enum hook_status's order: a hook_rec's status converts as is. */
 enum plot_status {
@@ -40,23 +40,23 @@ int plot_status_from_name(const char *s);
 const char *plot_status_name(enum plot_status s);
 
 struct plot_hook {
-	char *stage;		/* as recorded */
-	long long index;	/* -1: not matched (null) */
-	char *cmd;		/* argv joined by spaces, for the tooltip */
+	char *stage;	 /* as recorded */
+	long long index; /* -1: not matched (null) */
+	char *cmd;	 /* argv joined by spaces, for the tooltip */
 	__u64 start_ns, end_ns;
-	bool ended;		/* end_ns known */
+	bool ended; /* end_ns known */
 	enum plot_status status;
 };
 
 struct plot_row {
-	char *key;		/* runtime, container and run: one row each */
+	char *key; /* runtime, container and run: one row each */
 	char *container, *runtime;
-	long long run;		/* --repeat run, -1 when none */
+	long long run; /* --repeat run, -1 when none */
 	struct plot_hook *hooks;
 	size_t nhooks, cap;
-	bool has_record;	/* its `container` record was seen */
-	char *verdict;		/* from that record, NULL without it */
-	bool proc;		/* a container process started */
+	bool has_record; /* its `container` record was seen */
+	char *verdict;	 /* from that record, NULL without it */
+	bool proc;	 /* a container process started */
 	bool proc_exited;
 	__u64 proc_start_ns, proc_exit_ns;
 	long long proc_exit_code;
@@ -66,13 +66,13 @@ struct plot_row {
 };
 
 struct plot {
-	struct plot_row **rows;	/* in the order first seen */
+	struct plot_row **rows; /* in the order first seen */
 	struct plot_row *by_key;
 	size_t nrows, cap;
 	size_t nhooks;
 	unsigned long long lines, used, malformed, over_limit;
-	unsigned long long bytes;	/* read so far, against PLOT_MAX_INPUT */
-	bool truncated;			/* PLOT_MAX_INPUT reached */
+	unsigned long long bytes; /* read so far, against PLOT_MAX_INPUT */
+	bool truncated;		  /* PLOT_MAX_INPUT reached */
 };
 
 void plot__init(struct plot *p);

@@ -30,13 +30,13 @@ struct sink_trace {
 	struct sink sk;
 	char *path, *tmp;
 	FILE *f;
-	struct sbuf events;	/* the rendered events, comma-separated */
-	struct sbuf one;	/* the event being built */
-	unsigned next_pid;	/* one per container; 0 is hooksnoop itself (losses) */
-	unsigned next_tid;	/* unique across the file: viewers key threads by tid */
+	struct sbuf events; /* the rendered events, comma-separated */
+	struct sbuf one;    /* the event being built */
+	unsigned next_pid;  /* one per container; 0 is hooksnoop itself (losses) */
+	unsigned next_tid;  /* unique across the file: viewers key threads by tid */
 	unsigned long long left_out;
 	bool losses_named;
-	bool failed;		/* out of memory while keeping events: said at the end */
+	bool failed; /* out of memory while keeping events: said at the end */
 };
 
 /* Microseconds with the nanoseconds as exact decimals (no float rounding). */
@@ -194,8 +194,8 @@ static void inv_event(struct sink_trace *t, const struct ctr_rec *rec, const str
 	int n;
 
 	n = snprintf(name, sizeof(name), "%s %s", rec->runtime, iv->cmd);
-	x_open(&w, t, "runtime", name, (size_t)n < sizeof(name) ? (size_t)n : sizeof(name) - 1,
-	       pid, tid, iv->start_ns, iv->ended ? iv->end_ns : rec->end_ns);
+	x_open(&w, t, "runtime", name, (size_t)n < sizeof(name) ? (size_t)n : sizeof(name) - 1, pid,
+	       tid, iv->start_ns, iv->ended ? iv->end_ns : rec->end_ns);
 	jw_ku64(&w, "pid", iv->pid);
 	jw_kstr(&w, "subcommand", iv->cmd);
 	if (iv->ended)
@@ -205,8 +205,7 @@ static void inv_event(struct sink_trace *t, const struct ctr_rec *rec, const str
 	x_close(t, &w);
 }
 
-static void proc_event(struct sink_trace *t, const struct ctr_rec *rec, unsigned pid,
-		       unsigned tid)
+static void proc_event(struct sink_trace *t, const struct ctr_rec *rec, unsigned pid, unsigned tid)
 {
 	const struct proc_rec *p = &rec->process;
 	struct jw w;
@@ -288,8 +287,8 @@ static void trace_container(struct sink *sk, const struct ctr_rec *rec)
 
 	/* the runtime's own time first, then the container process, then the hooks */
 	for (i = 0; i < rec->ninvs; i++)
-		sp[i] = (struct span){ rec->invs[i].start_ns,
-				       rec->invs[i].ended ? rec->invs[i].end_ns : rec->end_ns };
+		sp[i] = (struct span){rec->invs[i].start_ns,
+				      rec->invs[i].ended ? rec->invs[i].end_ns : rec->end_ns};
 	if (pack(t, pid, sp, rec->ninvs, "runtime", tid))
 		goto oom;
 	for (i = 0; i < rec->ninvs; i++)
@@ -299,7 +298,7 @@ static void trace_container(struct sink *sk, const struct ctr_rec *rec)
 		proc_event(t, rec, pid, tracks(t, pid, 1, "container process"));
 
 	for (h = rec->hooks, i = 0; h; h = h->next, i++)
-		sp[i] = (struct span){ h->start_ns, hook_end(h, rec) };
+		sp[i] = (struct span){h->start_ns, hook_end(h, rec)};
 	if (pack(t, pid, sp, nh, "hooks", tid))
 		goto oom;
 	for (h = rec->hooks, i = 0; h; h = h->next, i++)
@@ -361,8 +360,9 @@ static void trace_summary(struct sink *sk, const struct summary_rec *s)
 			t->path, t->left_out, TRACE_MAX_BYTES >> 20);
 	fputs("{\"traceEvents\":[\n", f);
 	fwrite(t->events.buf ? t->events.buf : "", 1, t->events.len, f);
-	fprintf(f, "\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"clock\":\"CLOCK_MONOTONIC\","
-		   "\"containers\":%u,\"hooks\":%u,\"lost_events\":%llu}}\n",
+	fprintf(f,
+		"\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"clock\":\"CLOCK_MONOTONIC\","
+		"\"containers\":%u,\"hooks\":%u,\"lost_events\":%llu}}\n",
 		s->containers, s->hooks, s->lost);
 	if (fflush(f) || ferror(f) || fsync(fileno(f)))
 		err = errno ? errno : EIO;
@@ -392,10 +392,10 @@ static void trace_free(struct sink *sk)
 }
 
 static const struct sink_ops trace_ops = {
-	.container = trace_container,
-	.lost = trace_lost,
-	.summary = trace_summary,
-	.free = trace_free,
+    .container = trace_container,
+    .lost = trace_lost,
+    .summary = trace_summary,
+    .free = trace_free,
 };
 
 struct sink *sink_trace_new(const char *path)

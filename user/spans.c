@@ -41,7 +41,7 @@ int spans_pack(const struct span *v, size_t n, unsigned *track)
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++)
-		o[i] = (struct order){ .v = v, .i = i };
+		o[i] = (struct order){.v = v, .i = i};
 	qsort(o, n, sizeof(*o), by_start);
 	for (i = 0; i < n; i++) {
 		const struct span *s = &v[o[i].i];

@@ -15,21 +15,24 @@
 
 #include "plot.h"
 
-#define W 1200		/* document width, px */
+#define W 1200 /* document width, px */
 #define MARGIN 16
 #define CHART_X MARGIN
 #define CHART_W (W - 2 * MARGIN)
-#define AXIS_Y 84	/* tick labels sit above this line */
-#define HEAD_H 22	/* a container's label line */
-#define LANE_H 16	/* one hook */
-#define PROC_H 12	/* the container process lane */
-#define GAP_H 10	/* between containers */
-#define CHAR_W 6.7	/* DejaVu Sans Mono at 11px: width of one character */
+#define AXIS_Y 84  /* tick labels sit above this line */
+#define HEAD_H 22  /* a container's label line */
+#define LANE_H 16  /* one hook */
+#define PROC_H 12  /* the container process lane */
+#define GAP_H 10   /* between containers */
+#define CHAR_W 6.7 /* DejaVu Sans Mono at 11px: width of one character */
 
 static const char *const colours[PLOT_STATUS_MAX] = {
-	[PLOT_OK] = "#43a047",	      [PLOT_FAILED] = "#e53935",
-	[PLOT_KILLED] = "#8e24aa",    [PLOT_TIMEOUT] = "#fb8c00",
-	[PLOT_EXEC_FAILED] = "#6d4c41", [PLOT_UNFINISHED] = "#90a4ae",
+	[PLOT_OK] = "#43a047",
+	[PLOT_FAILED] = "#e53935",
+	[PLOT_KILLED] = "#8e24aa",
+	[PLOT_TIMEOUT] = "#fb8c00",
+	[PLOT_EXEC_FAILED] = "#6d4c41",
+	[PLOT_UNFINISHED] = "#90a4ae",
 };
 
 void svg_esc(struct sbuf *sb, const char *s, size_t n)
@@ -204,9 +207,11 @@ static void axis(struct sbuf *sb, const struct frame *fr, double bottom)
 		double x = x_of(fr, fr->t0 + t);
 
 		tick_label(b, sizeof(b), t, step);
-		sbuf_addf(sb, "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\"/>",
-			  x, AXIS_Y, x, bottom);
-		sbuf_addf(sb, "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>\n",
+		sbuf_addf(sb,
+			  "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\"/>", x,
+			  AXIS_Y, x, bottom);
+		sbuf_addf(sb,
+			  "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>\n",
 			  x, AXIS_Y - 5, t == 0 ? "start" : "middle", b);
 	}
 }
@@ -224,8 +229,7 @@ static void bar_label(struct sbuf *sb, double x1, double x2, double y, const cha
 	sbuf_puts(sb, "</text>\n");
 }
 
-static void hook_lane(struct sbuf *sb, const struct frame *fr, const struct plot_hook *h,
-		      double y)
+static void hook_lane(struct sbuf *sb, const struct frame *fr, const struct plot_hook *h, double y)
 {
 	__u64 end = h->ended ? h->end_ns : fr->t1;
 	double x1 = x_of(fr, h->start_ns), x2 = x_of(fr, end);
@@ -235,8 +239,8 @@ static void hook_lane(struct sbuf *sb, const struct frame *fr, const struct plot
 		x2 = x1 + 2; /* a hook of a few microseconds still shows */
 	fmt_dur(dur, sizeof(dur), end - h->start_ns);
 	if (h->index >= 0)
-		snprintf(label, sizeof(label), "%s[%lld] %s%s", h->stage, h->index,
-			 h->ended ? dur : "unfinished", h->status == PLOT_OK ? "" : "");
+		snprintf(label, sizeof(label), "%s[%lld] %s", h->stage, h->index,
+			 h->ended ? dur : "unfinished");
 	else
 		snprintf(label, sizeof(label), "%s[?] %s", h->stage, h->ended ? dur : "unfinished");
 	if (h->status != PLOT_OK && h->status != PLOT_UNFINISHED) {
@@ -272,8 +276,8 @@ static void proc_lane(struct sbuf *sb, const struct frame *fr, const struct plot
 	sbuf_puts(sb, "<g><title>");
 	esc_str(sb, r->proc_cmd ? r->proc_cmd : "");
 	sbuf_puts(sb, "</title>");
-	sbuf_addf(sb, "<rect class=\"proc\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"4\"/>", x1,
-		  y + 4, x2 - x1);
+	sbuf_addf(sb, "<rect class=\"proc\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"4\"/>",
+		  x1, y + 4, x2 - x1);
 	bar_label(sb, x1, x2, y + PROC_H - 2, label);
 	sbuf_puts(sb, "</g>\n");
 }
@@ -283,13 +287,12 @@ static double row_height(const struct plot_row *r)
 	return HEAD_H + (r->proc ? PROC_H : 0) + (double)r->nhooks * LANE_H + GAP_H;
 }
 
-static void row_block(struct sbuf *sb, const struct frame *fr, const struct plot_row *r,
-		      double y)
+static void row_block(struct sbuf *sb, const struct frame *fr, const struct plot_row *r, double y)
 {
 	size_t *ord, i, j;
 
-	sbuf_addf(sb, "<line class=\"sep\" x1=\"0\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>\n", y + 1, W,
-		  y + 1);
+	sbuf_addf(sb, "<line class=\"sep\" x1=\"0\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>\n", y + 1,
+		  W, y + 1);
 	sbuf_addf(sb, "<text class=\"row\" x=\"%d\" y=\"%.1f\">", MARGIN, y + 15);
 	esc_str(sb, r->container);
 	sbuf_puts(sb, " <tspan class=\"rt\">(");
@@ -361,25 +364,27 @@ int plot_svg(const struct plot *p, struct sbuf *out)
 	frame_of(p, &fr);
 	h += 24;
 
-	sbuf_addf(out,
-		  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		  "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" "
-		  "viewBox=\"0 0 %d %.0f\">\n"
-		  "<style>\n"
-		  "text { font-family: 'DejaVu Sans Mono', monospace; font-size: 11px; fill: #222; }\n"
-		  "text.title { font-size: 15px; font-weight: bold; }\n"
-		  "text.row { font-size: 12px; font-weight: bold; }\n"
-		  "tspan.rt { font-weight: normal; fill: #555; }\n"
-		  "text.tick { fill: #555; }\n"
-		  "line.axis { stroke: #333; }\n"
-		  "line.grid { stroke: #ddd; }\n"
-		  "line.sep { stroke: #bbb; }\n"
-		  "rect.proc { fill: #1e88e5; }\n",
-		  W, h, W, h);
+	sbuf_addf(
+	    out,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" "
+	    "viewBox=\"0 0 %d %.0f\">\n"
+	    "<style>\n"
+	    "text { font-family: 'DejaVu Sans Mono', monospace; font-size: 11px; fill: #222; }\n"
+	    "text.title { font-size: 15px; font-weight: bold; }\n"
+	    "text.row { font-size: 12px; font-weight: bold; }\n"
+	    "tspan.rt { font-weight: normal; fill: #555; }\n"
+	    "text.tick { fill: #555; }\n"
+	    "line.axis { stroke: #333; }\n"
+	    "line.grid { stroke: #ddd; }\n"
+	    "line.sep { stroke: #bbb; }\n"
+	    "rect.proc { fill: #1e88e5; }\n",
+	    W, h, W, h);
 	for (i = 0; i < PLOT_STATUS_MAX; i++)
 		sbuf_addf(out, "rect.%s { fill: %s; }\n", plot_status_name(i), colours[i]);
 	sbuf_puts(out, "rect.unfinished { stroke: #455a64; stroke-dasharray: 3 2; }\n</style>\n");
-	sbuf_addf(out, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%.0f\" fill=\"#fff\"/>\n", W, h);
+	sbuf_addf(out, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%.0f\" fill=\"#fff\"/>\n", W,
+		  h);
 	sbuf_addf(out,
 		  "<text class=\"title\" x=\"%d\" y=\"22\">hooksnoop: OCI hooks of %zu "
 		  "container%s, %zu hook%s</text>\n",

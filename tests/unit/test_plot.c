@@ -43,17 +43,20 @@ static void test_svg_esc(void **state)
 	assert_string_equal(ESC("\x1b[31m\x7f\xff\xc2\x85"), "\\x1b[31m\\x7f\\xff\\xc2\\x85");
 	assert_string_equal(ESC("a\nb\0c"), "a\\nb\\x00c");
 	/* bidi override and zero-width space: inert */
-	assert_string_equal(ESC("ab\xe2\x80\xae" "cd\xe2\x80\x8b"), "ab\\u202ecd\\u200b");
+	assert_string_equal(ESC("ab\xe2\x80\xae"
+				"cd\xe2\x80\x8b"),
+			    "ab\\u202ecd\\u200b");
 	/* valid UTF-8 that XML 1.0 forbids */
 	assert_string_equal(ESC("x\xef\xbf\xbey\xef\xbf\xbf"), "x\\ufffey\\uffff");
 	/* ordinary text, non-ASCII and a lone backslash pass */
-	assert_string_equal(ESC("caf\xc3\xa9 \\x41 \xe2\x9c\x93"), "caf\xc3\xa9 \\x41 \xe2\x9c\x93");
+	assert_string_equal(ESC("caf\xc3\xa9 \\x41 \xe2\x9c\x93"),
+			    "caf\xc3\xa9 \\x41 \xe2\x9c\x93");
 }
 
 static const char hook_line[] =
-	"{\"type\":\"hook\",\"container\":\"c1\",\"runtime\":\"runc\",\"stage\":\"prestart\","
-	"\"index\":0,\"argv\":[\"sh\",\"-c\",\"true\"],\"start_ns\":1000000,\"end_ns\":3000000,"
-	"\"status\":\"ok\"}";
+    "{\"type\":\"hook\",\"container\":\"c1\",\"runtime\":\"runc\",\"stage\":\"prestart\","
+    "\"index\":0,\"argv\":[\"sh\",\"-c\",\"true\"],\"start_ns\":1000000,\"end_ns\":3000000,"
+    "\"status\":\"ok\"}";
 
 static int line(struct plot *p, const char *s)
 {
@@ -67,14 +70,16 @@ static void test_reader(void **state)
 	plot__init(&p);
 	assert_int_equal(line(&p, hook_line), 0);
 	/* same container, another hook, unfinished */
-	assert_int_equal(line(&p, "{\"type\":\"hook\",\"container\":\"c1\",\"runtime\":\"runc\","
-				  "\"stage\":\"poststop\",\"index\":null,\"start_ns\":5,\"end_ns\":null,"
-				  "\"status\":\"unfinished\"}"),
-			 0);
+	assert_int_equal(
+	    line(&p, "{\"type\":\"hook\",\"container\":\"c1\",\"runtime\":\"runc\","
+		     "\"stage\":\"poststop\",\"index\":null,\"start_ns\":5,\"end_ns\":null,"
+		     "\"status\":\"unfinished\"}"),
+	    0);
 	/* same id under another runtime is another row; the container record fills it */
-	assert_int_equal(line(&p, "{\"type\":\"container\",\"container\":\"c1\",\"runtime\":"
-				  "\"crun\",\"verdict\":\"missing\",\"process\":{\"pid\":3,\"argv\":"
-				  "[\"sleep\"],\"start_ns\":10,\"exit_ns\":20,\"exit_code\":0}}"),
+	assert_int_equal(line(&p,
+			      "{\"type\":\"container\",\"container\":\"c1\",\"runtime\":"
+			      "\"crun\",\"verdict\":\"missing\",\"process\":{\"pid\":3,\"argv\":"
+			      "[\"sleep\"],\"start_ns\":10,\"exit_ns\":20,\"exit_code\":0}}"),
 			 0);
 	/* records plot does not draw: skipped, not malformed */
 	assert_int_equal(line(&p, "{\"type\":\"summary\",\"containers\":1}"), 0);
@@ -128,8 +133,10 @@ static void test_reader_bounds(void **state)
 	/* rows are bounded: what is beyond is counted, not kept */
 	plot__init(&p);
 	for (i = 0; i < PLOT_MAX_ROWS + 5; i++) {
-		snprintf(l, sizeof(l), "{\"type\":\"container\",\"container\":\"c%zu\","
-				       "\"runtime\":\"runc\"}", i);
+		snprintf(l, sizeof(l),
+			 "{\"type\":\"container\",\"container\":\"c%zu\","
+			 "\"runtime\":\"runc\"}",
+			 i);
 		assert_int_equal(line(&p, l), 0);
 	}
 	assert_int_equal(p.nrows, PLOT_MAX_ROWS);
@@ -152,14 +159,14 @@ static void test_reader_bounds(void **state)
 static void test_svg(void **state)
 {
 	static const char in[] =
-		"{\"type\":\"hook\",\"container\":\"<evil>&\\u202e\\u001b\",\"runtime\":\"runc\","
-		"\"stage\":\"prestart\",\"index\":0,\"argv\":[\"</title><script>\"],"
-		"\"start_ns\":1000000,\"end_ns\":3000000,\"status\":\"ok\"}\n"
-		"{\"type\":\"hook\",\"container\":\"<evil>&\\u202e\\u001b\",\"runtime\":\"runc\","
-		"\"stage\":\"poststop\",\"index\":1,\"start_ns\":4000000,\"end_ns\":4500000,"
-		"\"status\":\"failed\"}\n"
-		"{\"type\":\"hook\",\"container\":\"c2\",\"runtime\":\"crun\",\"stage\":\"poststart\","
-		"\"index\":null,\"start_ns\":2000000,\"end_ns\":null,\"status\":\"unfinished\"}\n";
+	    "{\"type\":\"hook\",\"container\":\"<evil>&\\u202e\\u001b\",\"runtime\":\"runc\","
+	    "\"stage\":\"prestart\",\"index\":0,\"argv\":[\"</title><script>\"],"
+	    "\"start_ns\":1000000,\"end_ns\":3000000,\"status\":\"ok\"}\n"
+	    "{\"type\":\"hook\",\"container\":\"<evil>&\\u202e\\u001b\",\"runtime\":\"runc\","
+	    "\"stage\":\"poststop\",\"index\":1,\"start_ns\":4000000,\"end_ns\":4500000,"
+	    "\"status\":\"failed\"}\n"
+	    "{\"type\":\"hook\",\"container\":\"c2\",\"runtime\":\"crun\",\"stage\":\"poststart\","
+	    "\"index\":null,\"start_ns\":2000000,\"end_ns\":null,\"status\":\"unfinished\"}\n";
 	struct plot p;
 	struct sbuf sb;
 	const char *s;
@@ -191,10 +198,10 @@ static void test_svg(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_svg_esc),
-		cmocka_unit_test(test_reader),
-		cmocka_unit_test(test_reader_bounds),
-		cmocka_unit_test(test_svg),
+	    cmocka_unit_test(test_svg_esc),
+	    cmocka_unit_test(test_reader),
+	    cmocka_unit_test(test_reader_bounds),
+	    cmocka_unit_test(test_svg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,8 +62,8 @@ static void assert_packed(const struct span *v, size_t n, const unsigned *track,
 
 static void test_pack_simple(void **state)
 {
-	const struct span seq[] = { { 0, 10 }, { 10, 20 }, { 25, 30 } };
-	const struct span par[] = { { 0, 10 }, { 5, 15 }, { 6, 7 }, { 12, 20 } };
+	const struct span seq[] = {{0, 10}, {10, 20}, {25, 30}};
+	const struct span par[] = {{0, 10}, {5, 15}, {6, 7}, {12, 20}};
 	unsigned t[4];
 
 	/* back to back (one ends where the next starts): one track */
@@ -124,9 +124,17 @@ static struct hook_rec hk(int stage, int index, const char *argv, size_t n, __u6
 			  enum hook_status st)
 {
 	struct hook_rec h = {
-		.stage = stage, .index = index, .pid = 100, .path = (char *)"/bin/sh",
-		.argv = (char *)argv, .argv_len = n, .start_ns = s, .end_ns = e,
-		.ended = st != HOOK_UNFINISHED, .status = st, .exit_code = st == HOOK_FAILED,
+	    .stage = stage,
+	    .index = index,
+	    .pid = 100,
+	    .path = (char *)"/bin/sh",
+	    .argv = (char *)argv,
+	    .argv_len = n,
+	    .start_ns = s,
+	    .end_ns = e,
+	    .ended = st != HOOK_UNFINISHED,
+	    .status = st,
+	    .exit_code = st == HOOK_FAILED,
 	};
 	return h;
 }
@@ -151,7 +159,8 @@ static json_t *load_checked(const char *path)
 	assert_non_null(root);
 	evs = json_object_get(root, "traceEvents");
 	assert_true(json_is_array(evs));
-	json_array_foreach(evs, i, ev) {
+	json_array_foreach(evs, i, ev)
+	{
 		const char *ph = json_string_value(json_object_get(ev, "ph"));
 
 		assert_non_null(ph);
@@ -181,19 +190,22 @@ static json_t *load_checked(const char *path)
 			assert_true(num(ev, "ts") >= 0);
 		}
 	}
-	json_array_foreach(evs, i, x) {
+	json_array_foreach(evs, i, x)
+	{
 		if (strcmp(json_string_value(json_object_get(x, "ph")), "X"))
 			continue;
 		long long pid = json_integer_value(json_object_get(x, "pid"));
 		long long tid = json_integer_value(json_object_get(x, "tid"));
 		/* exact: ts and dur are printed from integer nanoseconds */
-		long long a0 = llround(num(x, "ts") * 1000), a1 = a0 + llround(num(x, "dur") * 1000);
+		long long a0 = llround(num(x, "ts") * 1000),
+			  a1 = a0 + llround(num(x, "dur") * 1000);
 
 		snprintf(key, sizeof(key), "p%lld", pid);
 		assert_non_null(json_object_get(named, key));
 		snprintf(key, sizeof(key), "t%lld/%lld", pid, tid);
 		assert_non_null(json_object_get(named, key));
-		json_array_foreach(evs, j, y) {
+		json_array_foreach(evs, j, y)
+		{
 			if (j <= i || strcmp(json_string_value(json_object_get(y, "ph")), "X") ||
 			    json_integer_value(json_object_get(y, "pid")) != pid ||
 			    json_integer_value(json_object_get(y, "tid")) != tid)
@@ -215,9 +227,9 @@ static json_t *find(json_t *root, const char *name)
 	json_t *ev;
 	size_t i;
 
-	json_array_foreach(json_object_get(root, "traceEvents"), i, ev)
-		if (!strcmp(json_string_value(json_object_get(ev, "name")), name))
-			return ev;
+	json_array_foreach(
+	    json_object_get(root, "traceEvents"), i,
+	    ev) if (!strcmp(json_string_value(json_object_get(ev, "name")), name)) return ev;
 	fail_msg("no event named %s", name);
 	return NULL;
 }
@@ -228,24 +240,40 @@ static void test_trace_file(void **state)
 	static const char a[] = "sh\0-c\0sleep 1", b[] = "ev\x1b[31m\xff\xe2\x80\xae\0x",
 			  c[] = "stuck";
 	struct hook_rec h[3] = {
-		hk(OCI_PRESTART, 0, a, sizeof(a), 1000000, 5000000, HOOK_OK),
-		hk(OCI_PRESTART, 1, b, sizeof(b), 2000000, 3000500, HOOK_FAILED),
-		hk(OCI_POSTSTOP, -1, c, sizeof(c), 9000000, 0, HOOK_UNFINISHED),
+	    hk(OCI_PRESTART, 0, a, sizeof(a), 1000000, 5000000, HOOK_OK),
+	    hk(OCI_PRESTART, 1, b, sizeof(b), 2000000, 3000500, HOOK_FAILED),
+	    hk(OCI_POSTSTOP, -1, c, sizeof(c), 9000000, 0, HOOK_UNFINISHED),
 	};
 	struct inv_rec inv[2] = {
-		{ .cmd = "create", .pid = 7, .start_ns = 500000, .end_ns = 6000000, .ended = true },
-		{ .cmd = "delete", .pid = 8, .start_ns = 8500000, .ended = false },
+	    {.cmd = "create", .pid = 7, .start_ns = 500000, .end_ns = 6000000, .ended = true},
+	    {.cmd = "delete", .pid = 8, .start_ns = 8500000, .ended = false},
 	};
 	struct ctr_rec r = {
-		.id = "c1<&>", .runtime = "runc", .state = "deleted", .lint = &no_lint,
-		.hooks = &h[0], .invs = inv, .ninvs = 2, .create_ns = 500000, .end_ns = 12000000,
-		.process = { .started = true, .exited = true, .pid = 9, .argv = "sleep\0" "1",
-			     .argv_len = 8, .start_ns = 6500000, .exit_ns = 7500000 },
+	    .id = "c1<&>",
+	    .runtime = "runc",
+	    .state = "deleted",
+	    .lint = &no_lint,
+	    .hooks = &h[0],
+	    .invs = inv,
+	    .ninvs = 2,
+	    .create_ns = 500000,
+	    .end_ns = 12000000,
+	    .process = {.started = true,
+			.exited = true,
+			.pid = 9,
+			.argv = "sleep\0"
+				"1",
+			.argv_len = 8,
+			.start_ns = 6500000,
+			.exit_ns = 7500000},
 	};
-	struct ctr_rec r2 = { .id = "c2", .runtime = "crun", .state = "deleted",
-			      .lint = &no_lint, .end_ns = 20000000 };
-	struct loss_rec l = { .count = 3, .ringbuf = 3, .ts_ns = 4000000 };
-	struct summary_rec s = { .containers = 2, .hooks = 3, .expectations = "none" };
+	struct ctr_rec r2 = {.id = "c2",
+			     .runtime = "crun",
+			     .state = "deleted",
+			     .lint = &no_lint,
+			     .end_ns = 20000000};
+	struct loss_rec l = {.count = 3, .ringbuf = 3, .ts_ns = 4000000};
+	struct summary_rec s = {.containers = 2, .hooks = 3, .expectations = "none"};
 	char path[128], tmp[160];
 	struct sink *sk;
 	json_t *root, *ev;
@@ -270,34 +298,37 @@ static void test_trace_file(void **state)
 	ev = find(root, "prestart[0] sh");
 	assert_int_not_equal(json_integer_value(json_object_get(ev, "tid")),
 			     json_integer_value(json_object_get(find(root, "prestart[1] ev\x1b[31m"
-									    "\\xff\xe2\x80\xae"),
+									   "\\xff\xe2\x80\xae"),
 								"tid")));
 	assert_int_equal(llround(num(ev, "ts") * 1000), 1000000);
 	assert_int_equal(llround(num(ev, "dur") * 1000), 4000000);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(ev, "args"),
-							      "status")), "ok");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(ev, "args"), "status")), "ok");
 	/* the unfinished hook runs until its container's record was made */
 	ev = find(root, "poststop[?] stuck");
 	assert_int_equal(llround(num(ev, "dur") * 1000), 3000000);
 	assert_true(json_is_null(json_object_get(json_object_get(ev, "args"), "exit_code")));
-	assert_string_equal(json_string_value(json_object_get(json_object_get(ev, "args"),
-							      "status")), "unfinished");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(ev, "args"), "status")),
+	    "unfinished");
 	/* runtime invocations and the container process on their own tracks */
 	ev = find(root, "runc delete");
 	assert_int_equal(llround(num(ev, "dur") * 1000), 3500000);
 	assert_int_not_equal(json_integer_value(json_object_get(ev, "tid")),
 			     json_integer_value(json_object_get(find(root, "sleep"), "tid")));
-	assert_int_not_equal(json_integer_value(json_object_get(find(root, "sleep"), "tid")),
-			     json_integer_value(json_object_get(find(root, "prestart[0] sh"),
-								"tid")));
-	assert_string_equal(json_string_value(json_object_get(json_object_get(find(root,
-			"process_name"), "args"), "name")), "c1<&> (runc)");
+	assert_int_not_equal(
+	    json_integer_value(json_object_get(find(root, "sleep"), "tid")),
+	    json_integer_value(json_object_get(find(root, "prestart[0] sh"), "tid")));
+	assert_string_equal(json_string_value(json_object_get(
+				json_object_get(find(root, "process_name"), "args"), "name")),
+			    "c1<&> (runc)");
 	/* the loss: a global instant event */
 	ev = find(root, "lost 3 events");
 	assert_string_equal(json_string_value(json_object_get(ev, "ph")), "i");
 	/* a container with nothing but its record is still a named process */
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(root, "otherData"),
-							    "containers")), 2);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(root, "otherData"), "containers")),
+	    2);
 	json_decref(root);
 }
 
@@ -321,7 +352,7 @@ static void test_trace_file_life(void **state)
 
 static void test_trace_empty(void **state)
 {
-	struct summary_rec s = { .expectations = "none" };
+	struct summary_rec s = {.expectations = "none"};
 	char path[128];
 	struct sink *sk;
 	json_t *root;
@@ -339,11 +370,9 @@ static void test_trace_empty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pack_simple),
-		cmocka_unit_test(test_pack_random),
-		cmocka_unit_test(test_trace_file),
-		cmocka_unit_test(test_trace_file_life),
-		cmocka_unit_test(test_trace_empty),
+	    cmocka_unit_test(test_pack_simple), cmocka_unit_test(test_pack_random),
+	    cmocka_unit_test(test_trace_file),	cmocka_unit_test(test_trace_file_life),
+	    cmocka_unit_test(test_trace_empty),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
