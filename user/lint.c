@@ -42,12 +42,14 @@ struct lint_ctx {
 	int rootfd;		/* the container's rootfs directory, or -1 when unknown */
 	char *rootfs;		/* root.path for messages (quoted, escaped) */
 	bool hooksd;		/* checking a hooks.d file (podman semantics) */
+	/* the hooks.d file as podman's loader decoded it (NULL for config.json) */
+	const struct oci_hooksd_hook *hd;
 	/*
-	 * The hooks.d file as podman's loader decoded it: its diagnostics are
-	 * the type, pattern, stage and version verdicts lint renders. used[i]:
+	 * What the decoders decided (cfg's or hd's): the key, duplicate, type,
+	 * refusal, pattern, stage and version verdicts lint renders. used[i]:
 	 * diagnostic i has been rendered (or deliberately folded into another).
 	 */
-	const struct oci_hooksd_hook *hd;
+	const struct oci_diags *diags;
 	bool *used;
 	int stage;		/* stage the findings being emitted are about, or -1 */
 	int err;		/* sticky -ENOMEM */
@@ -185,41 +187,58 @@ static void cleanup_str(char **p)
 #define QSTR __attribute__((cleanup(cleanup_str))) char *
 
 /*
- * hooks.d: the loader's diagnostic of this kind about node n, not yet
- * rendered, with this field (unless NULL) and key flag (unless -1); marked
- * rendered. NULL when the loader found nothing there.
+ * A decoder's diagnostic of this kind about node n, not yet rendered, from
+ * this dialect (unless -1) with this field (unless NULL) and key flag (unless
+ * -1); marked rendered when take. NULL when the decoders found nothing there.
  */
-static const struct oci_diag *hd_find(struct lint_ctx *c, const struct jloc_node *n,
-				      enum oci_diag_kind kind, const char *field, int key)
+static const struct oci_diag *diag_find(struct lint_ctx *c, const struct jloc_node *n,
+					enum oci_diag_kind kind, int dialect, const char *field,
+					int key, bool take)
 {
-	const struct oci_diags *ds;
+	const struct oci_diags *ds = c->diags;
 	const struct oci_diag *d;
 
-	if (!c->hd || !n)
+	if (!ds || !n)
 		return NULL;
-	ds = &c->hd->diags;
 	d = oci_diag_at(ds, (int)(n - c->doc->nodes), kind);
 	for (; d && d < ds->v + ds->n && d->node == (int)(n - c->doc->nodes); d++) {
-		if (d->kind != kind || (field && (!d->field || strcmp(d->field, field))) ||
+		if (d->kind != kind || (dialect >= 0 && (int)d->dialect != dialect) ||
+		    (field && (!d->field || strcmp(d->field, field))) ||
 		    (key >= 0 && d->key != key) || c->used[d - ds->v])
 			continue;
-		c->used[d - ds->v] = true;
+		if (take)
+			c->used[d - ds->v] = true;
 		return d;
 	}
 	return NULL;
 }
 
+/* hooks.d: the loader's (Go) verdict of this kind on n. */
 static const struct oci_diag *hd_take(struct lint_ctx *c, const struct jloc_node *n,
 				      enum oci_diag_kind kind, const char *field)
 {
-	return hd_find(c, n, kind, field, -1);
+	return diag_find(c, n, kind, OCI_DIALECT_GO, field, -1, true);
+}
+
+/* What runc's (Go) decoder decided about n. */
+static const struct oci_diag *go_take(struct lint_ctx *c, const struct jloc_node *n,
+				      enum oci_diag_kind kind)
+{
+	return diag_find(c, n, kind, OCI_DIALECT_GO, NULL, -1, true);
+}
+
+/* What crun's (exact) decoder decided about n. */
+static const struct oci_diag *crun_take(struct lint_ctx *c, const struct jloc_node *n,
+					enum oci_diag_kind kind)
+{
+	return diag_find(c, n, kind, OCI_DIALECT_EXACT, NULL, -1, true);
 }
 
 /* hooks.d: the loader's regexp verdict on n's key (key) or value. */
 static const struct oci_diag *hd_take_regex(struct lint_ctx *c, const struct jloc_node *n,
 					    bool key)
 {
-	return hd_find(c, n, OCI_DIAG_REGEX, NULL, key);
+	return diag_find(c, n, OCI_DIAG_REGEX, OCI_DIALECT_GO, NULL, key, true);
 }
 
 static int finding_cmp(const void *x, const void *y)
@@ -288,68 +307,36 @@ static const char *did_you_mean(const char *s, size_t n, const char *const *cand
 
 /* ---- duplicate keys ---- */
 
-static int key_cmp(const struct jloc_node *a, const struct jloc_node *b)
+/* The decoder's duplicate-key verdicts on the members of object o. */
+static void render_dups(struct lint_ctx *c, const struct jloc_node *o, const char *where,
+			bool stage_keys)
 {
-	size_t l = a->klen < b->klen ? a->klen : b->klen;
-	int r = memcmp(a->key, b->key, l);
-
-	return r ? r : (a->klen > b->klen) - (a->klen < b->klen);
-}
-
-static int dup_sort_cmp(const void *x, const void *y)
-{
-	const struct jloc_node *a = *(const struct jloc_node *const *)x;
-	const struct jloc_node *b = *(const struct jloc_node *const *)y;
-	int r = key_cmp(a, b);
-
-	return r ? r : (a > b) - (a < b);
-}
-
-/* Report every later occurrence of a key in object o (sorting keeps this O(n log n)). */
-static void check_duplicates(struct lint_ctx *c, const struct jloc_node *o, const char *where,
-			     bool stage_keys)
-{
-	const struct jloc_node **v;
-	size_t n = 0;
-
-	if (o->type != JLOC_OBJECT || o->nkids < 2)
+	if (o->type != JLOC_OBJECT)
 		return;
-	v = malloc((size_t)o->nkids * sizeof(*v));
-	if (!v) {
-		c->err = -ENOMEM;
-		return;
-	}
-	JLOC_FOR_KIDS(c->doc, o, m)
-		v[n++] = m;
-	qsort(v, n, sizeof(*v), dup_sort_cmp);
-	for (size_t i = 1; i < n; i++) {
-		const struct jloc_node *first = v[i - 1];
-		size_t j = i;
-
-		if (key_cmp(first, v[i]))
-			continue;
-		while (j > 0 && !key_cmp(v[j - 1], v[i]))
-			j--;
-		first = v[j];
-		QSTR k = q(v[i]->key, v[i]->klen);
+	JLOC_FOR_KIDS(c->doc, o, m) {
+		const struct oci_diag *d = go_take(c, m, OCI_DIAG_DUPLICATE);
+		const struct jloc_node *first;
 		int st0 = c->stage;
 
+		if (!d)
+			continue;
+		first = &c->doc->nodes[d->first];
+		QSTR k = q(m->key, m->klen);
 		if (stage_keys)
-			c->stage = v[i]->klen == strlen(v[i]->key) ? oci_stage_from_name(v[i]->key) : -1;
+			c->stage = m->klen == strlen(m->key) ? oci_stage_from_name(m->key) : -1;
 		if (c->hooksd)
-			emit(c, v[i]->kline, v[i]->kcol, LINT_WARNING, "HOOK_DUPLICATE_KEY",
+			emit(c, m->kline, m->kcol, LINT_WARNING, "HOOK_DUPLICATE_KEY",
 			     "duplicate key %s in %s (first at %u:%u): podman (Go) keeps the last "
 			     "occurrence, decoded on top of the earlier one", k, where,
 			     first->kline, first->kcol);
 		else
-			emit(c, v[i]->kline, v[i]->kcol, LINT_ERROR, "HOOK_DUPLICATE_KEY",
+			emit(c, m->kline, m->kcol, LINT_ERROR, "HOOK_DUPLICATE_KEY",
 			     "duplicate key %s in %s (first at %u:%u): crun keeps the first "
 			     "occurrence; runc keeps the last, decoded on top of the earlier one "
 			     "(fields and array elements it does not set are inherited); the "
 			     "runtimes will run different hooks", k, where, first->kline, first->kcol);
 		c->stage = st0;
 	}
-	free(v);
 }
 
 /* ---- hook entry checks (config.json entries and hooks.d "hook") ---- */
@@ -457,97 +444,83 @@ static const char *type_refusal(struct lint_ctx *c)
 			 : "runc refuses the whole config (json: cannot unmarshal)";
 }
 
-/* hooks.d: the loader's type errors on a []string value and its elements. */
+/*
+ * The decoders' verdicts on a []string value and its elements: Go's type
+ * errors, and what crun does with what it reads (crun_effect: a wrong-typed
+ * array).
+ */
 static void render_strs(struct lint_ctx *c, const struct jloc_node *v, const char *code,
-			const char *field)
+			const char *field, const char *crun_effect)
 {
 	if (!v)
 		return;
-	if (hd_take(c, v, OCI_DIAG_TYPE, NULL)) {
+	if (go_take(c, v, OCI_DIAG_TYPE)) {
+		bool ign = crun_take(c, v, OCI_DIAG_IGNORED) != NULL;
+
 		emit(c, v->line, v->col, LINT_ERROR, code,
-		     "hook %s must be an array of strings, not %s: %s", field,
-		     jloc_type_name(v->type), type_refusal(c));
+		     "hook %s must be an array of strings, not %s: %s%s%s", field,
+		     jloc_type_name(v->type), type_refusal(c), ign ? "; crun " : "",
+		     ign ? crun_effect : "");
 		return;
 	}
 	if (v->type != JLOC_ARRAY)
 		return;
-	JLOC_FOR_KIDS(c->doc, v, e)
-		if (hd_take(c, e, OCI_DIAG_TYPE, NULL))
-			emit(c, e->line, e->col, LINT_ERROR, code,
-			     "hook %s entries must be strings, not %s: %s", field,
-			     jloc_type_name(e->type), type_refusal(c));
-}
-
-static void check_strs(struct lint_ctx *c, const struct jloc_node *v, const char *code,
-		       const char *field, const char *crun_effect)
-{
-	if (c->hd) {
-		render_strs(c, v, code, field);
-		return;
-	}
-	if (v->type == JLOC_NULL)
-		return;
-	if (v->type != JLOC_ARRAY) {
-		emit(c, v->line, v->col, LINT_ERROR, code,
-		     "hook %s must be an array of strings, not %s: %s%s%s", field,
-		     jloc_type_name(v->type), type_refusal(c), c->hooksd ? "" : "; crun ",
-		     c->hooksd ? "" : crun_effect);
-		return;
-	}
 	JLOC_FOR_KIDS(c->doc, v, e) {
-		if (e->type == JLOC_STRING)
-			continue;
-		emit(c, e->line, e->col, LINT_ERROR, code,
-		     "hook %s entries must be strings, not %s: %s%s", field,
-		     jloc_type_name(e->type), type_refusal(c),
-		     c->hooksd ? "" : "; crun passes an empty string in its place");
+		bool go = go_take(c, e, OCI_DIAG_TYPE) != NULL;
+		bool empty = crun_take(c, e, OCI_DIAG_EMPTY_STRING) != NULL;
+
+		if (go)
+			emit(c, e->line, e->col, LINT_ERROR, code,
+			     "hook %s entries must be strings, not %s: %s%s", field,
+			     jloc_type_name(e->type), type_refusal(c),
+			     empty ? "; crun passes an empty string in its place" : "");
+		else if (empty)	/* null: Go leaves the element as it was */
+			emit(c, e->line, e->col, LINT_ERROR, code,
+			     "hook %s entries must be strings, not %s: crun passes an empty string in "
+			     "its place", field, jloc_type_name(e->type));
 	}
 }
 
+/* The decoders' verdicts on a timeout, then lint's own range check. */
 static void check_timeout(struct lint_ctx *c, const struct jloc_node *t)
 {
+	const struct oci_diag *go, *ex, *ign;
 	long long v;
-	char *end;
 
 	if (t->type == JLOC_NULL)
 		return;
-	if (c->hd && hd_take(c, t, OCI_DIAG_TYPE, NULL)) {
+	go = go_take(c, t, OCI_DIAG_TYPE);
+	ex = crun_take(c, t, OCI_DIAG_REFUSED);
+	ign = crun_take(c, t, OCI_DIAG_IGNORED);
+	if (go && t->type == JLOC_NUMBER) {
 		QSTR tl = q(t->str, t->slen);
-		if (t->type == JLOC_NUMBER)
-			emit(c, t->line, t->col, LINT_ERROR, "HOOK_TIMEOUT_INVALID",
-			     "hook timeout %s is not an integer: %s", tl, type_refusal(c));
-		else
-			emit(c, t->line, t->col, LINT_ERROR, "HOOK_TIMEOUT_INVALID",
-			     "hook timeout must be a positive integer (seconds), not %s: %s",
-			     jloc_type_name(t->type), type_refusal(c));
+		emit(c, t->line, t->col, LINT_ERROR, "HOOK_TIMEOUT_INVALID",
+		     "hook timeout %s is not an integer: %s", tl,
+		     ex ? "runc and crun both refuse the config" : type_refusal(c));
 		return;
 	}
-	if (c->hd && t->type != JLOC_NUMBER)
-		return;
-	if (t->type != JLOC_NUMBER) {
+	if (go) {
 		emit(c, t->line, t->col, LINT_ERROR, "HOOK_TIMEOUT_INVALID",
 		     "hook timeout must be a positive integer (seconds), not %s: %s%s",
 		     jloc_type_name(t->type), type_refusal(c),
-		     c->hooksd ? "" : "; crun ignores the timeout");
+		     ign ? "; crun ignores the timeout" : "");
 		return;
 	}
-	errno = 0;
-	v = strtoll(t->str, &end, 10);
+	if (t->type != JLOC_NUMBER)
+		return;
+	/* Go read it as an integer: what is left is whether it makes sense */
+	v = strtoll(t->str, NULL, 10);
 	QSTR lit = q(t->str, t->slen);
-	if ((*end || errno) && !c->hd) {
-		emit(c, t->line, t->col, LINT_ERROR, "HOOK_TIMEOUT_INVALID",
-		     "hook timeout %s is not an integer: %s", lit,
-		     c->hooksd ? type_refusal(c) : "runc and crun both refuse the config");
-	} else if (v <= 0) {
+	if (v <= 0)
 		emit(c, t->line, t->col, LINT_ERROR, "HOOK_TIMEOUT_INVALID",
 		     "hook timeout %s must be at least 1: runc kills the hook at once and fails "
 		     "(\"hook ran past specified timeout\"); crun %s", lit,
-		     v == 0 ? "treats 0 as no timeout" : "fails the hook too");
-	} else if (v > INT_MAX) {
+		     ex ? "refuses the config (out of range)"
+			: v == 0 ? "treats 0 as no timeout" : "fails the hook too");
+	else if (ex)
 		emit(c, t->line, t->col, LINT_ERROR, "HOOK_TIMEOUT_INVALID",
 		     "hook timeout %s does not fit a 32-bit integer: crun refuses the config "
 		     "(out of range); runc accepts it", lit);
-	}
 }
 
 /* A hooks.d hook's "path" member m: the loader's verdict, then lint's checks. true: checked. */
@@ -571,6 +544,87 @@ static bool check_hooksd_path(struct lint_ctx *c, const struct jloc_node *m, int
 	return false;
 }
 
+/* A config.json hook's "path" member m: the decoders' verdicts, then lint's checks. */
+static bool check_config_path(struct lint_ctx *c, const struct jloc_node *m, int st,
+			      const char *stage)
+{
+	if (go_take(c, m, OCI_DIAG_TYPE)) {
+		bool ex = crun_take(c, m, OCI_DIAG_REFUSED) != NULL;
+
+		emit(c, m->line, m->col, LINT_ERROR, "HOOK_PATH_REQUIRED",
+		     "hook path must be a string, not %s: %s%s", jloc_type_name(m->type),
+		     type_refusal(c), ex ? "; crun refuses it too" : "");
+	} else if (m->type != JLOC_STRING) {
+		return false;	/* null: no path, which the entry's verdicts say */
+	} else if (!m->slen) {
+		emit(c, m->line, m->col, LINT_ERROR, "HOOK_PATH_REQUIRED",
+		     "hook path is empty: runc fails (\"exec: no command\"); crun cannot run it "
+		     "and ignores or fails it like a missing file");
+	} else {
+		check_path(c, m, st, stage);
+		return true;
+	}
+	return false;
+}
+
+/* A hook without a path, as the decoders saw it (ex: crun's verdict): said on the entry e. */
+static void render_no_path(struct lint_ctx *c, const struct jloc_node *e, bool ex)
+{
+	bool go;
+
+	if (c->hooksd) {
+		if (hd_take(c, e, OCI_DIAG_REQUIRED, "hook.path"))
+			emit(c, e->line, e->col, LINT_ERROR, "HOOK_PATH_REQUIRED",
+			     "hook has no \"path\": podman refuses to start ANY container while this "
+			     "file is installed (missing required property: hook.path)");
+		return;
+	}
+	go = diag_find(c, e, OCI_DIAG_REQUIRED, OCI_DIALECT_GO, "path", -1, true) != NULL;
+	if (ex || go)
+		emit(c, e->line, e->col, LINT_ERROR, "HOOK_PATH_REQUIRED", "hook has no \"path\": %s%s%s",
+		     ex ? "crun refuses the config (\"Required field 'path' not present\")" : "",
+		     ex && go ? "; " : "", go ? "runc fails the hook (\"exec: no command\")" : "");
+}
+
+/*
+ * A key of a hook entry the decoders matched only by folding, or not at all.
+ * crun_nopath: crun refuses the entry for want of "path", which a miscased
+ * "path" explains (*said). true: the key names no field.
+ */
+static bool render_field_key(struct lint_ctx *c, const struct jloc_node *m, bool crun_nopath,
+			     bool *said)
+{
+	const struct oci_diag *d;
+	bool nopath;
+
+	QSTR k = q(m->key, m->klen);
+	if (go_take(c, m, OCI_DIAG_KEY_UNKNOWN)) {
+		const char *dym = did_you_mean(m->key, m->klen, oci_hook_fields.names,
+					       (size_t)oci_hook_fields.n, NULL);
+
+		emit(c, m->kline, m->kcol, LINT_WARNING, "HOOK_FIELD_UNKNOWN",
+		     "unknown hook field %s is ignored by every runtime%s%s%s", k,
+		     dym ? "; did you mean \"" : "", dym ? dym : "", dym ? "\"?" : "");
+		return true;
+	}
+	d = go_take(c, m, OCI_DIAG_KEY_FOLDED);
+	if (!d)
+		return false;
+	if (c->hooksd) {
+		emit(c, m->kline, m->kcol, LINT_INFO, "HOOK_FIELD_CASE",
+		     "hook field %s should be spelled \"%s\" (podman matches it case-insensitively, "
+		     "but the OCI config it writes uses \"%s\")", k, d->field, d->field);
+		return false;
+	}
+	nopath = crun_nopath && !strcmp(d->field, "path");
+	*said |= nopath;
+	emit(c, m->kline, m->kcol, LINT_ERROR, "HOOK_FIELD_CASE",
+	     "hook field %s should be \"%s\": runc accepts it (Go matches keys "
+	     "case-insensitively); crun and youki ignore it%s", k, d->field,
+	     nopath ? ", and crun refuses a hook without \"path\"" : "");
+	return false;
+}
+
 /*
  * One hook object: st is its stage (-1 when unknown), stage its name as
  * written (escaped) for messages.
@@ -578,76 +632,32 @@ static bool check_hooksd_path(struct lint_ctx *c, const struct jloc_node *m, int
 static void check_entry(struct lint_ctx *c, const struct jloc_node *e, int st, const char *stage)
 {
 	const struct jloc_node *path = NULL, *args = NULL;
-	bool have_path = false;
+	bool crun_nopath, said = false;
 
-	if (e->type != JLOC_OBJECT) {
-		if (c->hd && !hd_take(c, e, OCI_DIAG_TYPE, NULL))
-			return;
+	if (go_take(c, e, OCI_DIAG_TYPE)) {
+		bool ex = crun_take(c, e, OCI_DIAG_REFUSED) != NULL;
+
 		emit(c, e->line, e->col, LINT_ERROR, "HOOK_ENTRY_TYPE",
 		     "a hook must be an object with \"path\", not %s: %s%s", jloc_type_name(e->type),
-		     type_refusal(c), c->hooksd ? "" : "; crun refuses it too (no 'path')");
+		     type_refusal(c), ex ? "; crun refuses it too (no 'path')" : "");
 		return;
 	}
-	check_duplicates(c, e, "a hook entry", false);
+	crun_nopath = diag_find(c, e, OCI_DIAG_REFUSED, OCI_DIALECT_EXACT, "path", -1, true);
+	render_dups(c, e, "a hook entry", false);
 	JLOC_FOR_KIDS(c->doc, e, m) {
-		int f = -1;
-
-		for (int i = 0; i < 4 && f < 0; i++)
-			if (jloc_key_is(m, oci_hook_fields.names[i]))
-				f = i;
-		if (f < 0) {
-			for (int i = 0; i < 4 && f < 0; i++)
-				if (oci_go_key_folds(m->key, m->klen, oci_hook_fields.names[i]))
-					f = i;
-			QSTR k = q(m->key, m->klen);
-			if (f < 0) {
-				const char *dym = did_you_mean(m->key, m->klen, oci_hook_fields.names, 4, NULL);
-
-				emit(c, m->kline, m->kcol, LINT_WARNING, "HOOK_FIELD_UNKNOWN",
-				     "unknown hook field %s is ignored by every runtime%s%s%s", k,
-				     dym ? "; did you mean \"" : "", dym ? dym : "", dym ? "\"?" : "");
-				continue;
-			}
-			if (c->hooksd)
-				emit(c, m->kline, m->kcol, LINT_INFO, "HOOK_FIELD_CASE",
-				     "hook field %s should be spelled \"%s\" (podman matches it "
-				     "case-insensitively, but the OCI config it writes uses \"%s\")", k,
-				     oci_hook_fields.names[f], oci_hook_fields.names[f]);
-			else
-				emit(c, m->kline, m->kcol, LINT_ERROR, "HOOK_FIELD_CASE",
-				     "hook field %s should be \"%s\": runc accepts it (Go matches keys "
-				     "case-insensitively); crun and youki ignore it%s", k, oci_hook_fields.names[f],
-				     f == 0 ? ", and crun refuses a hook without \"path\"" : "");
-		}
-		switch (f) {
+		if (render_field_key(c, m, crun_nopath, &said))
+			continue;
+		switch (oci_go_field(m, &oci_hook_fields)) {
 		case 0:
-			have_path = true;
-			if (c->hd) {
-				path = check_hooksd_path(c, m, st, stage) ? m : path;
-				break;
-			}
-			if (m->type != JLOC_STRING) {
-				emit(c, m->line, m->col, LINT_ERROR, "HOOK_PATH_REQUIRED",
-				     "hook path must be a string, not %s: %s%s", jloc_type_name(m->type),
-				     type_refusal(c), c->hooksd ? "" : "; crun refuses it too");
-			} else if (!m->slen) {
-				emit(c, m->line, m->col, LINT_ERROR, "HOOK_PATH_REQUIRED",
-				     "hook path is empty: %s",
-				     c->hooksd ? "podman refuses to start ANY container while this file "
-						 "is installed (missing required property: hook.path)"
-					       : "runc fails (\"exec: no command\"); crun cannot run it "
-						 "and ignores or fails it like a missing file");
-			} else {
+			if (c->hd ? check_hooksd_path(c, m, st, stage) : check_config_path(c, m, st, stage))
 				path = m;
-				check_path(c, m, st, stage);
-			}
 			break;
 		case 1:
 			args = m;
-			check_strs(c, m, "HOOK_ARGS_TYPE", "args", "runs the hook without any args");
+			render_strs(c, m, "HOOK_ARGS_TYPE", "args", "runs the hook without any args");
 			break;
 		case 2:
-			check_strs(c, m, "HOOK_ENV_TYPE", "env", "ignores the env");
+			render_strs(c, m, "HOOK_ENV_TYPE", "env", "ignores the env");
 			if (m->type == JLOC_ARRAY) {
 				JLOC_FOR_KIDS(c->doc, m, v) {
 					const char *eq;
@@ -670,12 +680,7 @@ static void check_entry(struct lint_ctx *c, const struct jloc_node *e, int st, c
 			break;
 		}
 	}
-	if (c->hd ? hd_take(c, e, OCI_DIAG_REQUIRED, "hook.path") != NULL : !have_path)
-		emit(c, e->line, e->col, LINT_ERROR, "HOOK_PATH_REQUIRED", "hook has no \"path\": %s",
-		     c->hooksd ? "podman refuses to start ANY container while this file is "
-				 "installed (missing required property: hook.path)"
-			       : "crun refuses the config (\"Required field 'path' not present\"); "
-				 "runc fails the hook (\"exec: no command\")");
+	render_no_path(c, e, crun_nopath && !said);
 	if (path && args && args->type == JLOC_ARRAY && args->first >= 0) {
 		const struct jloc_node *a0 = jloc_at(c->doc, args->first);
 		const char *base = strrchr(path->str, '/');
@@ -703,14 +708,55 @@ static void check_stage(struct lint_ctx *c, const struct jloc_node *m, int st)
 		     "earlier %s array)", k, oci_stage_names[st]);
 		return;
 	}
-	if (m->type != JLOC_ARRAY) {
+	if (go_take(c, m, OCI_DIAG_TYPE)) {
+		bool ign = crun_take(c, m, OCI_DIAG_IGNORED) != NULL;
+
 		emit(c, m->line, m->col, LINT_ERROR, "HOOK_STAGE_TYPE",
-		     "stage %s must be an array of hooks, not %s: runc refuses the whole config; "
-		     "crun silently ignores the stage", k, jloc_type_name(m->type));
+		     "stage %s must be an array of hooks, not %s: runc refuses the whole config%s", k,
+		     jloc_type_name(m->type), ign ? "; crun silently ignores the stage" : "");
 		return;
 	}
+	if (m->type != JLOC_ARRAY)
+		return;
 	JLOC_FOR_KIDS(c->doc, m, e)
 		check_entry(c, e, st, k);
+}
+
+/* A stage key the decoders matched by folding or not at all: its finding. -1: no stage. */
+static int render_stage_key(struct lint_ctx *c, const struct jloc_node *m)
+{
+	const struct oci_diag *d;
+
+	QSTR k = q(m->key, m->klen);
+	if (go_take(c, m, OCI_DIAG_KEY_UNKNOWN)) {
+		const char *dym = did_you_mean(m->key, m->klen, oci_stage_names, OCI_STAGE_MAX, NULL);
+
+		c->stage = dym ? oci_stage_from_name(dym) : -1;
+		emit(c, m->kline, m->kcol, LINT_ERROR, "HOOK_STAGE_UNKNOWN",
+		     "unknown hook stage %s: runc, crun and youki all ignore it, so its hooks "
+		     "never run%s%s%s", k, dym ? "; did you mean \"" : "", dym ? dym : "",
+		     dym ? "\"?" : "");
+		c->stage = -1;
+		return -1;
+	}
+	d = go_take(c, m, OCI_DIAG_KEY_FOLDED);
+	if (!d)	/* matched exactly */
+		return m->klen == strlen(m->key) ? oci_stage_from_name(m->key) : -1;
+	/* runc's decoder matched it by folding; the last such key wins */
+	const struct jloc_node *last = jloc_at(c->doc, d->winner);
+
+	c->stage = d->stage;
+	if (last == m)
+		emit(c, m->kline, m->kcol, LINT_ERROR, "HOOK_KEY_CASE",
+		     "stage key %s should be \"%s\": runc runs these hooks (Go matches "
+		     "keys case-insensitively); crun and youki silently ignore them",
+		     k, oci_stage_names[d->stage]);
+	else
+		emit(c, m->kline, m->kcol, LINT_ERROR, "HOOK_KEY_CASE",
+		     "stage key %s should be \"%s\": crun and youki ignore it; runc "
+		     "reads it as \"%s\" but the later key at %u:%u overrides it", k,
+		     oci_stage_names[d->stage], oci_stage_names[d->stage], last->kline, last->kcol);
+	return d->stage;
 }
 
 static void check_hooks_obj(struct lint_ctx *c, const struct jloc_node *h)
@@ -720,48 +766,20 @@ static void check_hooks_obj(struct lint_ctx *c, const struct jloc_node *h)
 		     "\"hooks\" is null: no hooks are configured");
 		return;
 	}
-	if (h->type != JLOC_OBJECT) {
+	if (go_take(c, h, OCI_DIAG_TYPE)) {
+		bool ign = crun_take(c, h, OCI_DIAG_IGNORED) != NULL;
+
 		emit(c, h->line, h->col, LINT_ERROR, "HOOKS_TYPE",
-		     "\"hooks\" must be an object, not %s: runc refuses the whole config; crun "
-		     "silently ignores every hook", jloc_type_name(h->type));
+		     "\"hooks\" must be an object, not %s: runc refuses the whole config%s",
+		     jloc_type_name(h->type), ign ? "; crun silently ignores every hook" : "");
 		return;
 	}
-	check_duplicates(c, h, "\"hooks\"", true);
+	render_dups(c, h, "\"hooks\"", true);
 	JLOC_FOR_KIDS(c->doc, h, m) {
-		int st = oci_stage_from_name(m->key);
-		const struct oci_diag *d = oci_config_diag(c->cfg, (int)(m - c->doc->nodes));
-		QSTR k = q(m->key, m->klen);
+		int st = render_stage_key(c, m);
 
-		if (st >= 0 && strlen(m->key) != m->klen)
-			st = -1;	/* embedded NUL */
-		if (st < 0 && d && d->kind == OCI_DIAG_KEY_FOLDED && d->schema == OCI_SCHEMA_HOOKS) {
-			/* runc's decoder matched it by folding; the last such key wins */
-			const struct jloc_node *last = jloc_at(c->doc, d->winner);
-
-			st = d->stage;
-			c->stage = st;
-			if (last == m)
-				emit(c, m->kline, m->kcol, LINT_ERROR, "HOOK_KEY_CASE",
-				     "stage key %s should be \"%s\": runc runs these hooks (Go matches "
-				     "keys case-insensitively); crun and youki silently ignore them",
-				     k, oci_stage_names[st]);
-			else
-				emit(c, m->kline, m->kcol, LINT_ERROR, "HOOK_KEY_CASE",
-				     "stage key %s should be \"%s\": crun and youki ignore it; runc "
-				     "reads it as \"%s\" but the later key at %u:%u overrides it", k,
-				     oci_stage_names[st], oci_stage_names[st], last->kline, last->kcol);
-		} else if (st < 0) {
-			const char *dym = did_you_mean(m->key, m->klen, oci_stage_names,
-						       OCI_STAGE_MAX, NULL);
-
-			c->stage = dym ? oci_stage_from_name(dym) : -1;
-			emit(c, m->kline, m->kcol, LINT_ERROR, "HOOK_STAGE_UNKNOWN",
-			     "unknown hook stage %s: runc, crun and youki all ignore it, so its hooks "
-			     "never run%s%s%s", k, dym ? "; did you mean \"" : "", dym ? dym : "",
-			     dym ? "\"?" : "");
-			c->stage = -1;
+		if (st < 0)
 			continue;
-		}
 		c->stage = st;
 		if (st == OCI_PRESTART)
 			emit(c, m->kline, m->kcol, LINT_INFO, "HOOK_STAGE_DEPRECATED",
@@ -876,6 +894,26 @@ static void report_syntax(struct lint_ctx *c, const struct oci_syntax *syn)
 	}
 }
 
+/*
+ * A parsed document and its decoders' diagnostics, ready to render: false
+ * when there is nothing more to check (not JSON: its one finding is out; or
+ * out of memory).
+ */
+static bool lint_begin(struct lint_ctx *c, const struct oci_syntax *syn,
+		       const struct jloc_doc *doc, const struct oci_diags *diags)
+{
+	if (syn->err) {
+		report_syntax(c, syn);
+		return false;
+	}
+	c->doc = doc;
+	c->diags = diags;
+	c->used = calloc(diags->n + 1, sizeof(*c->used));
+	if (!c->used)
+		c->err = -ENOMEM;
+	return c->used != NULL;
+}
+
 int lint_config(const struct oci_config *cfg, int bundle_dirfd, struct lint_result *out)
 {
 	struct lint_ctx c = { .file = cfg->name, .cfg = cfg, .out = out, .stage = -1,
@@ -884,40 +922,31 @@ int lint_config(const struct oci_config *cfg, int bundle_dirfd, struct lint_resu
 	const struct jloc_node *root, *first_hooks = NULL;
 
 	out->files++;
-	if (cfg->syntax.err) {
-		report_syntax(&c, &cfg->syntax);
+	if (!lint_begin(&c, &cfg->syntax, &cfg->doc, &cfg->diags))
 		goto out;
-	}
-	c.doc = &cfg->doc;
 	root = &cfg->doc.nodes[0];
-	if (root->type != JLOC_OBJECT) {
+	if (go_take(&c, root, OCI_DIAG_TYPE)) {
 		emit(&c, root->line, root->col, LINT_ERROR, "JSON_NOT_OBJECT",
 		     "a config.json must be a JSON object, not %s", jloc_type_name(root->type));
 		goto out;
 	}
 	c.rootfd = open_rootfs(&c, bundle_dirfd);
-	/* duplicate top-level "hooks" keys matter; other duplicates are not ours */
-	{
-		const struct jloc_node *first = NULL;
+	/* duplicate top-level "hooks" keys (the decoder reports no others there) */
+	JLOC_FOR_KIDS(c.doc, root, m) {
+		const struct oci_diag *d = go_take(&c, m, OCI_DIAG_DUPLICATE);
+		const struct jloc_node *first;
 
-		JLOC_FOR_KIDS(c.doc, root, m) {
-			if (!jloc_key_is(m, "hooks"))
-				continue;
-			if (!first) {
-				first = m;
-				continue;
-			}
-			emit(&c, m->kline, m->kcol, LINT_ERROR, "HOOK_DUPLICATE_KEY",
-			     "duplicate key \"hooks\" (first at %u:%u): crun keeps only the "
-			     "first; runc merges both objects (a stage set in either runs)",
-			     first->kline, first->kcol);
-		}
+		if (!d)
+			continue;
+		first = &c.doc->nodes[d->first];
+		emit(&c, m->kline, m->kcol, LINT_ERROR, "HOOK_DUPLICATE_KEY",
+		     "duplicate key \"hooks\" (first at %u:%u): crun keeps only the "
+		     "first; runc merges both objects (a stage set in either runs)",
+		     first->kline, first->kcol);
 	}
 	JLOC_FOR_KIDS(c.doc, root, m) {
-		const struct oci_diag *d = oci_config_diag(cfg, (int)(m - c.doc->nodes));
-
 		if (!jloc_key_is(m, "hooks")) {
-			if (!d || d->kind != OCI_DIAG_KEY_FOLDED || d->schema != OCI_SCHEMA_SPEC)
+			if (!go_take(&c, m, OCI_DIAG_KEY_FOLDED))
 				continue;
 			QSTR k = q(m->key, m->klen);
 			emit(&c, m->kline, m->kcol, LINT_ERROR, "HOOKS_KEY_CASE",
@@ -936,26 +965,8 @@ out:
 	if (c.rootfd >= 0)
 		close(c.rootfd);
 	free(c.rootfs);
+	free(c.used);
 	return c.err;
-}
-
-/* A config.json held in buf: parse once, lint. bundle_dir (or NULL) anchors root.path. */
-static int lint_config_buf(const char *name, const char *buf, size_t len, const char *bundle_dir,
-			   struct lint_result *out)
-{
-	struct oci_config *cfg;
-	int dirfd = -1, err;
-
-	err = oci_config_parse(name, buf, len, &cfg);
-	if (err)
-		return err;
-	if (bundle_dir)
-		dirfd = open(bundle_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	err = lint_config(cfg, dirfd, out);
-	if (dirfd >= 0)
-		close(dirfd);
-	oci_config_free(cfg);
-	return err;
 }
 
 /* ---- hooks.d ---- */
@@ -1115,7 +1126,7 @@ static void check_hooksd_when_v1(struct lint_ctx *c, const struct jloc_node *w)
 	}
 	if (w && w->type == JLOC_OBJECT) {
 		check_unknown_keys(c, w, wf, "\"when\"");
-		check_duplicates(c, w, "\"when\"", false);
+		render_dups(c, w, "\"when\"", false);
 	}
 	any |= check_hooksd_bool(c, hd_member(c, w, wf, "always"), "always", true);
 	any |= check_hooksd_bool(c, hd_member(c, w, wf, "hasBindMounts"), "hasBindMounts", true);
@@ -1171,7 +1182,7 @@ static void check_hooksd_legacy(struct lint_ctx *c, const struct jloc_node *root
 	} else if (h && h->type == JLOC_STRING && h->slen) {
 		check_path(c, h, OCI_CREATE_RUNTIME, "hook");
 	}
-	render_strs(c, hd_member(c, root, f, "arguments"), "HOOK_ARGS_TYPE", "arguments");
+	render_strs(c, hd_member(c, root, f, "arguments"), "HOOK_ARGS_TYPE", "arguments", NULL);
 	for (size_t i = 0; i < 4; i++) {
 		const struct jloc_node *r = hd_member(c, root, f, rf[i]);
 
@@ -1214,7 +1225,9 @@ static void render_rest(struct lint_ctx *c)
 		bool key = d->kind == OCI_DIAG_CONFLICT || (d->kind == OCI_DIAG_REGEX && d->key);
 		unsigned line = key ? n->kline : n->line, col = key ? n->kcol : n->col;
 
-		if (c->used[i] || d->kind == OCI_DIAG_KEY_FOLDED)
+		/* key spellings and duplicates are said where lint walks; crun's words are not podman's */
+		if (c->used[i] || d->kind == OCI_DIAG_KEY_FOLDED || d->kind == OCI_DIAG_KEY_UNKNOWN ||
+		    d->kind == OCI_DIAG_DUPLICATE || d->dialect != OCI_DIALECT_GO)
 			continue;
 		c->used[i] = true;
 		switch (d->kind) {
@@ -1269,16 +1282,8 @@ int lint_hooksd(const struct oci_hooksd_hook *h, struct lint_result *out)
 		emit(&c, 0, 0, LINT_WARNING, "HOOKSD_FILE_NAME",
 		     "podman only reads hooks.d files whose name ends in \".json\": this file is "
 		     "ignored");
-	if (h->syntax.err) {
-		report_syntax(&c, &h->syntax);
+	if (!lint_begin(&c, &h->syntax, &h->doc, &h->diags))
 		goto out;
-	}
-	c.doc = &h->doc;
-	c.used = calloc(h->diags.n + 1, sizeof(*c.used));
-	if (!c.used) {
-		c.err = -ENOMEM;
-		goto out;
-	}
 	root = &h->doc.nodes[0];
 	if (hd_take(&c, root, OCI_DIAG_TYPE, NULL)) {
 		emit(&c, root->line, root->col, LINT_ERROR, "JSON_NOT_OBJECT",
@@ -1286,7 +1291,7 @@ int lint_hooksd(const struct oci_hooksd_hook *h, struct lint_result *out)
 		     "container while it is installed", jloc_type_name(root->type));
 		goto out;
 	}
-	check_duplicates(&c, root, "the hook file", false);
+	render_dups(&c, root, "the hook file", false);
 	JLOC_FOR_KIDS(c.doc, root, m) {
 		if (oci_go_field(m, f) != 0 || !hd_take(&c, m, OCI_DIAG_TYPE, NULL))
 			continue;
@@ -1342,60 +1347,67 @@ out:
 	return c.err;
 }
 
-int lint_hooksd_buf(const char *name, const char *buf, size_t len, struct lint_result *out)
+/* ---- kinds and paths ---- */
+
+enum lint_kind {
+	LINT_DETECT,	/* read the kind from the document */
+	LINT_CONFIG,
+	LINT_HOOKSD,
+};
+
+/*
+ * Parse buf once and lint it as kind: the decoders take the document the
+ * kind was read from. bundle_dir (or NULL) anchors a config's root.path.
+ */
+static int lint_parsed(const char *name, const char *buf, size_t len, const char *bundle_dir,
+		       enum lint_kind kind, struct lint_result *out)
 {
 	struct oci_hooksd_hook h;
-	int err = oci_hooksd_load_buf(name, buf, len, NULL, &h);
+	struct oci_config *cfg;
+	struct oci_syntax syn;
+	struct jloc_doc doc;
+	int dirfd = -1, err = oci_json_parse(buf, len, &doc, &syn);
 
+	if (err) {
+		jloc_free(&doc);
+		free(syn.text);
+		return err;
+	}
+	if (kind == LINT_DETECT)
+		kind = oci_doc_is_hooksd(&doc) ? LINT_HOOKSD : LINT_CONFIG;
+	if (kind == LINT_HOOKSD) {
+		err = oci_hooksd_load_doc(name, &doc, &syn, NULL, &h);
+		if (err)
+			return err;
+		err = lint_hooksd(&h, out);
+		oci_hooksd_hook_free(&h);
+		return err;
+	}
+	err = oci_config_from_doc(name, &doc, &syn, &cfg);
 	if (err)
 		return err;
-	err = lint_hooksd(&h, out);
-	oci_hooksd_hook_free(&h);
+	if (bundle_dir)
+		dirfd = open(bundle_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	err = lint_config(cfg, dirfd, out);
+	if (dirfd >= 0)
+		close(dirfd);
+	oci_config_free(cfg);
 	return err;
 }
 
-/* ---- kinds and paths ---- */
-
-static bool looks_like_hooksd(const struct jloc_doc *doc)
+int lint_hooksd_buf(const char *name, const char *buf, size_t len, struct lint_result *out)
 {
-	static const char *const cfg[] = { "ociVersion", "process", "root", "mounts", "linux",
-					   "hooks" };
-	static const char *const hd[] = { "version", "hook", "when", "stages", "stage", "cmds",
-					  "cmd", "arguments" };
-	const struct jloc_node *root = &doc->nodes[0];
-	int score = 0;
-
-	if (root->type != JLOC_OBJECT)
-		return false;
-	JLOC_FOR_KIDS(doc, root, m) {
-		for (size_t i = 0; i < 6; i++)
-			if (oci_go_key_folds(m->key, m->klen, cfg[i]))
-				return false;
-		for (size_t i = 0; i < 8; i++)
-			score += oci_go_key_folds(m->key, m->klen, hd[i]);
-	}
-	return score > 0;
+	return lint_parsed(name, buf, len, NULL, LINT_HOOKSD, out);
 }
 
 int lint_buf(const char *name, const char *buf, size_t len, const char *bundle_dir,
 	     struct lint_result *out)
 {
-	struct jloc_doc doc;
-	bool hd = false;
-	int err = jloc_parse(&doc, buf, len);
-
-	if (err == -ENOMEM) {
-		jloc_free(&doc);
-		return err;
-	}
-	if (!err)
-		hd = looks_like_hooksd(&doc);
-	jloc_free(&doc);
-	return hd ? lint_hooksd_buf(name, buf, len, out)
-		  : lint_config_buf(name, buf, len, bundle_dir, out);
+	return lint_parsed(name, buf, len, bundle_dir, LINT_DETECT, out);
 }
 
-static int lint_file(const char *path, const char *bundle_dir, int kind, struct lint_result *out)
+static int lint_file(const char *path, const char *bundle_dir, enum lint_kind kind,
+		     struct lint_result *out)
 {
 	char *buf = NULL;
 	size_t len;
@@ -1403,12 +1415,7 @@ static int lint_file(const char *path, const char *bundle_dir, int kind, struct 
 
 	if (err)
 		return err;
-	if (kind == 1)
-		err = lint_config_buf(path, buf, len, bundle_dir, out);
-	else if (kind == 2)
-		err = lint_hooksd_buf(path, buf, len, out);
-	else
-		err = lint_buf(path, buf, len, bundle_dir, out);
+	err = lint_parsed(path, buf, len, bundle_dir, kind, out);
 	free(buf);
 	return err;
 }
@@ -1434,14 +1441,14 @@ int lint_path(const char *path, struct lint_result *out)
 		slash = strrchr(dir, '/');
 		if (slash)
 			*slash = '\0';
-		err = lint_file(path, slash ? (dir[0] ? dir : "/") : ".", 0, out);
+		err = lint_file(path, slash ? (dir[0] ? dir : "/") : ".", LINT_DETECT, out);
 		free(dir);
 		return err;
 	}
 	if (asprintf(&p, "%s/config.json", path) < 0)
 		return -ENOMEM;
 	if (!access(p, F_OK)) {
-		err = lint_file(p, path, 1, out);	/* a bundle */
+		err = lint_file(p, path, LINT_CONFIG, out);	/* a bundle */
 		free(p);
 		return err;
 	}
@@ -1482,7 +1489,7 @@ int lint_path(const char *path, struct lint_result *out)
 			free(p);
 			continue;
 		}
-		err = lint_file(p, NULL, 2, out);
+		err = lint_file(p, NULL, LINT_HOOKSD, out);
 		free(p);
 	}
 	for (size_t i = 0; i < n; i++)

@@ -113,7 +113,7 @@ void oci_hooks_free(struct oci_hooks *h)
  * simple folding. Our field names are ASCII letters, whose only non-ASCII fold
  * partners are U+017F (long s) for s and U+212A (Kelvin sign) for k.
  */
-bool oci_go_key_folds(const char *k, size_t klen, const char *field)
+static bool go_key_folds(const char *k, size_t klen, const char *field)
 {
 	const unsigned char *p = (const unsigned char *)k, *end = p + klen;
 
@@ -140,7 +140,7 @@ static int go_field(const struct jloc_node *m, const char *const *fields, int nf
 		if (jloc_key_is(m, fields[i]))
 			return i;
 	for (int i = 0; i < nfields; i++)
-		if (oci_go_key_folds(m->key, m->klen, fields[i]))
+		if (go_key_folds(m->key, m->klen, fields[i]))
 			return i;
 	return -1;
 }
@@ -183,7 +183,10 @@ struct go_hook {
 	long long timeout;
 	unsigned line, col;
 	int obj;	/* the (last) object decoded into it */
+	int elem;	/* the last array element decoded into it (config.json) */
 	int path_node;	/* the last "path" member */
+	/* a type error in an entry or its path: runc refuses the config, a missing path is moot */
+	bool bad;
 };
 
 struct go_hooks {
@@ -204,31 +207,43 @@ static int node_of(const struct go_ctx *c, const struct jloc_node *n)
 	return (int)(n - c->doc->nodes);
 }
 
+/* Append a diagnostic about node; NULL when out of memory. */
+static struct oci_diag *diags_push(struct oci_diags *d, enum oci_diag_kind kind,
+				   enum oci_dialect dialect, enum oci_schema schema, int node)
+{
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		struct oci_diag *nv = realloc(d->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return NULL;
+		d->v = nv;
+		d->cap = cap;
+	}
+	d->v[d->n] = (struct oci_diag){
+		.kind = kind,
+		.dialect = dialect,
+		.schema = schema,
+		.node = node,
+		.winner = node,
+		.first = node,
+		.stage = -1,
+	};
+	return &d->v[d->n++];
+}
+
 /* Record a diagnostic about node n; NULL when not recording (or out of memory). */
 static struct oci_diag *go_diag_add(struct go_ctx *c, enum oci_diag_kind kind,
 				    enum oci_schema schema, const struct jloc_node *n)
 {
-	struct oci_diags *d = c->diags;
-	struct oci_diag *nv;
+	struct oci_diag *d;
 
+	if (!c->diags)
+		return NULL;
+	d = diags_push(c->diags, kind, OCI_DIALECT_GO, schema, node_of(c, n));
 	if (!d)
-		return NULL;
-	nv = realloc(d->v, (d->n + 1) * sizeof(*nv));
-	if (!nv) {
 		c->nomem = -ENOMEM;
-		return NULL;
-	}
-	d->v = nv;
-	nv = &d->v[d->n++];
-	*nv = (struct oci_diag){
-		.kind = kind,
-		.dialect = OCI_DIALECT_GO,
-		.schema = schema,
-		.node = node_of(c, n),
-		.winner = node_of(c, n),
-		.stage = -1,
-	};
-	return nv;
+	return d;
 }
 
 static void go_diag(struct go_ctx *c, enum oci_schema schema, const struct jloc_node *m,
@@ -294,17 +309,72 @@ const struct oci_diag *oci_diag_at(const struct oci_diags *d, int node, enum oci
 }
 
 /*
- * go_field that records a key matched only by folding. The diagnostics of one
- * object are then told which member Go keeps per field (the last one).
+ * go_field that records a key matched only by folding, or by nothing. The
+ * diagnostics of one object are then told which member Go keeps per field
+ * (the last one).
  */
 static int go_field_diag(struct go_ctx *c, const struct jloc_node *m, const char *const *fields,
 			 int nfields, enum oci_schema schema, int stage)
 {
 	int f = go_field(m, fields, nfields);
+	struct oci_diag *d;
 
 	if (f >= 0 && !jloc_key_is(m, fields[f]))
 		go_diag(c, schema, m, schema == OCI_SCHEMA_HOOKS ? f : stage, fields[f]);
+	else if (f < 0 && (d = go_diag_add(c, OCI_DIAG_KEY_UNKNOWN, schema, m)))
+		d->stage = stage;
 	return f;
+}
+
+static int key_cmp(const struct jloc_node *a, const struct jloc_node *b)
+{
+	size_t l = a->klen < b->klen ? a->klen : b->klen;
+	int r = memcmp(a->key, b->key, l);
+
+	return r ? r : (a->klen > b->klen) - (a->klen < b->klen);
+}
+
+static int dup_sort_cmp(const void *x, const void *y)
+{
+	const struct jloc_node *a = *(const struct jloc_node *const *)x;
+	const struct jloc_node *b = *(const struct jloc_node *const *)y;
+	int r = key_cmp(a, b);
+
+	return r ? r : (a > b) - (a < b);
+}
+
+/*
+ * Every later occurrence of a key in object o, pointing at the first: the
+ * member the exact dialect keeps, while Go decodes each on top of the last.
+ * Sorting keeps a hostile object with many keys O(n log n).
+ */
+static void go_diag_dups(struct go_ctx *c, const struct jloc_node *o, enum oci_schema schema)
+{
+	const struct jloc_node **v;
+	size_t n = 0, first = 0;
+
+	if (!c->diags || o->type != JLOC_OBJECT || o->nkids < 2)
+		return;
+	v = malloc((size_t)o->nkids * sizeof(*v));
+	if (!v) {
+		c->nomem = -ENOMEM;
+		return;
+	}
+	JLOC_FOR_KIDS(c->doc, o, m)
+		v[n++] = m;
+	qsort(v, n, sizeof(*v), dup_sort_cmp);
+	for (size_t i = 1; i < n; i++) {
+		struct oci_diag *d;
+
+		if (key_cmp(v[first], v[i])) {
+			first = i;
+			continue;
+		}
+		d = go_diag_add(c, OCI_DIAG_DUPLICATE, schema, v[i]);
+		if (d)
+			d->first = node_of(c, v[first]);
+	}
+	free(v);
 }
 
 /*
@@ -496,11 +566,13 @@ static int go_hook_obj(struct go_ctx *c, const struct jloc_node *n, struct go_ho
 		return 0;
 	if (n->type != JLOC_OBJECT) {
 		go_type_error(c, n, what, "specs.Hook");
+		h->bad = true;
 		return 0;
 	}
 	h->line = n->line;
 	h->col = n->col;
 	h->obj = node_of(c, n);
+	go_diag_dups(c, n, OCI_SCHEMA_HOOK);
 	JLOC_FOR_KIDS(c->doc, n, m) {
 		int f = go_field_diag(c, m, go_hook_fields, 4, OCI_SCHEMA_HOOK, stage);
 
@@ -510,6 +582,7 @@ static int go_hook_obj(struct go_ctx *c, const struct jloc_node *n, struct go_ho
 		switch (f) {
 		case HOOK_PATH:
 			h->path_node = node_of(c, m);
+			h->bad |= m->type != JLOC_STRING && m->type != JLOC_NULL;
 			err = go_string(c, m, &h->path, field);
 			break;
 		case HOOK_ARGS: err = go_strs(c, m, &h->args, field); break;
@@ -542,6 +615,7 @@ static int go_hook_slice(struct go_ctx *c, const struct jloc_node *n, struct go_
 			return err;
 		if (i >= s->len)
 			s->len = i + 1;
+		s->v[i].elem = node_of(c, e);
 		/* decoded on top of the element already there: fields merge */
 		err = go_hook_obj(c, e, &s->v[i], what, stage);
 		if (err)
@@ -678,6 +752,53 @@ static void go_spec_free(struct go_spec *s)
 
 static const char *const go_spec_fields[] = { "hooks", "root", "process", "annotations" };
 
+/*
+ * Duplicate top-level "hooks" keys (exactly "hooks": other duplicates there
+ * are not hooks, and folded spellings are their own diagnostic).
+ */
+static void go_diag_hooks_dups(struct go_ctx *c, const struct jloc_node *root)
+{
+	int first = 0;
+
+	JLOC_FOR_KIDS(c->doc, root, m) {
+		struct oci_diag *d;
+
+		if (!jloc_key_is(m, "hooks"))
+			continue;
+		if (!first) {
+			first = node_of(c, m);
+			continue;
+		}
+		d = go_diag_add(c, OCI_DIAG_DUPLICATE, OCI_SCHEMA_SPEC, m);
+		if (d)
+			d->first = first;
+	}
+}
+
+/*
+ * The hooks runc ends up with that have no path (never a string, and no type
+ * error that makes runc refuse the config first): runc runs them and they
+ * fail. Said on the last object decoded into the hook, or its null element.
+ */
+static void go_diag_no_path(struct go_ctx *c, const struct go_spec *s)
+{
+	for (int st = 0; st < OCI_STAGE_MAX; st++) {
+		for (size_t i = 0; i < s->stage[st].len; i++) {
+			const struct go_hook *h = &s->stage[st].v[i];
+			int at = h->obj ? h->obj : h->elem;
+			struct oci_diag *d;
+
+			if (h->path || h->bad || !at)
+				continue;
+			d = go_diag_add(c, OCI_DIAG_REQUIRED, OCI_SCHEMA_HOOK, &c->doc->nodes[at]);
+			if (d) {
+				d->stage = st;
+				d->field = "path";
+			}
+		}
+	}
+}
+
 static int go_decode_spec(struct go_ctx *c, const struct jloc_node *root, struct go_spec *s)
 {
 	char what[64];
@@ -687,6 +808,7 @@ static int go_decode_spec(struct go_ctx *c, const struct jloc_node *root, struct
 		go_type_error(c, root, "(config)", "specs.Spec");
 		return 0;
 	}
+	go_diag_hooks_dups(c, root);
 	JLOC_FOR_KIDS(c->doc, root, m) {
 		/* only "hooks" is ours to report: root, process, annotations are read as is */
 		int f = go_field(m, go_spec_fields, 4);
@@ -706,6 +828,7 @@ static int go_decode_spec(struct go_ctx *c, const struct jloc_node *root, struct
 				size_t h0 = c->diags ? c->diags->n : 0;
 
 				s->has_hooks = true;
+				go_diag_dups(c, m, OCI_SCHEMA_HOOKS);
 				JLOC_FOR_KIDS(c->doc, m, st) {
 					int sf = go_field_diag(c, st, oci_stage_names, OCI_STAGE_MAX,
 							       OCI_SCHEMA_HOOKS, -1);
@@ -775,6 +898,8 @@ static int from_doc_go(const struct jloc_doc *doc, struct oci_hooks *out, struct
 	int err;
 
 	err = go_decode_spec(&c, &doc->nodes[0], &s);
+	if (!err)
+		go_diag_no_path(&c, &s);
 	for (int st = 0; !err && st < OCI_STAGE_MAX; st++) {
 		if (!s.stage[st].len)
 			continue;
@@ -805,18 +930,58 @@ static int from_doc_go(const struct jloc_doc *doc, struct oci_hooks *out, struct
 
 /* ---- the exact (crun / libocispec) decoder ---- */
 
-static int exact_strs(const struct jloc_doc *doc, const struct jloc_node *n, char ***v,
-		      size_t *nv)
+struct exact_ctx {
+	const struct jloc_doc *doc;
+	struct oci_hooks *out;
+	struct oci_diags *diags;	/* where diagnostics go, or NULL */
+	int nomem;
+};
+
+/* Record what crun does with node n (a hook's part: schema HOOK unless said otherwise). */
+static struct oci_diag *exact_diag(struct exact_ctx *c, enum oci_diag_kind kind,
+				   enum oci_schema schema, const struct jloc_node *n,
+				   const char *field)
+{
+	struct oci_diag *d;
+
+	if (!c->diags)
+		return NULL;
+	d = diags_push(c->diags, kind, OCI_DIALECT_EXACT, schema, (int)(n - c->doc->nodes));
+	if (!d)
+		c->nomem = -ENOMEM;
+	else
+		d->field = field;
+	return d;
+}
+
+/* A value crun reads only with the right type: any other (but null) it skips. */
+static bool exact_typed(struct exact_ctx *c, const struct jloc_node *n, enum jloc_type want,
+			enum oci_schema schema, const char *field)
+{
+	if (!n || n->type == JLOC_NULL)
+		return false;
+	if (n->type == want)
+		return true;
+	exact_diag(c, OCI_DIAG_IGNORED, schema, n, field);
+	return false;
+}
+
+/* []string; field (or NULL: not a hook's, nothing to record) names it in diagnostics. */
+static int exact_strs(struct exact_ctx *c, const struct jloc_node *n, char ***v, size_t *nv,
+		      const char *field)
 {
 	size_t i = 0;
 
-	if (!n || n->type != JLOC_ARRAY || !n->nkids)
+	if (!(field ? exact_typed(c, n, JLOC_ARRAY, OCI_SCHEMA_HOOK, field)
+		    : n && n->type == JLOC_ARRAY) || !n->nkids)
 		return 0;	/* wrong type: libocispec ignores the field */
 	*v = calloc((size_t)n->nkids, sizeof(char *));
 	if (!*v)
 		return -ENOMEM;
-	JLOC_FOR_KIDS(doc, n, e) {
+	JLOC_FOR_KIDS(c->doc, n, e) {
 		/* non-string elements come out as "" (observed with crun 1.8.1) */
+		if (e->type != JLOC_STRING && field)
+			exact_diag(c, OCI_DIAG_EMPTY_STRING, OCI_SCHEMA_HOOK, e, field);
 		(*v)[i] = e->type == JLOC_STRING ? mem_strdup(e->str, e->slen) : strdup("");
 		if (!(*v)[i]) {
 			strv_free(*v, i);
@@ -826,6 +991,24 @@ static int exact_strs(const struct jloc_doc *doc, const struct jloc_node *n, cha
 		i++;
 	}
 	*nv = i;
+	return 0;
+}
+
+/* How libocispec reads an int: 0, -EINVAL (not an integer) or -ERANGE (beyond int). */
+static int exact_int(const struct jloc_node *n, int *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(n->str, &end, 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (errno || *end)
+		return -EINVAL;
+	if (v > INT_MAX || v < INT_MIN)
+		return -ERANGE;
+	*out = (int)v;
 	return 0;
 }
 
@@ -842,19 +1025,27 @@ static void refuse(struct oci_hooks *out, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int exact_hook(const struct jloc_doc *doc, const struct jloc_node *e, struct oci_hook *h,
-		      struct oci_hooks *out)
+#define EXACT_NO_PATH "Required field 'path' not present"
+#define EXACT_BAD_INT "Invalid value with type 'integer' for key 'timeout'"
+
+static int exact_hook(struct exact_ctx *c, const struct jloc_node *e, struct oci_hook *h)
 {
+	const struct jloc_doc *doc = c->doc;
 	const struct jloc_node *p, *t;
-	int err;
+	int idx = (int)(e - doc->nodes), err;
+	struct oci_diag *d;
 
 	memset(h, 0, sizeof(*h));
 	h->line = e->line;
 	h->col = e->col;
-	p = e->type == JLOC_OBJECT ? jloc_at(doc, jloc_member(doc, (int)(e - doc->nodes), "path"))
-				   : NULL;
+	p = e->type == JLOC_OBJECT ? jloc_at(doc, jloc_member(doc, idx, "path")) : NULL;
 	if (!p || p->type != JLOC_STRING) {
-		refuse(out, "Required field 'path' not present (line %u)", e->line);
+		refuse(c->out, EXACT_NO_PATH " (line %u)", e->line);
+		/* a null path is no path: the entry is what lacks one */
+		d = exact_diag(c, OCI_DIAG_REFUSED, OCI_SCHEMA_HOOK,
+			       p && p->type != JLOC_NULL ? p : e, "path");
+		if (d)
+			d->why = EXACT_NO_PATH;
 		h->path = strdup("");
 	} else {
 		h->path = mem_strdup(p->str, p->slen);
@@ -863,32 +1054,30 @@ static int exact_hook(const struct jloc_doc *doc, const struct jloc_node *e, str
 		return -ENOMEM;
 	if (e->type != JLOC_OBJECT)
 		return 0;
-	int idx = (int)(e - doc->nodes);
-
-	err = exact_strs(doc, jloc_at(doc, jloc_member(doc, idx, "args")), &h->args, &h->nargs);
+	err = exact_strs(c, jloc_at(doc, jloc_member(doc, idx, "args")), &h->args, &h->nargs,
+			 "args");
 	if (!err)
-		err = exact_strs(doc, jloc_at(doc, jloc_member(doc, idx, "env")), &h->env,
-				 &h->nenv);
+		err = exact_strs(c, jloc_at(doc, jloc_member(doc, idx, "env")), &h->env, &h->nenv,
+				 "env");
 	t = jloc_at(doc, jloc_member(doc, idx, "timeout"));
-	if (t && t->type == JLOC_NUMBER) {
-		char *end;
-		long long v;
-
-		errno = 0;
-		v = strtoll(t->str, &end, 10);
-		if (errno || *end || v > INT_MAX || v < INT_MIN) {
-			refuse(out, "Invalid value with type 'integer' for key 'timeout' (line %u)",
-			       t->line);
+	if (exact_typed(c, t, JLOC_NUMBER, OCI_SCHEMA_HOOK, "timeout")) {
+		if (exact_int(t, &h->timeout)) {
+			refuse(c->out, EXACT_BAD_INT " (line %u)", t->line);
+			d = exact_diag(c, OCI_DIAG_REFUSED, OCI_SCHEMA_HOOK, t, "timeout");
+			if (d)
+				d->why = EXACT_BAD_INT;
+			h->timeout = 0;
 		} else {
-			h->timeout = (int)v;
 			h->timeout_set = true;
 		}
 	}
 	return err;
 }
 
-static int from_doc_exact(const struct jloc_doc *doc, struct oci_hooks *out)
+static int from_doc_exact(const struct jloc_doc *doc, struct oci_hooks *out,
+			  struct oci_diags *diags)
 {
+	struct exact_ctx c = { .doc = doc, .out = out, .diags = diags };
 	const struct jloc_node *root = &doc->nodes[0], *hooks, *n;
 	int err = 0;
 
@@ -897,20 +1086,21 @@ static int from_doc_exact(const struct jloc_doc *doc, struct oci_hooks *out)
 		return 0;
 	}
 	hooks = jloc_at(doc, jloc_member(doc, 0, "hooks"));
-	if (hooks && hooks->type == JLOC_OBJECT) {
+	if (exact_typed(&c, hooks, JLOC_OBJECT, OCI_SCHEMA_SPEC, "hooks")) {
 		int hi = (int)(hooks - doc->nodes);
 
 		for (int st = 0; !err && st < OCI_STAGE_MAX; st++) {
 			const struct jloc_node *a = jloc_at(doc, jloc_member(doc, hi, oci_stage_names[st]));
 			size_t i = 0;
 
-			if (!a || a->type != JLOC_ARRAY || !a->nkids)
+			if (!exact_typed(&c, a, JLOC_ARRAY, OCI_SCHEMA_HOOKS, oci_stage_names[st]) ||
+			    !a->nkids)
 				continue;
 			out->v[st] = calloc((size_t)a->nkids, sizeof(struct oci_hook));
 			if (!out->v[st])
 				return -ENOMEM;
 			JLOC_FOR_KIDS(doc, a, e) {
-				err = exact_hook(doc, e, &out->v[st][i], out);
+				err = exact_hook(&c, e, &out->v[st][i]);
 				i++;
 				out->n[st] = i;
 				if (err)
@@ -923,7 +1113,7 @@ static int from_doc_exact(const struct jloc_doc *doc, struct oci_hooks *out)
 		err = -ENOMEM;
 	n = jloc_at(doc, jloc_member(doc, jloc_member(doc, 0, "process"), "args"));
 	if (!err)
-		err = exact_strs(doc, n, &out->proc_args, &out->nproc_args);
+		err = exact_strs(&c, n, &out->proc_args, &out->nproc_args, NULL);
 	n = jloc_at(doc, jloc_member(doc, 0, "annotations"));
 	if (!err && n && n->type == JLOC_OBJECT) {
 		struct go_map m = { 0 };
@@ -945,7 +1135,7 @@ static int from_doc_exact(const struct jloc_doc *doc, struct oci_hooks *out)
 		free(m.kn);
 		free(m.vn);
 	}
-	return err;
+	return err ? err : c.nomem;
 }
 
 /* ---- one config.json, parsed once ---- */
@@ -995,7 +1185,8 @@ int oci_json_parse(const char *buf, size_t len, struct jloc_doc *doc, struct oci
 	return syn->text ? 0 : -ENOMEM;
 }
 
-int oci_config_parse(const char *name, const char *buf, size_t len, struct oci_config **out)
+int oci_config_from_doc(const char *name, struct jloc_doc *doc, struct oci_syntax *syn,
+			struct oci_config **out)
 {
 	struct oci_config *cfg = calloc(1, sizeof(*cfg));
 	int err;
@@ -1003,27 +1194,42 @@ int oci_config_parse(const char *name, const char *buf, size_t len, struct oci_c
 	*out = NULL;
 	if (!cfg || !(cfg->name = strdup(name))) {
 		free(cfg);
+		jloc_free(doc);
+		free(syn->text);
 		return -ENOMEM;
 	}
-	err = oci_json_parse(buf, len, &cfg->doc, &cfg->syntax);
-	if (err)
-		goto fail;
+	cfg->doc = *doc;
+	cfg->syntax = *syn;
 	if (cfg->syntax.err) {
 		*out = cfg;
 		return 0;
 	}
 	err = from_doc_go(&cfg->doc, &cfg->hooks[OCI_DIALECT_GO], &cfg->diags);
 	if (!err)
-		err = from_doc_exact(&cfg->doc, &cfg->hooks[OCI_DIALECT_EXACT]);
+		err = from_doc_exact(&cfg->doc, &cfg->hooks[OCI_DIALECT_EXACT], &cfg->diags);
 	if (!err)
 		err = diags_index(&cfg->diags, cfg->doc.n);
-	if (err)
-		goto fail;
+	if (err) {
+		oci_config_free(cfg);
+		return err;
+	}
 	*out = cfg;
 	return 0;
-fail:
-	oci_config_free(cfg);
-	return err;
+}
+
+int oci_config_parse(const char *name, const char *buf, size_t len, struct oci_config **out)
+{
+	struct oci_syntax syn;
+	struct jloc_doc doc;
+	int err = oci_json_parse(buf, len, &doc, &syn);
+
+	if (err) {
+		*out = NULL;
+		jloc_free(&doc);
+		free(syn.text);
+		return err;
+	}
+	return oci_config_from_doc(name, &doc, &syn, out);
 }
 
 const struct oci_hooks *oci_config_hooks(const struct oci_config *cfg, enum oci_dialect d)
@@ -1031,9 +1237,25 @@ const struct oci_hooks *oci_config_hooks(const struct oci_config *cfg, enum oci_
 	return cfg->syntax.err || (unsigned)d >= OCI_DIALECT_MAX ? NULL : &cfg->hooks[d];
 }
 
-const struct oci_diag *oci_config_diag(const struct oci_config *cfg, int node)
+bool oci_doc_is_hooksd(const struct jloc_doc *doc)
 {
-	return oci_diag_at(&cfg->diags, node, OCI_DIAG_KEY_FOLDED);
+	static const char *const cfg[] = { "ociVersion", "process", "root", "mounts", "linux",
+					   "hooks" };
+	static const char *const hd[] = { "version", "hook", "when", "stages", "stage", "cmds",
+					  "cmd", "arguments" };
+	const struct jloc_node *root = jloc_at(doc, 0);
+	int score = 0;
+
+	if (doc->err || !root || root->type != JLOC_OBJECT)
+		return false;
+	JLOC_FOR_KIDS(doc, root, m) {
+		for (size_t i = 0; i < sizeof(cfg) / sizeof(cfg[0]); i++)
+			if (go_key_folds(m->key, m->klen, cfg[i]))
+				return false;
+		for (size_t i = 0; i < sizeof(hd) / sizeof(hd[0]); i++)
+			score += go_key_folds(m->key, m->klen, hd[i]);
+	}
+	return score > 0;
 }
 
 /* ---- hooks.d ---- */
@@ -1252,6 +1474,7 @@ static int hd_decode(struct go_ctx *c, const struct jloc_node *root, struct hd_r
 					go_type_error(c, m, "Hook.when", "hook.When");
 					break;
 				}
+				go_diag_dups(c, m, OCI_SCHEMA_HOOKSD);
 				JLOC_FOR_KIDS(c->doc, m, w) {
 					switch (oci_go_field(w, &oci_hooksd_when_fields)) {
 					case HDW_ALWAYS: err = go_bool_ptr(c, w, &h->always, "When.when.always"); break;
@@ -1426,6 +1649,34 @@ static int hd_legacy_annotations(struct go_ctx *c, struct oci_hooksd_hook *h,
 	return 0;
 }
 
+/*
+ * podman writes the hook into the config.json the runtime reads: a timeout
+ * Go reads as an integer that crun's int does not hold makes crun refuse
+ * every container it is injected into. Said on each timeout of the hook
+ * object podman keeps (node hk).
+ */
+static void hd_exact_timeouts(struct go_ctx *c, int hk)
+{
+	const struct jloc_node *o = hk ? &c->doc->nodes[hk] : NULL;
+	struct exact_ctx x = { .doc = c->doc, .diags = c->diags };
+	int v;
+
+	if (!o || o->type != JLOC_OBJECT)
+		return;
+	JLOC_FOR_KIDS(c->doc, o, m) {
+		struct oci_diag *d;
+
+		if (go_field(m, go_hook_fields, 4) != HOOK_TIMEOUT || m->type != JLOC_NUMBER ||
+		    hd_type_error_at(c, node_of(c, m)) || exact_int(m, &v) != -ERANGE)
+			continue;
+		d = exact_diag(&x, OCI_DIAG_REFUSED, OCI_SCHEMA_HOOK, m, "timeout");
+		if (d)
+			d->why = EXACT_BAD_INT;
+	}
+	if (x.nomem)
+		c->nomem = x.nomem;
+}
+
 /* Everything podman's Read + Validate decide about one file, in their order. */
 static int hd_build(struct go_ctx *c, struct hd_raw *r, struct oci_hooksd_hook *h,
 		    const struct sr_root *root)
@@ -1564,6 +1815,22 @@ static int hd_build(struct go_ctx *c, struct hd_raw *r, struct oci_hooksd_hook *
 int oci_hooksd_load_buf(const char *name, const char *buf, size_t len, const struct sr_root *root,
 			struct oci_hooksd_hook *h)
 {
+	struct oci_syntax syn;
+	struct jloc_doc doc;
+	int err = oci_json_parse(buf, len, &doc, &syn);
+
+	if (err) {
+		memset(h, 0, sizeof(*h));
+		jloc_free(&doc);
+		free(syn.text);
+		return err;
+	}
+	return oci_hooksd_load_doc(name, &doc, &syn, root, h);
+}
+
+int oci_hooksd_load_doc(const char *name, struct jloc_doc *doc, struct oci_syntax *syn,
+			const struct sr_root *root, struct oci_hooksd_hook *h)
+{
 	struct go_ctx c = { .diags = &h->diags, .schema = OCI_SCHEMA_HOOKSD_VERSION };
 	struct hd_raw r = { 0 };
 	const struct jloc_node *top;
@@ -1571,6 +1838,8 @@ int oci_hooksd_load_buf(const char *name, const char *buf, size_t len, const str
 	int err;
 
 	memset(h, 0, sizeof(*h));
+	h->doc = *doc;
+	h->syntax = *syn;
 	h->always = h->has_bind_mounts = -1;
 	base = strrchr(name, '/');
 	h->file = strdup(name);
@@ -1579,9 +1848,6 @@ int oci_hooksd_load_buf(const char *name, const char *buf, size_t len, const str
 		oci_hooksd_hook_free(h);
 		return -ENOMEM;
 	}
-	err = oci_json_parse(buf, len, &h->doc, &h->syntax);
-	if (err)
-		goto fail;
 	c.doc = &h->doc;
 	/* Go reads what jloc reads (NUL escapes, invalid UTF-8); jansson's verdict is lint's */
 	if (h->doc.err || !h->doc.n) {
@@ -1594,6 +1860,7 @@ int oci_hooksd_load_buf(const char *name, const char *buf, size_t len, const str
 		go_diag_add(&c, OCI_DIAG_TYPE, c.schema, top);
 		goto done;
 	}
+	go_diag_dups(&c, top, OCI_SCHEMA_HOOKSD);
 	/* the version is read first, on its own (Go: struct { Version string }) */
 	JLOC_FOR_KIDS(&h->doc, top, m) {
 		if (go_field(m, &hd_fields[HD_VERSION], 1))
@@ -1617,6 +1884,8 @@ int oci_hooksd_load_buf(const char *name, const char *buf, size_t len, const str
 		err = hd_decode(&c, top, &r, h, h->legacy);
 		if (!err)
 			err = hd_build(&c, &r, h, root);
+		if (!err && !h->legacy)
+			hd_exact_timeouts(&c, r.at[HD_HOOK]);
 		if (err)
 			goto fail;
 	}

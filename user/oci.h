@@ -105,12 +105,21 @@ int oci_json_parse(const char *buf, size_t len, struct jloc_doc *doc, struct oci
 enum oci_diag_kind {
 	/* Go: the key selects `field` only by case folding ("Poststart", "Hooks", "Path") */
 	OCI_DIAG_KEY_FOLDED,
+	/* Go: the key selects no field of the schema, so every dialect ignores it */
+	OCI_DIAG_KEY_UNKNOWN,
+	/*
+	 * The key appeared before in the same object (`first`): the exact
+	 * dialect keeps the first, Go decodes the later one on top of it
+	 */
+	OCI_DIAG_DUPLICATE,
 	/* Go: the value's JSON type cannot be decoded into the field (Go type in `want`) */
 	OCI_DIAG_TYPE,
 	/*
 	 * hooks.d: a required property (`field`: "hook", "hook.path", "stages")
 	 * is missing or empty. node: the empty value, else the object it belongs
-	 * in, else the root.
+	 * in, else the root. config.json (Go, `field` "path"): the hook decoded
+	 * from this entry (the last object merged into it, or a null element)
+	 * has no path, so runc fails it when it runs.
 	 */
 	OCI_DIAG_REQUIRED,
 	/* hooks.d: a "version" podman does not know */
@@ -125,6 +134,18 @@ enum oci_diag_kind {
 	OCI_DIAG_PATH_MISSING,
 	/* hooks.d: the hook path cannot be checked (`err`): podman refuses the file */
 	OCI_DIAG_PATH_ERROR,
+	/*
+	 * Exact: crun refuses the whole config because of this node (`field`
+	 * "path": an entry, or its non-string "path", leaves the hook without a
+	 * path; "timeout": not an integer or out of int range). `why` is its
+	 * wording. hooks.d records the timeout case too: podman writes the hook
+	 * into the config crun reads.
+	 */
+	OCI_DIAG_REFUSED,
+	/* Exact: the value has a type crun does not read; it skips it as if absent */
+	OCI_DIAG_IGNORED,
+	/* Exact: a non-string array element that crun reads as "" */
+	OCI_DIAG_EMPTY_STRING,
 };
 
 enum oci_schema {
@@ -142,10 +163,11 @@ struct oci_diag {
 	enum oci_schema schema;
 	int node;		/* the member the diagnostic is about */
 	int winner;		/* the member Go keeps for the same field in this object */
+	int first;		/* OCI_DIAG_DUPLICATE: the first member with the same key */
 	int stage;		/* enum oci_stage the key is (or is under), or -1 */
 	const char *field;	/* canonical field name (static), or NULL */
 	const char *want;	/* OCI_DIAG_TYPE: the Go type (static) */
-	const char *why;	/* OCI_DIAG_REGEX: Go's reason (static) */
+	const char *why;	/* OCI_DIAG_REGEX: Go's reason; OCI_DIAG_REFUSED: crun's (static) */
 	bool key;		/* OCI_DIAG_REGEX: the pattern is node's key, not its value */
 	int err;		/* OCI_DIAG_PATH_ERROR: -errno */
 };
@@ -153,7 +175,7 @@ struct oci_diag {
 /* A decoder's diagnostics, grouped by node once decoding is done. */
 struct oci_diags {
 	struct oci_diag *v;
-	size_t n;
+	size_t n, cap;
 	int *of;		/* per node: its first diagnostic, or -1 */
 	size_t nnodes;
 };
@@ -176,18 +198,27 @@ struct oci_config {
 
 /* Parse buf once and decode it in every dialect. 0 (check syntax.err) or -ENOMEM. */
 int oci_config_parse(const char *name, const char *buf, size_t len, struct oci_config **out);
+/*
+ * Decode a document oci_json_parse() made, in every dialect. Takes doc and
+ * syn (a caller that parsed once to learn the kind): they are freed with
+ * *out, or at once on failure. 0 or -ENOMEM.
+ */
+int oci_config_from_doc(const char *name, struct jloc_doc *doc, struct oci_syntax *syn,
+			struct oci_config **out);
 const struct oci_hooks *oci_config_hooks(const struct oci_config *cfg, enum oci_dialect d);
-/* The first key-folding diagnostic about node (a jloc index), or NULL. */
-const struct oci_diag *oci_config_diag(const struct oci_config *cfg, int node);
 void oci_config_free(struct oci_config *cfg);
+
+/*
+ * Is a document a hooks.d file rather than a config.json? Its top-level
+ * keys, as Go matches them, name hooks.d fields and no config.json field.
+ * false for a document jloc could not read.
+ */
+bool oci_doc_is_hooksd(const struct jloc_doc *doc);
 
 /* The largest configuration or hooks.d file read. */
 #define OCI_READ_MAX (16u << 20)
 
 void oci_hook_free(struct oci_hook *h);
-
-/* Go encoding/json key matching: does JSON key k (klen bytes) select field name? */
-bool oci_go_key_folds(const char *k, size_t klen, const char *field);
 
 /*
  * The fields of a Go struct the decoders read, one table per schema: what
@@ -267,6 +298,9 @@ struct sr_root;
  */
 int oci_hooksd_load_buf(const char *name, const char *buf, size_t len, const struct sr_root *root,
 			struct oci_hooksd_hook *out);
+/* The same from a document oci_json_parse() made; takes doc and syn as oci_config_from_doc(). */
+int oci_hooksd_load_doc(const char *name, struct jloc_doc *doc, struct oci_syntax *syn,
+			const struct sr_root *root, struct oci_hooksd_hook *out);
 /*
  * Load directories in increasing precedence (podman's default order is
  * OCI_HOOKSD_DEFAULT_DIR then OCI_HOOKSD_OVERRIDE_DIR): a file in a later

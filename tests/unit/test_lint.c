@@ -174,6 +174,48 @@ static void test_finding_stage(void **state)
 	lint_result_free(&r);
 }
 
+/*
+ * A runtime is said to refuse or skip only what its decoder decided: Go
+ * ignores a null element; crun reads only the first duplicate and exact keys.
+ */
+static void test_decoder_verdicts(void **state)
+{
+	struct lint_result r;
+	const char *m;
+
+	lint_cfg("{\"hooks\":{\"poststart\":[{\"path\":\"/bin/true\",\"args\":[\"true\",null]}]}}",
+		 &r);
+	m = find(&r, "HOOK_ARGS_TYPE");
+	assert_non_null(m);
+	assert_null(strstr(m, "runc"));
+	assert_non_null(strstr(m, "crun passes an empty string"));
+	lint_result_free(&r);
+
+	lint_cfg("{\"hooks\":{\"poststart\":[{\"path\":\"/bin/true\"}],\"poststart\":5}}", &r);
+	m = find(&r, "HOOK_STAGE_TYPE");
+	assert_non_null(m);
+	assert_non_null(strstr(m, "runc refuses the whole config"));
+	assert_null(strstr(m, "crun"));
+	lint_result_free(&r);
+
+	lint_cfg("{\"hooks\":{\"poststart\":[{\"path\":\"/bin/true\",\"timeout\":99999999999}]}}",
+		 &r);
+	assert_non_null(find(&r, "HOOK_TIMEOUT_INVALID"));
+	lint_result_free(&r);
+	lint_cfg("{\"hooks\":{\"Poststart\":[{\"path\":\"/bin/true\",\"timeout\":99999999999}]}}",
+		 &r);
+	assert_null(find(&r, "HOOK_TIMEOUT_INVALID"));	/* runc accepts it, crun never reads it */
+	lint_result_free(&r);
+
+	/* a null path is no path: said on the entry, by both runtimes */
+	lint_cfg("{\"hooks\":{\"poststart\":[{\"path\":null}]}}", &r);
+	assert_int_equal(finding(&r, "HOOK_PATH_REQUIRED")->col, 24);	/* the entry's "{" */
+	m = find(&r, "HOOK_PATH_REQUIRED");
+	assert_non_null(strstr(m, "crun refuses the config"));
+	assert_non_null(strstr(m, "runc fails the hook"));
+	lint_result_free(&r);
+}
+
 static void test_syntax_error_position(void **state)
 {
 	struct lint_result r;
@@ -246,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_stage_suggests),
 		cmocka_unit_test(test_hostile_text_escaped_and_bounded),
 		cmocka_unit_test(test_finding_stage),
+		cmocka_unit_test(test_decoder_verdicts),
 		cmocka_unit_test(test_syntax_error_position),
 		cmocka_unit_test(test_detect_kind),
 		cmocka_unit_test(test_unreadable),

@@ -249,21 +249,22 @@ static void test_config_parse_once(void **state)
 	assert_int_equal(oci_config_hooks(cfg, OCI_DIALECT_EXACT)->n[OCI_POSTSTART], 0);
 
 	hooks = jloc_at(&cfg->doc, cfg->doc.nodes[0].first);
-	d = oci_config_diag(cfg, hooks->first >= 0 ? (int)(hooks - cfg->doc.nodes) : -1);
+	d = oci_diag_at(&cfg->diags, hooks->first >= 0 ? (int)(hooks - cfg->doc.nodes) : -1,
+			OCI_DIAG_KEY_FOLDED);
 	assert_non_null(d);
 	assert_int_equal(d->schema, OCI_SCHEMA_SPEC);
 	assert_string_equal(d->field, "hooks");
 
 	k1 = jloc_at(&cfg->doc, hooks->first);
 	k2 = jloc_at(&cfg->doc, k1->next);
-	d = oci_config_diag(cfg, (int)(k1 - cfg->doc.nodes));
+	d = oci_diag_at(&cfg->diags, (int)(k1 - cfg->doc.nodes), OCI_DIAG_KEY_FOLDED);
 	assert_non_null(d);
 	assert_int_equal(d->kind, OCI_DIAG_KEY_FOLDED);
 	assert_int_equal(d->schema, OCI_SCHEMA_HOOKS);
 	assert_int_equal(d->stage, OCI_POSTSTART);
 	assert_int_equal(d->winner, (int)(k2 - cfg->doc.nodes));	/* runc keeps the last */
 	/* the folded "PATH" inside the first poststart entry */
-	d = oci_config_diag(cfg, jloc_at(&cfg->doc, k1->first)->first);
+	d = oci_diag_at(&cfg->diags, jloc_at(&cfg->doc, k1->first)->first, OCI_DIAG_KEY_FOLDED);
 	assert_non_null(d);
 	assert_int_equal(d->schema, OCI_SCHEMA_HOOK);
 	assert_int_equal(d->stage, OCI_POSTSTART);
@@ -277,6 +278,141 @@ static void test_config_parse_once(void **state)
 	assert_int_equal(cfg->syntax.line, 2);
 	assert_null(oci_config_hooks(cfg, OCI_DIALECT_GO));
 	oci_config_free(cfg);
+}
+
+/*
+ * The node at a path of member keys / element indices ("hooks", "poststart",
+ * "0", ...); "#N" is an object's Nth member (duplicate keys).
+ */
+static int node_at(const struct jloc_doc *doc, const char *const *path, size_t n)
+{
+	int at = 0;
+
+	for (size_t i = 0; i < n && at >= 0; i++) {
+		const struct jloc_node *o = &doc->nodes[at];
+		int want = o->type == JLOC_ARRAY ? atoi(path[i])
+			   : path[i][0] == '#' ? atoi(path[i] + 1) : -1, k = 0;
+
+		at = -1;
+		JLOC_FOR_KIDS(doc, o, m) {
+			if (want >= 0 ? k++ == want : jloc_key_is(m, path[i])) {
+				at = (int)(m - doc->nodes);
+				break;
+			}
+		}
+	}
+	assert_true(at >= 0);
+	return at;
+}
+
+/* The diagnostic of kind from dialect at the node path names, or NULL. */
+static const struct oci_diag *diag(const struct oci_config *cfg, enum oci_diag_kind kind,
+				   enum oci_dialect dialect, const char *const *path, size_t n)
+{
+	int at = node_at(&cfg->doc, path, n);
+
+	for (size_t i = 0; i < cfg->diags.n; i++)
+		if (cfg->diags.v[i].node == at && cfg->diags.v[i].kind == kind &&
+		    cfg->diags.v[i].dialect == dialect)
+			return &cfg->diags.v[i];
+	return NULL;
+}
+
+#define DIAG(cfg, kind, dialect, ...)                                                          \
+	diag(cfg, kind, dialect, (const char *const[]){ __VA_ARGS__ },                           \
+	     sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(char *))
+
+/*
+ * Each decoder says what it decided where it decided it: Go's unknown keys,
+ * duplicates, type errors and hooks left without a path (after merging);
+ * what crun refuses, skips or reads as "" - only on what crun reads.
+ */
+static void test_config_diags(void **state)
+{
+	static const char j[] =
+		"{\"hooks\":{\"poststart\":[{\"path\":\"/a\",\"args\":[\"a\",null,1],"
+		"\"timeout\":99999999999,\"bogus\":1,\"env\":\"x\"},null,{\"args\":[]}],"
+		"\"poststart\":[{\"path\":5},{},{}],\"prestop\":[],\"poststop\":7,"
+		"\"Prestart\":[{\"path\":null}]},\"hooks\":{}}";
+	const struct oci_diag *d;
+	struct oci_config *cfg;
+
+	assert_int_equal(oci_config_parse("c.json", j, strlen(j), &cfg), 0);
+	assert_non_null(DIAG(cfg, OCI_DIAG_KEY_UNKNOWN, OCI_DIALECT_GO, "hooks", "prestop"));
+	d = DIAG(cfg, OCI_DIAG_KEY_UNKNOWN, OCI_DIALECT_GO, "hooks", "poststart", "0", "bogus");
+	assert_non_null(d);
+	assert_int_equal(d->stage, OCI_POSTSTART);
+	/* the second "poststart" and the second "hooks" point at the first */
+	assert_null(DIAG(cfg, OCI_DIAG_DUPLICATE, OCI_DIALECT_GO, "hooks"));
+	d = DIAG(cfg, OCI_DIAG_DUPLICATE, OCI_DIALECT_GO, "#1");
+	assert_non_null(d);
+	assert_int_equal(d->first, node_at(&cfg->doc, (const char *const[]){ "hooks" }, 1));
+	d = DIAG(cfg, OCI_DIAG_DUPLICATE, OCI_DIALECT_GO, "hooks", "#1");
+	assert_non_null(d);
+	assert_int_equal(d->first, node_at(&cfg->doc, (const char *const[]){ "hooks", "#0" }, 2));
+	/* Go: null elements are no-ops, 1 is a type error; crun reads both as "" */
+	assert_null(DIAG(cfg, OCI_DIAG_TYPE, OCI_DIALECT_GO, "hooks", "poststart", "0", "args", "1"));
+	d = DIAG(cfg, OCI_DIAG_TYPE, OCI_DIALECT_GO, "hooks", "poststart", "0", "args", "2");
+	assert_non_null(d);
+	assert_string_equal(d->want, "string");
+	assert_non_null(DIAG(cfg, OCI_DIAG_EMPTY_STRING, OCI_DIALECT_EXACT, "hooks", "poststart", "0",
+			     "args", "1"));
+	assert_non_null(DIAG(cfg, OCI_DIAG_IGNORED, OCI_DIALECT_EXACT, "hooks", "poststart", "0",
+			     "env"));
+	d = DIAG(cfg, OCI_DIAG_REFUSED, OCI_DIALECT_EXACT, "hooks", "poststart", "0", "timeout");
+	assert_non_null(d);
+	assert_string_equal(d->field, "timeout");
+	assert_null(DIAG(cfg, OCI_DIAG_TYPE, OCI_DIALECT_GO, "hooks", "poststart", "0", "timeout"));
+	/* crun refuses the null entry; runc merges the second array onto the first */
+	assert_non_null(DIAG(cfg, OCI_DIAG_REFUSED, OCI_DIALECT_EXACT, "hooks", "poststart", "1"));
+	assert_non_null(DIAG(cfg, OCI_DIAG_TYPE, OCI_DIALECT_GO, "hooks", "#1", "0", "path"));
+	assert_null(DIAG(cfg, OCI_DIAG_REFUSED, OCI_DIALECT_EXACT, "hooks", "#1", "0", "path"));
+	/*
+	 * slot 1 (null, then {}) and slot 2 ({"args":[]}, then {}) end without a
+	 * path: said on the last object merged into each
+	 */
+	assert_null(DIAG(cfg, OCI_DIAG_REQUIRED, OCI_DIALECT_GO, "hooks", "poststart", "1"));
+	assert_null(DIAG(cfg, OCI_DIAG_REQUIRED, OCI_DIALECT_GO, "hooks", "poststart", "2"));
+	assert_non_null(DIAG(cfg, OCI_DIAG_REQUIRED, OCI_DIALECT_GO, "hooks", "#1", "1"));
+	assert_non_null(DIAG(cfg, OCI_DIAG_REQUIRED, OCI_DIALECT_GO, "hooks", "#1", "2"));
+	assert_int_equal(oci_config_hooks(cfg, OCI_DIALECT_GO)->n[OCI_POSTSTART], 3);
+	/* the Go type error on the merged path: no "no path" for slot 0 */
+	assert_null(DIAG(cfg, OCI_DIAG_REQUIRED, OCI_DIALECT_GO, "hooks", "#1", "0"));
+	/* a wrong-typed stage: Go's error; crun never reads a stage it has no key for */
+	assert_non_null(DIAG(cfg, OCI_DIAG_TYPE, OCI_DIALECT_GO, "hooks", "poststop"));
+	assert_non_null(DIAG(cfg, OCI_DIAG_IGNORED, OCI_DIALECT_EXACT, "hooks", "poststop"));
+	/* a folded stage: crun ignores it, runc runs a hook with a null path (no path) */
+	d = DIAG(cfg, OCI_DIAG_REQUIRED, OCI_DIALECT_GO, "hooks", "Prestart", "0");
+	assert_non_null(d);
+	assert_int_equal(d->stage, OCI_PRESTART);
+	assert_null(DIAG(cfg, OCI_DIAG_REFUSED, OCI_DIALECT_EXACT, "hooks", "Prestart", "0"));
+	oci_config_free(cfg);
+}
+
+/* The kind of a document is read from its keys as Go matches them. */
+static void test_doc_kind(void **state)
+{
+	static const struct {
+		const char *json;
+		bool hooksd;
+	} cases[] = {
+		{ "{\"version\":\"1.0.0\",\"hook\":{}}", true },
+		{ "{\"Stages\":[]}", true },
+		{ "{\"hook\":\"/x\",\"Hooks\":{}}", false },	/* a config key wins */
+		{ "{\"ociVersion\":\"1.0.0\"}", false },
+		{ "[]", false },
+		{ "{\"stages\":", false },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct oci_syntax syn;
+		struct jloc_doc doc;
+
+		assert_int_equal(oci_json_parse(cases[i].json, strlen(cases[i].json), &doc, &syn), 0);
+		assert_int_equal(oci_doc_is_hooksd(&doc), cases[i].hooksd);
+		jloc_free(&doc);
+		free(syn.text);
+	}
 }
 
 static void put(const char *path, const char *text)
@@ -389,6 +525,8 @@ int main(void)
 		cmocka_unit_test(test_hooksd_when),
 		cmocka_unit_test(test_hooksd_regex_compiled),
 		cmocka_unit_test(test_config_parse_once),
+		cmocka_unit_test(test_config_diags),
+		cmocka_unit_test(test_doc_kind),
 		cmocka_unit_test(test_hooksd_load_root),
 		cmocka_unit_test(test_jloc_positions),
 		cmocka_unit_test(test_jloc_limits),
