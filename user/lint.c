@@ -853,22 +853,21 @@ static void check_divergence(struct lint_ctx *c, const struct jloc_node *at)
 }
 
 /*
- * The rootfs as a directory handle: root.path (crun's reading: the first
- * "root", exact keys) absolute, or beneath the bundle directory. -1 when it
- * cannot be known; startContainer paths are then not checked.
+ * The rootfs as a directory handle: root.path as crun reads it, absolute, or
+ * beneath the bundle directory. -1 when it cannot be known; startContainer
+ * paths are then not checked.
  */
 static int open_rootfs(struct lint_ctx *c, int bundle_dirfd)
 {
-	const struct jloc_node *p =
-		jloc_at(c->doc, jloc_member(c->doc, jloc_member(c->doc, 0, "root"), "path"));
+	const char *p = oci_config_hooks(c->cfg, OCI_DIALECT_EXACT)->rootfs;
 	int fd = -1;
 
-	if (!p || p->type != JLOC_STRING || !p->slen || memchr(p->str, '\0', p->slen))
+	if (!p || !*p)
 		return -1;
-	c->rootfs = q(p->str, p->slen);
-	if (p->str[0] == '/')
-		fd = open(p->str, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	else if (bundle_dirfd >= 0 && sr_opendir(NULL, bundle_dirfd, p->str, &fd))
+	c->rootfs = q(p, strlen(p));
+	if (p[0] == '/')
+		fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	else if (bundle_dirfd >= 0 && sr_opendir(NULL, bundle_dirfd, p, &fd))
 		fd = -1;
 	return fd;
 }

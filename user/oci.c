@@ -1109,7 +1109,9 @@ static int from_doc_exact(const struct jloc_doc *doc, struct oci_hooks *out,
 		}
 	}
 	n = jloc_at(doc, jloc_member(doc, jloc_member(doc, 0, "root"), "path"));
-	if (!err && n && n->type == JLOC_STRING && !(out->rootfs = mem_strdup(n->str, n->slen)))
+	/* a path with a NUL byte names no directory crun could open */
+	if (!err && n && n->type == JLOC_STRING && !memchr(n->str, '\0', n->slen) &&
+	    !(out->rootfs = mem_strdup(n->str, n->slen)))
 		err = -ENOMEM;
 	n = jloc_at(doc, jloc_member(doc, jloc_member(doc, 0, "process"), "args"));
 	if (!err)

@@ -64,7 +64,7 @@ struct oci_hook {
 struct oci_hooks {
 	struct oci_hook *v[OCI_STAGE_MAX];
 	size_t n[OCI_STAGE_MAX];
-	char *rootfs;		/* root.path as written in the config, or NULL */
+	char *rootfs;		/* root.path as written (exact: NULL when it holds a NUL byte) */
 	char **proc_args;	/* process.args (hooks.d "commands" match args[0]) */
 	size_t nproc_args;
 	char **ann_keys;	/* annotations (hooks.d "annotations" match these) */
