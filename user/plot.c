@@ -30,12 +30,12 @@ _Static_assert(PLOT_OK == (int)HOOK_OK && PLOT_FAILED == (int)HOOK_FAILED &&
 	       "plot_status follows hook_status");
 
 static const char *const status_names[PLOT_STATUS_MAX] = {
-    [PLOT_OK] = "ok",
-    [PLOT_FAILED] = "failed",
-    [PLOT_KILLED] = "killed",
-    [PLOT_TIMEOUT] = "timeout",
-    [PLOT_EXEC_FAILED] = "exec_failed",
-    [PLOT_UNFINISHED] = "unfinished",
+	[PLOT_OK] = "ok",
+	[PLOT_FAILED] = "failed",
+	[PLOT_KILLED] = "killed",
+	[PLOT_TIMEOUT] = "timeout",
+	[PLOT_EXEC_FAILED] = "exec_failed",
+	[PLOT_UNFINISHED] = "unfinished",
 };
 
 int plot_status_from_name(const char *s)
@@ -299,11 +299,11 @@ int plot__add_ctr(struct plot *p, const struct ctr_rec *rec)
 	}
 	for (h = rec->hooks; h; h = h->next) {
 		struct plot_hook ph = {
-		    .index = h->index,
-		    .start_ns = h->start_ns,
-		    .end_ns = h->end_ns < h->start_ns ? h->start_ns : h->end_ns,
-		    .ended = h->ended,
-		    .status = (enum plot_status)h->status,
+			.index = h->index,
+			.start_ns = h->start_ns,
+			.end_ns = h->end_ns < h->start_ns ? h->start_ns : h->end_ns,
+			.ended = h->ended,
+			.status = (enum plot_status)h->status,
 		};
 
 		if (p->nhooks == PLOT_MAX_HOOKS)
@@ -573,9 +573,9 @@ static int read_input(struct plot *p, const char *name)
 int plot_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"output", required_argument, NULL, 'o'},
-	    {"help", no_argument, NULL, 'h'},
-	    {},
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{},
 	};
 	const char *out = NULL;
 	struct plot p;

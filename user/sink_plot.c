@@ -80,9 +80,9 @@ static void plot_free(struct sink *sk)
 }
 
 static const struct sink_ops plot_ops = {
-    .container = plot_container,
-    .summary = plot_summary,
-    .free = plot_free,
+	.container = plot_container,
+	.summary = plot_summary,
+	.free = plot_free,
 };
 
 struct sink *sink_plot_new(const char *path)

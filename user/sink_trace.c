@@ -392,10 +392,10 @@ static void trace_free(struct sink *sk)
 }
 
 static const struct sink_ops trace_ops = {
-    .container = trace_container,
-    .lost = trace_lost,
-    .summary = trace_summary,
-    .free = trace_free,
+	.container = trace_container,
+	.lost = trace_lost,
+	.summary = trace_summary,
+	.free = trace_free,
 };
 
 struct sink *sink_trace_new(const char *path)

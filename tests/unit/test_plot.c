@@ -54,9 +54,9 @@ static void test_svg_esc(void **state)
 }
 
 static const char hook_line[] =
-    "{\"type\":\"hook\",\"container\":\"c1\",\"runtime\":\"runc\",\"stage\":\"prestart\","
-    "\"index\":0,\"argv\":[\"sh\",\"-c\",\"true\"],\"start_ns\":1000000,\"end_ns\":3000000,"
-    "\"status\":\"ok\"}";
+	"{\"type\":\"hook\",\"container\":\"c1\",\"runtime\":\"runc\",\"stage\":\"prestart\","
+	"\"index\":0,\"argv\":[\"sh\",\"-c\",\"true\"],\"start_ns\":1000000,\"end_ns\":3000000,"
+	"\"status\":\"ok\"}";
 
 static int line(struct plot *p, const char *s)
 {
@@ -195,13 +195,57 @@ static void test_svg(void **state)
 	plot__free(&p);
 }
 
+/* The demo's picture: the model's records go into the same rows -j records make. */
+static void test_from_records(void **state)
+{
+	static const struct lint_result no_lint;
+	static const char argv[] = "sh\0-c\0exit 3\0";
+	struct hook_rec h[2] = {
+		{ .stage = OCI_PRESTART, .index = 0, .argv = (char *)argv,
+		  .argv_len = sizeof(argv) - 1, .start_ns = 100, .end_ns = 400, .ended = true,
+		  .status = HOOK_FAILED },
+		{ .stage = -1, .index = -1, .start_ns = 500, .status = HOOK_UNFINISHED },
+	};
+	struct ctr_rec r = {
+		.id = "c1",
+		.runtime = "crun",
+		.state = "deleted",
+		.lint = &no_lint,
+		.hooks = h,
+		.run = { .repeat = true, .index = 2 },
+		.verdict = VERDICT_HOOK_FAILED,
+		.process = { .started = true, .exited = true, .argv = "sleep\0" "1", .argv_len = 7,
+			     .start_ns = 450, .exit_ns = 900 },
+	};
+	struct plot p;
+
+	h[0].next = &h[1];
+	plot__init(&p);
+	assert_int_equal(plot__add_ctr(&p, &r), 0);
+	assert_int_equal(plot__add_ctr(&p, &r), 0); /* the same record twice adds nothing */
+	assert_int_equal(p.nrows, 1);
+	assert_int_equal(p.nhooks, 2);
+	assert_int_equal(p.rows[0]->run, 2);
+	assert_string_equal(p.rows[0]->verdict, "hook_failed");
+	assert_string_equal(p.rows[0]->proc_cmd, "sleep 1");
+	assert_true(p.rows[0]->proc_has_code);
+	assert_string_equal(p.rows[0]->hooks[0].cmd, "sh -c exit 3");
+	assert_string_equal(p.rows[0]->hooks[0].stage, "prestart");
+	assert_int_equal(p.rows[0]->hooks[0].status, PLOT_FAILED);
+	assert_string_equal(p.rows[0]->hooks[1].stage, "unknown");
+	assert_int_equal(p.rows[0]->hooks[1].status, PLOT_UNFINISHED);
+	assert_string_equal(p.rows[0]->hooks[1].cmd, "");
+	plot__free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_svg_esc),
-	    cmocka_unit_test(test_reader),
-	    cmocka_unit_test(test_reader_bounds),
-	    cmocka_unit_test(test_svg),
+		cmocka_unit_test(test_svg_esc),
+		cmocka_unit_test(test_reader),
+		cmocka_unit_test(test_reader_bounds),
+		cmocka_unit_test(test_svg),
+		cmocka_unit_test(test_from_records),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -124,17 +124,17 @@ static struct hook_rec hk(int stage, int index, const char *argv, size_t n, __u6
 			  enum hook_status st)
 {
 	struct hook_rec h = {
-	    .stage = stage,
-	    .index = index,
-	    .pid = 100,
-	    .path = (char *)"/bin/sh",
-	    .argv = (char *)argv,
-	    .argv_len = n,
-	    .start_ns = s,
-	    .end_ns = e,
-	    .ended = st != HOOK_UNFINISHED,
-	    .status = st,
-	    .exit_code = st == HOOK_FAILED,
+		.stage = stage,
+		.index = index,
+		.pid = 100,
+		.path = (char *)"/bin/sh",
+		.argv = (char *)argv,
+		.argv_len = n,
+		.start_ns = s,
+		.end_ns = e,
+		.ended = st != HOOK_UNFINISHED,
+		.status = st,
+		.exit_code = st == HOOK_FAILED,
 	};
 	return h;
 }
@@ -245,20 +245,20 @@ static void test_trace_file(void **state)
 	    hk(OCI_POSTSTOP, -1, c, sizeof(c), 9000000, 0, HOOK_UNFINISHED),
 	};
 	struct inv_rec inv[2] = {
-	    {.cmd = "create", .pid = 7, .start_ns = 500000, .end_ns = 6000000, .ended = true},
-	    {.cmd = "delete", .pid = 8, .start_ns = 8500000, .ended = false},
+		{.cmd = "create", .pid = 7, .start_ns = 500000, .end_ns = 6000000, .ended = true},
+		{.cmd = "delete", .pid = 8, .start_ns = 8500000, .ended = false},
 	};
 	struct ctr_rec r = {
-	    .id = "c1<&>",
-	    .runtime = "runc",
-	    .state = "deleted",
-	    .lint = &no_lint,
-	    .hooks = &h[0],
-	    .invs = inv,
-	    .ninvs = 2,
-	    .create_ns = 500000,
-	    .end_ns = 12000000,
-	    .process = {.started = true,
+		.id = "c1<&>",
+		.runtime = "runc",
+		.state = "deleted",
+		.lint = &no_lint,
+		.hooks = &h[0],
+		.invs = inv,
+		.ninvs = 2,
+		.create_ns = 500000,
+		.end_ns = 12000000,
+		.process = {.started = true,
 			.exited = true,
 			.pid = 9,
 			.argv = "sleep\0"
@@ -268,10 +268,10 @@ static void test_trace_file(void **state)
 			.exit_ns = 7500000},
 	};
 	struct ctr_rec r2 = {.id = "c2",
-			     .runtime = "crun",
-			     .state = "deleted",
-			     .lint = &no_lint,
-			     .end_ns = 20000000};
+				 .runtime = "crun",
+				 .state = "deleted",
+				 .lint = &no_lint,
+				 .end_ns = 20000000};
 	struct loss_rec l = {.count = 3, .ringbuf = 3, .ts_ns = 4000000};
 	struct summary_rec s = {.containers = 2, .hooks = 3, .expectations = "none"};
 	char path[128], tmp[160];
@@ -370,9 +370,11 @@ static void test_trace_empty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_pack_simple), cmocka_unit_test(test_pack_random),
-	    cmocka_unit_test(test_trace_file),	cmocka_unit_test(test_trace_file_life),
-	    cmocka_unit_test(test_trace_empty),
+		cmocka_unit_test(test_pack_simple),
+		cmocka_unit_test(test_pack_random),
+		cmocka_unit_test(test_trace_file),
+		cmocka_unit_test(test_trace_file_life),
+		cmocka_unit_test(test_trace_empty),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
