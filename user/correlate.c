@@ -510,10 +510,52 @@ static const char *root_error(const struct inv *iv)
 	return iv->root.fd < 0 ? "the runtime exited before its root could be opened" : NULL;
 }
 
+/* Does dir hold the configuration file ri names, as the runtime sees it? */
+static bool has_config(const struct inv *iv, const struct rt_invocation *ri, const char *dir)
+{
+	char path[PATH_MAX];
+	const char *f = ri->config_file ?: "config.json";
+
+	if (f[0] == '/')
+		snprintf(path, sizeof(path), "%s", f);
+	else
+		snprintf(path, sizeof(path), "%s/%s", dir, f);
+	return !sr_stat(&iv->root, -1, path, NULL);
+}
+
+/*
+ * runc chdir()s into its bundle before it reads config.json, and the exec
+ * record is handled after the fact: the cwd read may already be the bundle,
+ * and a relative -b resolved against it then names a directory inside the
+ * bundle. Of the two readings, take the one whose configuration exists: the
+ * cwd itself when it ends with the relative bundle and the other does not.
+ */
+static char *bundle_of(const struct inv *iv, const struct rt_invocation *ri, const char *cwd,
+		       int *err)
+{
+	char *bundle = NULL, *tail = NULL;
+	size_t lc, lt;
+
+	*err = rt_resolve_bundle(ri, cwd, &bundle);
+	if (*err || !ri->bundle || ri->bundle[0] == '/' || has_config(iv, ri, bundle) ||
+	    rt_resolve_bundle(ri, "/", &tail))
+		goto out;
+	lc = strlen(cwd);
+	lt = strlen(tail);
+	if (lt > 1 && lc >= lt && !strcmp(cwd + lc - lt, tail) && has_config(iv, ri, cwd)) {
+		free(bundle);
+		bundle = strdup(cwd);
+		*err = bundle ? 0 : -ENOMEM;
+	}
+out:
+	free(tail);
+	return bundle;
+}
+
 static void load_bundle(struct correlator *c, struct container *ct, struct inv *iv,
 			const struct rt_invocation *ri, __u64 ts_ns)
 {
-	char *cwd, *bundle = NULL;
+	char *cwd, *bundle;
 	int err;
 
 	ct->create_ns = ts_ns;
@@ -523,7 +565,7 @@ static void load_bundle(struct correlator *c, struct container *ct, struct inv *
 		return;
 	}
 	cwd = read_cwd(iv);
-	err = rt_resolve_bundle(ri, cwd, &bundle);
+	bundle = bundle_of(iv, ri, cwd, &err);
 	free(cwd);
 	if (err == -ENOENT) {
 		free(ct->conf.error);
@@ -534,7 +576,9 @@ static void load_bundle(struct correlator *c, struct container *ct, struct inv *
 		ct->bundle = bundle;
 		confsrc__from_bundle(c->conf, &ct->conf, &iv->root, ct->kind, bundle,
 				     ri->config_file);
+		return;
 	}
+	free(bundle);
 }
 
 static void load_state(struct correlator *c, struct container *ct, struct inv *iv,

@@ -6,6 +6,7 @@
  * records it writes. Runs under ASan/UBSan like every unit test.
  */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -26,6 +27,7 @@
 #include "event.h"
 #include "output.h"
 #include "report.h"
+#include "saferead.h"
 #include "sinks.h"
 
 /*
@@ -120,6 +122,9 @@ static void hdr(struct fixture *f, struct hs_hdr *h, __u16 type, __u32 pid, __u3
 }
 
 /* exec of pid: argv given as NUL-separated bytes */
+/* The next exec record's process start time (0: not set, as most tests need). */
+static __u64 next_start_ns;
+
 static void ev_exec(struct fixture *f, __u32 pid, __u32 ppid, __u8 role, __u8 prev, __u16 flags,
 		    __u32 mntns, __u32 vpid, const char *path, const char *argv, size_t alen, int err)
 {
@@ -128,6 +133,8 @@ static void ev_exec(struct fixture *f, __u32 pid, __u32 ppid, __u8 role, __u8 pr
 	hdr(f, &e->hdr, err ? HS_EV_EXEC_FAILED : HS_EV_EXEC, pid, ppid, role, prev, mntns, vpid,
 	    strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
 	e->hdr.flags = flags;
+	e->hdr.start_ns = next_start_ns;
+	next_start_ns = 0;
 	e->hdr.size = (__u16)(sizeof(*e) + alen);
 	e->err = err;
 	strncpy(e->filename, path, sizeof(e->filename) - 1);
@@ -590,6 +597,52 @@ static void test_live_table_bounded(void **state)
 	json_decref(r);
 }
 
+/*
+ * runc chdir()s into its bundle before reading config.json; by the time the
+ * exec record is handled, its cwd may be the bundle itself. A relative -b
+ * must still name the bundle, not a directory inside it.
+ */
+static void test_relative_bundle_after_chdir(void **state)
+{
+	struct fixture *f = *state;
+	char argv[256], cwd[PATH_MAX], link[64];
+	long hz = sysconf(_SC_CLK_TCK);
+	json_t *r, *c;
+	pid_t child;
+	int n, st;
+
+	write_config(f, "{\"poststop\":[{\"path\":\"/bin/sh\"}]}");
+	child = fork();
+	assert_true(child >= 0);
+	if (!child) {
+		if (chdir(f->dir))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	snprintf(link, sizeof(link), "/proc/%d/cwd", child);
+	do { /* until the "runtime" is in its bundle */
+		n = (int)readlink(link, cwd, sizeof(cwd) - 1);
+		cwd[n > 0 ? n : 0] = '\0';
+	} while (strcmp(cwd, f->dir) && !usleep(1000));
+	/* a seeded record: its start time counts from boot, as /proc's does */
+	next_start_ns = sr_pid_start(child) * (1000000000ull / (unsigned long long)hz);
+	n = snprintf(argv, sizeof(argv), "runc%crun%c-b%c%s%crel", 0, 0, 0, strrchr(f->dir, '/') + 1,
+		     0);
+	ev_exec(f, (__u32)child, 1, HS_ROLE_RUNTIME, HS_ROLE_NONE, HS_F_SEEDED, H_NS,
+		(__u32)child, "/usr/sbin/runc", argv, (size_t)n + 1, 0);
+	ev_exit(f, (__u32)child, 1, HS_ROLE_RUNTIME, 0, 0);
+	kill(child, SIGKILL);
+	waitpid(child, &st, 0);
+	r = records(f);
+	c = find(r, "container", "container", "rel");
+	assert_non_null(c);
+	assert_string_equal(json_string_value(json_object_get(c, "bundle")), f->dir);
+	assert_string_equal(json_string_value(json_object_get(c, "configuration")), "ok");
+	assert_int_equal(stage_n(c, "poststop", "configured"), 1);
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -605,6 +658,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reused_pid_lends_no_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nested_runtime, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_table_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_relative_bundle_after_chdir, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("correlate", tests, NULL, NULL);
