@@ -45,6 +45,7 @@
 #include "rtargs.h"
 #include "rtdetect.h"
 #include "rtstate.h"
+#include "rtview.h"
 #include "util.h"
 #include "verdict.h"
 
@@ -134,9 +135,7 @@ struct correlator {
 	struct proc *procs;
 	struct container *containers; /* live, by key */
 	struct confsrc *conf;
-	__u32 self_mntns;	/* ours: a runtime in it sees the files we see */
-	__s64 boot_off_ns;	/* CLOCK_BOOTTIME - CLOCK_MONOTONIC: /proc start times */
-	unsigned long long ns_per_tick; /* of /proc's clock ticks (USER_HZ) */
+	struct rtview view;	/* our mount namespace, /proc's clock */
 	bool lost_any;
 	__u64 *run_start;	/* --repeat: when run i of CMD started (kernel clock) */
 	unsigned nruns;
@@ -274,7 +273,6 @@ static void report_container(struct correlator *c, struct container *ct, __u64 e
 }
 
 /* ---- containers ---------------------------------------------------------- */
-
 
 static void container_finish(struct correlator *c, struct container *ct, unsigned long long drops,
 			     __u64 end_ns);
@@ -439,70 +437,14 @@ static void inv_put(struct inv *iv)
 	free(iv);
 }
 
-static char *proc_link(__u32 pid, const char *name)
-{
-	char path[64], buf[PATH_MAX];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%u/%s", pid, name);
-	n = readlink(path, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	return strdup(buf);
-}
-
 /*
- * The runtime's working directory as the runtime sees it: /proc/PID/cwd
- * names it from our root, so the runtime's own root (/proc/PID/root, seen
- * the same way) is cut off the front. Read only while the pid is still
- * the process whose root we hold; NULL when it is not, or the directory is
- * not inside that root.
- */
-static char *read_cwd(const struct inv *iv)
-{
-	char *cwd = proc_link(iv->pid, "cwd"), *root = proc_link(iv->pid, "root"), *in = NULL;
-	size_t n = root ? strlen(root) : 0;
-
-	if (!cwd || !root || !iv->root.pid || sr_pid_start((pid_t)iv->pid) != iv->root.start)
-		goto out;
-	if (!strcmp(root, "/"))
-		in = strdup(cwd);
-	else if (!strncmp(cwd, root, n) && (cwd[n] == '/' || !cwd[n]))
-		in = strdup(cwd[n] ? cwd + n : "/");
-out:
-	free(cwd);
-	free(root);
-	return in;
-}
-
-/*
- * The runtime's root, so the files it names are read as it sees them. The
- * handle is checked against the exec record's process (start time), so a
- * reused pid cannot lend its root. A runtime already gone is read in our
- * root only when it ran in our mount namespace, where it saw what we see.
+ * The runtime's root, opened when its exec record is handled (see
+ * rtview.c: checked against the record's process, or ours for a runtime
+ * gone from our own mount namespace).
  */
 static void open_root(struct correlator *c, struct inv *iv, const struct hs_hdr *h)
 {
-	unsigned long long want;
-
-	if (!sr_root_of_pid(&iv->root, (pid_t)h->tgid, 0)) {
-		/*
-		 * root.start was read through the same /proc/PID handle as the
-		 * root. /proc counts from boot in clock ticks, the kernel record in
-		 * monotonic ns (seeded records already from boot): allow a tick.
-		 */
-		want = (unsigned long long)(((h->flags & HS_F_SEEDED) ? 0 : c->boot_off_ns) +
-					    (__s64)h->start_ns) /
-		       c->ns_per_tick;
-		if (iv->root.start + 1 >= want && iv->root.start <= want + 1)
-			return;
-		hs_dbg("pid %u started at tick %llu, its exec record says %llu: a reused pid, "
-		       "its root is not the runtime's", h->tgid, iv->root.start, want);
-		sr_root_close(&iv->root);
-	}
-	if (h->mntns == c->self_mntns)
-		sr_root_of_path(&iv->root, "/");
+	rtview_root(&iv->root, h, &c->view);
 }
 
 static const char *root_error(const struct inv *iv)
@@ -510,52 +452,10 @@ static const char *root_error(const struct inv *iv)
 	return iv->root.fd < 0 ? "the runtime exited before its root could be opened" : NULL;
 }
 
-/* Does dir hold the configuration file ri names, as the runtime sees it? */
-static bool has_config(const struct inv *iv, const struct rt_invocation *ri, const char *dir)
-{
-	char path[PATH_MAX];
-	const char *f = ri->config_file ?: "config.json";
-
-	if (f[0] == '/')
-		snprintf(path, sizeof(path), "%s", f);
-	else
-		snprintf(path, sizeof(path), "%s/%s", dir, f);
-	return !sr_stat(&iv->root, -1, path, NULL);
-}
-
-/*
- * runc chdir()s into its bundle before it reads config.json, and the exec
- * record is handled after the fact: the cwd read may already be the bundle,
- * and a relative -b resolved against it then names a directory inside the
- * bundle. Of the two readings, take the one whose configuration exists: the
- * cwd itself when it ends with the relative bundle and the other does not.
- */
-static char *bundle_of(const struct inv *iv, const struct rt_invocation *ri, const char *cwd,
-		       int *err)
-{
-	char *bundle = NULL, *tail = NULL;
-	size_t lc, lt;
-
-	*err = rt_resolve_bundle(ri, cwd, &bundle);
-	if (*err || !ri->bundle || ri->bundle[0] == '/' || has_config(iv, ri, bundle) ||
-	    rt_resolve_bundle(ri, "/", &tail))
-		goto out;
-	lc = strlen(cwd);
-	lt = strlen(tail);
-	if (lt > 1 && lc >= lt && !strcmp(cwd + lc - lt, tail) && has_config(iv, ri, cwd)) {
-		free(bundle);
-		bundle = strdup(cwd);
-		*err = bundle ? 0 : -ENOMEM;
-	}
-out:
-	free(tail);
-	return bundle;
-}
-
 static void load_bundle(struct correlator *c, struct container *ct, struct inv *iv,
 			const struct rt_invocation *ri, __u64 ts_ns)
 {
-	char *cwd, *bundle;
+	char *bundle;
 	int err;
 
 	ct->create_ns = ts_ns;
@@ -564,9 +464,7 @@ static void load_bundle(struct correlator *c, struct container *ct, struct inv *
 		ct->conf.error = strdup(root_error(iv));
 		return;
 	}
-	cwd = read_cwd(iv);
-	bundle = bundle_of(iv, ri, cwd, &err);
-	free(cwd);
+	bundle = rtview_bundle(&iv->root, iv->pid, ri, &err);
 	if (err == -ENOENT) {
 		free(ct->conf.error);
 		ct->conf.error = strdup("the runtime's working directory (its bundle) could not "
@@ -652,7 +550,7 @@ static void note_nesting(struct correlator *c, struct container *ct, const struc
 
 	ct->nmntns = h->mntns;
 	ct->npidns = h->pidns;
-	ct->nested = h->mntns != c->self_mntns;
+	ct->nested = h->mntns != c->view.self_mntns;
 	if (!ct->nested)
 		return;
 	HASH_ITER(hh, c->containers, x, tmp)
@@ -1160,22 +1058,6 @@ int correlator__start_run(struct correlator *c, unsigned run, __u64 ts_ns)
 	return 0;
 }
 
-static __u32 self_mntns(void)
-{
-	struct stat st;
-
-	return stat("/proc/self/ns/mnt", &st) ? 0 : (__u32)st.st_ino;
-}
-
-static __s64 boot_offset_ns(void)
-{
-	struct timespec b, m;
-
-	clock_gettime(CLOCK_MONOTONIC, &m);
-	clock_gettime(CLOCK_BOOTTIME, &b);
-	return ((__s64)b.tv_sec - m.tv_sec) * 1000000000ll + (b.tv_nsec - m.tv_nsec);
-}
-
 struct correlator *correlator__new(struct report *rep, bool all)
 {
 	struct correlator *c = calloc(1, sizeof(*c));
@@ -1190,11 +1072,7 @@ struct correlator *correlator__new(struct report *rep, bool all)
 		free(c);
 		return NULL;
 	}
-	c->self_mntns = self_mntns();
-	c->boot_off_ns = boot_offset_ns();
-	c->ns_per_tick = 1000000000ull / (unsigned long long)(sysconf(_SC_CLK_TCK) > 0
-								? sysconf(_SC_CLK_TCK)
-								: 100);
+	rtview_init(&c->view);
 	return c;
 }
 
