@@ -3,37 +3,48 @@
  * Kernel side of hooksnoop: follow container runtime process trees and report
  * the execs, failed execs, forks and exits inside them.
  *
- * Attach points. tp_btf on sched_process_exec / sched_process_fork /
- * sched_process_exit (no tracefs, no kprobes needed; this kernel has no
- * kprobes). Failed execs never reach sched_process_exec, so they are caught
- * on the classic syscall tracepoints syscalls:sys_exit_execve(at). fexit on
- * __x64_sys_execve would need no tracefs, but fentry/fexit programs are
- * refused (EPERM at load) on the target machines, so user space mounts tracefs
- * at /sys/kernel/tracing when it is missing (libbpf resolves the tracepoint id
- * there). The syscall tracepoint runs our program for execve only; the
- * arguments come from the task's saved user registers, which a failed execve
- * leaves intact, so no entry/exit pairing map is needed.
+ * Attach points: tp_btf only (no tracefs, no kprobes; these kernels have no
+ * kprobes and refuse fentry/fexit with EPERM). sched_process_exec /
+ * sched_process_fork / sched_process_exit follow the trees. Failed execs
+ * never reach sched_process_exec: no tracepoint outside the syscall layer
+ * sees one (on 6.18 an execve that cannot find its file returns before any
+ * tracepoint: alloc_bprm() opens the file first; sched_prepare_exec is past
+ * the point of no return and absent on 6.1), so hs_exec_failed runs on the
+ * raw syscall exit tracepoint, tp_btf/sys_exit, and keeps only failed
+ * execve/execveat. The arguments come from the task's saved user registers
+ * (the tracepoint's own pt_regs), which a failed execve leaves intact, so no
+ * entry/exit pairing map is needed.
  *
- * The syscall tax. Registering any syscall tracepoint (syscall_regfunc())
- * flags every task on the host for the syscall-tracing slow path, for every
- * system call, until the last one is unregistered: +15 % on a getppid() loop.
- * No other tracepoint sees a failed exec: on 6.18 an execve that fails to
- * find its file leaves before any tracepoint (alloc_bprm() opens the file
- * first; sched_prepare_exec is past the point of no return and absent on
- * 6.1), and raw_syscalls:sys_exit, as raw_tp or tp_btf, registers through
- * the same syscall_regfunc(). So hs_exec_failed is loaded at start but
- * attached only while runtime-role processes live (`runtimes_now`): user
- * space attaches it on the forced wakeup of the HS_F_NEW_ROOT record that
- * ends an idle period, detaches it after a second with runtimes_now at 0,
- * and keeps it attached for the whole run in CI mode (CMD starts only after).
+ * The syscall tax. Registering a probe on any syscall tracepoint
+ * (syscall_regfunc()) flags every task on the host for the syscall-tracing
+ * slow path, for every system call, until the last probe goes: +15 % on a
+ * getppid() loop. So hs_exec_failed is loaded at start but attached only
+ * while runtime-role processes live (`runtimes_now`): a new root while it is
+ * detached posts its exec time to the `wake` ring with a forced wakeup; a
+ * user-space thread of its own, at real-time priority so that a busy host
+ * cannot keep it waiting behind the runtime it is racing, attaches it
+ * (~0.5 ms), and detaches it after a second with runtimes_now at 0. In CI
+ * mode it stays attached for the whole run (CMD starts only after).
+ *
+ * Why sys_exit and not syscalls:sys_exit_execve(at), whose perf path skips
+ * other syscalls before any program runs: closing a classic tracepoint's
+ * perf event waits for RCU grace periods while holding the kernel's
+ * event_mutex (perf_trace_destroy()), 100-190 ms per detach here, and every
+ * attach on the host waits behind it; an attach that must beat a runtime's
+ * first hook cannot. A BPF raw-tracepoint link registers and unregisters
+ * its probe without waiting, and needs no tracefs. The price is a program
+ * run per system call on the host while runtimes live, which returns on
+ * its first compare (ret >= 0) for nearly all of them: bench/syscall-tax
+ * measures it against execsnoop's two perf tracepoints.
  *
  * The race this leaves, and why no failed exec goes unnoticed. A runtime
  * root is created here, synchronously in its exec; hs_exec_failed is
- * attached a wakeup and two attach calls later (~1 ms). Only a tracked
- * process can produce a hook, only a fork of a runtime-role process is
- * tracked, and a process sees the syscall-exit tracepoint for every execve
- * it *starts* after the attachment. User space sets `xfail_live` once both
- * attachments exist and clears it before it detaches, so a process forked
+ * attached a wakeup and one attach call later (~0.5 ms; 30-70 ms when the
+ * attach waited behind the record consumer on a loaded 2-CPU host, hence the
+ * thread). Only a tracked process can produce a hook, only a fork of a
+ * runtime-role process is tracked, and a process sees sys_exit for every
+ * execve that returns after the attachment. User space sets `xfail_live`
+ * once the link exists and clears it before it detaches, so a process forked
  * while xfail_live is 1 has every exec attempt covered. One forked while it
  * is 0 is marked HS_TRK_UNWATCHED; a successful exec clears the mark (that
  * exec is reported, and only the last exec of a process is its hook). If it
@@ -41,11 +52,11 @@
  * that is counted as a loss (HS_STAT_DROP_UNWATCHED) and stamped into its
  * exit record, so its container reads `unknown`, never a confident `ok` or
  * `missing`. The root itself (it exec'd successfully) and runtime re-execs
- * are not hooks. In practice runtimes reach their first hook tens of ms
- * after their own exec (runc: Go start, config, `runc init`; crun: config,
- * clone of the container init), so the window is closed long before; the
- * integration test starts a runtime whose first hook is missing from the
- * detached state, many times, and requires ENOENT every time.
+ * are not hooks. Runtimes reach their first hook 5-30 ms after their own
+ * exec (runc: Go start, config, `runc init`; crun: config, clone of the
+ * container init), so the window is closed long before; the integration
+ * test starts a runtime whose first hook is missing from the detached
+ * state, 50 times, and requires ENOENT every time.
  *
  * Tracking. Each followed process carries a task-local storage slot (on its
  * thread-group leader) holding {role, root}. Task storage rather than a pid
@@ -94,7 +105,7 @@ const volatile __u64 runtime_names[HS_RUNTIME_NAMES][2] = {};
 __u64 tracked_now = 0;
 /* Runtime-role processes followed right now: hs_exec_failed is attached while > 0. */
 __u64 runtimes_now = 0;
-/* Written by user space: 1 while hs_exec_failed is attached to both tracepoints. */
+/* Written by user space: 1 while hs_exec_failed is attached. */
 __u32 xfail_live = 0;
 /* Every loss, all causes: stamped into each record (hs_hdr.drops). */
 __u32 drops_total = 0;
@@ -105,6 +116,17 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20); /* resized by user space (--ringbuf-size) */
 } events SEC(".maps");
+
+/*
+ * A new runtime root while hs_exec_failed is detached: its exec time, with
+ * a forced wakeup, for the user-space thread that attaches the tracepoints.
+ * Apart from `events` so that thread neither waits behind the record
+ * consumer nor has to consume records itself.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} wake SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -384,6 +406,12 @@ int BPF_PROG(hs_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	e->argv_len = len;
 	e->argc = BPF_CORE_READ(bprm, argc);
 	e->hdr.size = sizeof(*e) + len;
+	if ((flags & HS_F_NEW_ROOT) && !xfail_live) {
+		__u64 w = e->hdr.ts_ns;
+
+		/* a hint (runtimes_now is the truth): full means a wakeup is pending anyway */
+		bpf_ringbuf_output(&wake, &w, sizeof(w), BPF_RB_FORCE_WAKEUP);
+	}
 	emit(e, sizeof(*e) + len, flags & HS_F_NEW_ROOT);
 	return 0;
 }
@@ -433,23 +461,26 @@ static long scan_arg(__u32 i, void *data)
 
 /*
  * Failed execve/execveat of a tracked process: errno, requested path, argv.
- * One program attached to both syscall exit tracepoints (user space attaches
- * the second): the syscall number tells which argument layout applies. One
- * program and bpf_loop keep verification, and so startup, short.
+ * Runs at the exit of every system call on the host while attached: the
+ * return value is tested first (nearly every call succeeds), then the
+ * syscall number, then the tracking slot. bpf_loop keeps verification, and
+ * so startup, short.
  */
-SEC("tracepoint/syscalls/sys_exit_execve")
-int hs_exec_failed(struct trace_event_raw_sys_exit *ctx)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(hs_exec_failed, struct pt_regs *regs, long ret)
 {
 	struct argv_scan sc = {};
 	struct task_struct *t;
 	struct hs_track *tr;
-	struct pt_regs *regs;
 	struct hs_exec *e;
 	const char *fname;
-	long ret = ctx->ret;
+	long nr;
 	bool at;
 
 	if (ret >= 0)
+		return 0;
+	nr = regs->orig_ax;
+	if (nr != 59 && nr != 322) /* __NR_execve, __NR_execveat (x86_64) */
 		return 0;
 	t = bpf_get_current_task_btf();
 	tr = track_get(t->group_leader);
@@ -459,14 +490,12 @@ int hs_exec_failed(struct trace_event_raw_sys_exit *ctx)
 	if (!e)
 		return 0;
 
-	/* the format's __syscall_nr is an int at id's offset: compare its low half */
-	at = (int)ctx->id == 322; /* __NR_execveat on x86_64; __NR_execve is 59 */
+	at = nr == 322;
 	fill_hdr(&e->hdr, t, HS_EV_EXEC_FAILED, tr->role, tr->root_pid, tr->role);
 	e->err = -ret;
 	/* a failed execve leaves the user registers, and so its arguments, intact */
-	regs = (struct pt_regs *)bpf_task_pt_regs(t);
-	fname = (const char *)(at ? BPF_CORE_READ(regs, si) : BPF_CORE_READ(regs, di));
-	sc.uargv = (const char *const *)(at ? BPF_CORE_READ(regs, dx) : BPF_CORE_READ(regs, si));
+	fname = (const char *)(at ? regs->si : regs->di);
+	sc.uargv = (const char *const *)(at ? regs->dx : regs->si);
 	if (bpf_probe_read_user_str(e->filename, sizeof(e->filename), fname) < 0)
 		e->filename[0] = '\0';
 

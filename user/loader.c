@@ -14,10 +14,12 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
-#include <sys/mount.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/capability.h>
@@ -57,32 +59,6 @@ static bool have_bpf_caps(void)
 	return (eff & (1ull << 39 /* CAP_BPF */)) && (eff & (1ull << 38 /* CAP_PERFMON */));
 }
 
-/*
- * Failed execs are caught on syscalls:sys_exit_execve(at), whose ids libbpf
- * reads from tracefs. A fresh machine has tracefs unmounted: mount it at its
- * standard place. Returns false (and says why) when that is impossible.
- */
-static bool ensure_tracefs(void)
-{
-	if (!access("/sys/kernel/tracing/events/syscalls/sys_exit_execve/id", R_OK) ||
-	    !access("/sys/kernel/debug/tracing/events/syscalls/sys_exit_execve/id", R_OK))
-		return true;
-	if (access("/sys/kernel/tracing/events", F_OK) &&
-	    mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) && errno != EBUSY) {
-		hs_warn("cannot mount tracefs on /sys/kernel/tracing (%s): failed execs will be "
-			"reported without errno or path",
-			strerror(errno));
-		return false;
-	}
-	if (access("/sys/kernel/tracing/events/syscalls/sys_exit_execve/id", R_OK)) {
-		hs_warn("the kernel has no syscalls:sys_exit_execve tracepoint: failed execs will "
-			"be reported without errno or path");
-		return false;
-	}
-	hs_dbg("mounted tracefs on /sys/kernel/tracing for the execve exit tracepoints");
-	return true;
-}
-
 /* Linger before detaching hs_exec_failed: runtimes come in bursts, attaching costs ~1 ms. */
 #define XFAIL_LINGER_MS 1000
 
@@ -100,43 +76,39 @@ static __u64 runtimes_now(struct tracer *t)
 }
 
 /*
- * Attach hs_exec_failed to both execve exit tracepoints, then tell the BPF
- * side (xfail_live): processes forked from then on have every exec covered.
+ * Attach hs_exec_failed, then tell the BPF side (xfail_live): processes
+ * forked from then on have every exec covered. Called with xfail_lock held.
  */
-static int xfail_attach(struct tracer *t)
+static int xfail_attach(struct tracer *t, __u64 since_ns)
 {
-	struct bpf_program *prog = t->skel->progs.hs_exec_failed;
+	__u64 t0 = now_ns();
 	int err;
 
-	if (!t->exec_failures || t->execve_link)
+	if (!t->exec_failures || t->xfail_link)
 		return 0;
-	t->execve_link = bpf_program__attach_tracepoint(prog, "syscalls", "sys_exit_execve");
-	if (!t->execve_link)
-		goto fail;
-	t->execveat_link = bpf_program__attach_tracepoint(prog, "syscalls", "sys_exit_execveat");
-	if (!t->execveat_link)
-		goto fail;
+	t->xfail_link = bpf_program__attach(t->skel->progs.hs_exec_failed);
+	if (!t->xfail_link) {
+		err = -errno;
+		hs_warn("cannot attach to the sys_exit tracepoint (%s): failed execs are not "
+			"reported", strerror(-err));
+		t->exec_failures = false; /* say it once */
+		return err;
+	}
 	__atomic_store_n(&t->skel->bss->xfail_live, 1, __ATOMIC_SEQ_CST);
-	t->xfail_attaches++;
-	hs_dbg("failed-exec tracepoints attached (%llu runtime processes)",
-	       (unsigned long long)runtimes_now(t));
+	hs_dbg("failed-exec tracepoint attached (%llu runtime processes) in %.2f ms, %.2f ms "
+	       "after the runtime's exec",
+	       (unsigned long long)runtimes_now(t), (now_ns() - t0) / 1e6,
+	       since_ns ? (now_ns() - since_ns) / 1e6 : 0.0);
 	return 0;
-fail:
-	err = -errno;
-	hs_warn("cannot attach to syscalls:sys_exit_execve(at) (%s): failed execs are not "
-		"reported", strerror(-err));
-	bpf_link__destroy(t->execve_link);
-	t->execve_link = NULL;
-	t->exec_failures = false; /* say it once */
-	return err;
 }
 
 /*
- * Detach once no runtime process lived for XFAIL_LINGER_MS. xfail_live is
- * cleared first and runtimes_now read after it (both sequentially
- * consistent, as are the BPF side's atomic increment and its read of
- * xfail_live in hs_fork): a runtime child forked before the clear is seen
- * here and cancels the detach; one forked after it is marked unwatched.
+ * Attach while runtime processes live; detach once none lived for
+ * XFAIL_LINGER_MS. xfail_live is cleared first and runtimes_now read after
+ * it (both sequentially consistent, as are the BPF side's atomic increment
+ * and its read of xfail_live in hs_fork): a runtime child forked before the
+ * clear is seen here and cancels the detach; one forked after it is marked
+ * unwatched. Called with xfail_lock held.
  */
 static void xfail_sync(struct tracer *t)
 {
@@ -146,10 +118,10 @@ static void xfail_sync(struct tracer *t)
 		return;
 	if (runtimes_now(t)) {
 		t->xfail_idle_ns = 0;
-		xfail_attach(t); /* also when a new root's record was lost */
+		xfail_attach(t, 0);
 		return;
 	}
-	if (!t->execve_link)
+	if (!t->xfail_link)
 		return;
 	now = now_ns();
 	if (!t->xfail_idle_ns) {
@@ -164,12 +136,87 @@ static void xfail_sync(struct tracer *t)
 		t->xfail_idle_ns = 0;
 		return;
 	}
-	bpf_link__destroy(t->execveat_link);
-	bpf_link__destroy(t->execve_link);
-	t->execve_link = t->execveat_link = NULL;
+	bpf_link__destroy(t->xfail_link);
+	t->xfail_link = NULL;
 	t->xfail_idle_ns = 0;
-	hs_dbg("failed-exec tracepoints detached (no runtime process for %d ms)",
-	       XFAIL_LINGER_MS);
+	hs_dbg("failed-exec tracepoint detached (no runtime process for %d ms) in %.2f ms",
+	       XFAIL_LINGER_MS, (now_ns() - now) / 1e6);
+}
+
+static int on_wake(void *ctx, void *data, size_t size)
+{
+	struct tracer *t = ctx;
+	const __u64 *exec_ns = data;
+
+	/* attach at once, before the rest of the hints */
+	pthread_mutex_lock(&t->xfail_lock);
+	if (!t->xfail_link && size >= sizeof(*exec_ns))
+		xfail_attach(t, *exec_ns);
+	pthread_mutex_unlock(&t->xfail_lock);
+	return 0;
+}
+
+/*
+ * The attach thread. Real-time priority (SCHED_FIFO 1) when allowed: it
+ * races the runtime that woke it (whose first hook comes 5-30 ms after its
+ * exec), and on a loaded host a normal thread waited 30-70 ms to run. It
+ * sleeps in epoll otherwise and runs ~0.5 ms per idle -> busy transition.
+ */
+static void *xfail_main(void *arg)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+	struct tracer *t = arg;
+	int err;
+
+	err = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
+	if (err)
+		hs_dbg("failed-exec attach thread runs at normal priority: %s", strerror(err));
+	while (!__atomic_load_n(&t->xfail_stop, __ATOMIC_RELAXED)) {
+		ring_buffer__poll(t->wake_rb, 100);
+		pthread_mutex_lock(&t->xfail_lock);
+		xfail_sync(t);
+		pthread_mutex_unlock(&t->xfail_lock);
+	}
+	return NULL;
+}
+
+/* The wake ring, an eventfd to stop it, and the thread; 0 or -errno. */
+static int xfail_thread_start(struct tracer *t)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = 0 /* libbpf's ring 0: harmless */ };
+	int err;
+
+	t->wake_rb = ring_buffer__new(bpf_map__fd(t->skel->maps.wake), on_wake, t, NULL);
+	if (!t->wake_rb)
+		return -errno;
+	t->wake_stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (t->wake_stop_fd < 0)
+		return -errno;
+	if (epoll_ctl(ring_buffer__epoll_fd(t->wake_rb), EPOLL_CTL_ADD, t->wake_stop_fd, &ev))
+		return -errno;
+	err = pthread_create(&t->xfail_thread, NULL, xfail_main, t);
+	if (err)
+		return -err;
+	t->xfail_thread_on = true;
+	return 0;
+}
+
+static void xfail_thread_stop(struct tracer *t)
+{
+	__u64 one = 1;
+
+	if (t->xfail_thread_on) {
+		__atomic_store_n(&t->xfail_stop, true, __ATOMIC_RELAXED);
+		if (write(t->wake_stop_fd, &one, sizeof(one)) != sizeof(one))
+			hs_dbg("cannot wake the attach thread: %s", strerror(errno));
+		pthread_join(t->xfail_thread, NULL);
+		t->xfail_thread_on = false;
+	}
+	ring_buffer__free(t->wake_rb);
+	t->wake_rb = NULL;
+	if (t->wake_stop_fd >= 0)
+		close(t->wake_stop_fd);
+	t->wake_stop_fd = -1;
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -181,9 +228,6 @@ static int on_record(void *ctx, void *data, size_t size)
 		t->malformed++;
 		return 0;
 	}
-	/* the record that ends an idle period wakes us at once: attach before anything else */
-	if ((ev.hdr->flags & HS_F_NEW_ROOT) && !t->execve_link)
-		xfail_attach(t);
 	t->fn(t->ctx, &ev);
 	return 0;
 }
@@ -194,6 +238,8 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 	int err;
 
 	memset(t, 0, sizeof(*t));
+	pthread_mutex_init(&t->xfail_lock, NULL);
+	t->wake_stop_fd = -1;
 	t->fn = fn;
 	t->ctx = ctx;
 	hs_verbose = s->verbose;
@@ -228,9 +274,7 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 	}
 	t->skel->rodata->nr_runtime_names = (__u32)i;
 	bpf_map__set_max_entries(t->skel->maps.events, s->ringbuf_bytes);
-	t->exec_failures = ensure_tracefs();
-	if (!t->exec_failures)
-		bpf_program__set_autoload(t->skel->progs.hs_exec_failed, false);
+	t->exec_failures = true;
 	/* attached by xfail_sync() while runtimes live; from the start in CI mode */
 	bpf_program__set_autoattach(t->skel->progs.hs_exec_failed, false);
 	t->xfail_pinned = s->cmd != NULL;
@@ -252,7 +296,7 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 			       "CAP_BPF and CAP_PERFMON");
 		else
 			hs_err("cannot attach BPF programs (%s): the kernel needs BTF-enabled "
-			       "tracepoints and fexit; rerun with -vv for details",
+			       "tracepoints; rerun with -vv for details",
 			       strerror(-err));
 		goto fail;
 	}
@@ -263,10 +307,10 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 	 */
 	if (t->xfail_pinned && t->exec_failures) {
 		t->xfail_pinned = false;
-		err = xfail_attach(t);
+		err = xfail_attach(t, 0);
 		t->xfail_pinned = true;
 		if (err) {
-			hs_err("cannot attach the failed-exec tracepoints: %s", strerror(-err));
+			hs_err("cannot attach the failed-exec tracepoint: %s", strerror(-err));
 			goto fail;
 		}
 	}
@@ -277,11 +321,20 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 		hs_err("cannot set up the ring buffer: %s", strerror(-err));
 		goto fail;
 	}
+	if (t->exec_failures && !t->xfail_pinned) {
+		err = xfail_thread_start(t);
+		if (err) {
+			hs_err("cannot start the failed-exec attach thread: %s", strerror(-err));
+			goto fail;
+		}
+	}
 	return 0;
 fail:
-	bpf_link__destroy(t->execveat_link);
-	bpf_link__destroy(t->execve_link);
-	t->execve_link = t->execveat_link = NULL;
+	xfail_thread_stop(t);
+	ring_buffer__free(t->rb);
+	t->rb = NULL;
+	bpf_link__destroy(t->xfail_link);
+	t->xfail_link = NULL;
 	hooksnoop_bpf__destroy(t->skel);
 	t->skel = NULL;
 	return err;
@@ -297,7 +350,6 @@ int tracer__poll(struct tracer *t, int timeout_ms)
 	m = ring_buffer__consume(t->rb);
 	if (m < 0)
 		return m;
-	xfail_sync(t);
 	return (n > 0 ? n : 0) + m;
 }
 
@@ -333,10 +385,10 @@ __u32 tracer__drops(struct tracer *t)
 
 void tracer__close(struct tracer *t)
 {
+	xfail_thread_stop(t);
 	ring_buffer__free(t->rb);
-	bpf_link__destroy(t->execveat_link);
-	bpf_link__destroy(t->execve_link);
-	t->execve_link = t->execveat_link = NULL;
+	bpf_link__destroy(t->xfail_link);
+	t->xfail_link = NULL;
 	hooksnoop_bpf__destroy(t->skel);
 	t->rb = NULL;
 	t->skel = NULL;
@@ -628,8 +680,11 @@ int tracer__seed(struct tracer *t, const struct settings *s)
 	for (i = 0; i < n; i++) {
 		resolve(s, v, n, &v[i], 0);
 		/* runtimes are running: their next forks must find hs_exec_failed attached */
-		if (v[i].role == HS_ROLE_RUNTIME)
-			xfail_attach(t);
+		if (v[i].role == HS_ROLE_RUNTIME) {
+			pthread_mutex_lock(&t->xfail_lock);
+			xfail_attach(t, 0);
+			pthread_mutex_unlock(&t->xfail_lock);
+		}
 	}
 
 	for (i = 0; i < n; i++) {

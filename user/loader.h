@@ -8,6 +8,7 @@
 #define HS_LOADER_H
 
 #include <linux/types.h>
+#include <pthread.h>
 #include <stdbool.h>
 
 #include "event.h"
@@ -25,11 +26,16 @@ struct tracer {
 	tracer_event_fn fn;
 	void *ctx;
 	__u64 malformed;     /* records that failed validation */
-	bool exec_failures;  /* failed execs can be caught (tracefs, tracepoints present) */
+	bool exec_failures;  /* failed execs can be caught (false once the attach failed) */
 	bool xfail_pinned;   /* CI mode: hs_exec_failed stays attached for the whole run */
-	struct bpf_link *execve_link, *execveat_link; /* hs_exec_failed, while attached */
+	/* hs_exec_failed's links and their bookkeeping: xfail_lock, the attach thread */
+	pthread_mutex_t xfail_lock;
+	struct bpf_link *xfail_link; /* while attached */
 	__u64 xfail_idle_ns; /* when runtimes_now was first seen at 0, 0 while busy */
-	__u64 xfail_attaches; /* attachments made (for -v and the tests) */
+	struct ring_buffer *wake_rb; /* the BPF side's new-root hints */
+	int wake_stop_fd;            /* eventfd that ends the attach thread's poll */
+	bool xfail_thread_on, xfail_stop;
+	pthread_t xfail_thread;
 };
 
 /* Each returns 0 or -errno after printing one clear error line. */
@@ -41,9 +47,9 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
  */
 int tracer__seed(struct tracer *t, const struct settings *s);
 /*
- * Poll once; returns events handled, or -errno (-EINTR on a signal). Also
- * attaches hs_exec_failed when runtime processes appear and detaches it once
- * none has lived for XFAIL_LINGER_MS (see "The syscall tax" in the BPF side).
+ * Poll once; returns events handled, or -errno (-EINTR on a signal).
+ * hs_exec_failed is attached and detached meanwhile by a thread of the
+ * tracer's own (see "The syscall tax" in the BPF side).
  */
 int tracer__poll(struct tracer *t, int timeout_ms);
 /* Sum of per-CPU stats (HS_STAT_*). */
