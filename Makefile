@@ -122,12 +122,16 @@ demo: deps
 	$(OUTPUT)/hooksnoop demo
 
 # Benchmark helpers: the startup driver and the empty-program calibration.
-BENCH_BINS := $(OUTPUT)/bench/startlat $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o
+BENCH_BINS := $(OUTPUT)/bench/startlat $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o \
+	      $(OUTPUT)/bench/syscall-loop
 
 $(OUTPUT)/bench:
 	@mkdir -p $@
 
 $(OUTPUT)/bench/startlat: bench/startlat.c | $(OUTPUT)/bench
+	$(CC) -O2 $(WARN) -o $@ $<
+
+$(OUTPUT)/bench/syscall-loop: bench/syscall-loop.c | $(OUTPUT)/bench
 	$(CC) -O2 $(WARN) -o $@ $<
 
 $(OUTPUT)/bench/floor.bpf.o: bench/floor.bpf.c | $(OUTPUT)/bench

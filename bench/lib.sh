@@ -5,12 +5,15 @@
 # non-zero (die) when it could not measure. Scale knobs are environment
 # variables documented in each script and in BENCHMARKS.md.
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-HS=${HOOKSNOOP:-$ROOT/build/hooksnoop}
-STORM=$ROOT/build/tests/execstorm
-NOP=$ROOT/build/tests/nop
-STARTLAT=$ROOT/build/bench/startlat
-FLOOR=$ROOT/build/bench/floor
-FLOOR_OBJ=$ROOT/build/bench/floor.bpf.o
+# BENCH_BUILD: the build directory (make OUTPUT=...) holding the helpers
+BUILD=${BENCH_BUILD:-$ROOT/build}
+HS=${HOOKSNOOP:-$BUILD/hooksnoop}
+STORM=$BUILD/tests/execstorm
+NOP=$BUILD/tests/nop
+STARTLAT=$BUILD/bench/startlat
+SYSCALL_LOOP=$BUILD/bench/syscall-loop
+FLOOR=$BUILD/bench/floor
+FLOOR_OBJ=$BUILD/bench/floor.bpf.o
 CTR_RUN=$ROOT/bench/ctr-run
 STAGES="prestart createRuntime createContainer startContainer poststart poststop"
 
