@@ -23,6 +23,7 @@
 #include <uthash.h>
 
 #include "confsrc.h"
+#include "hooksd.h"
 #include "rtdetect.h"
 #include "rtstate.h"
 #include "util.h"

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "goregex.h"
+#include "hooksd.h"
 #include "jsonloc.h"
 #include "lint.h"
 #include "oci.h"

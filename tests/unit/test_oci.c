@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hooksd.h"
 #include "jsonloc.h"
 #include "oci.h"
 #include "saferead.h"
