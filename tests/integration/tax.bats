@@ -93,3 +93,22 @@ missing_first_hook() {
 @test "crun, first hook missing, started while detached: ENOENT in 20 of 20 runs" {
 	missing_first_hook crun 20
 }
+
+# The race lost on purpose: the tracer is stopped (attach thread included)
+# while a runtime runs its missing first hook. hooksnoop cannot see that
+# failed exec; it must say so (a loss, the container unknown), never report
+# the container as fine or its hook as missing.
+@test "a failed exec before the attach is a loss: the container is unknown" {
+	CID=$(tid)
+	mkb "$BATS_TEST_TMPDIR/b" "{\"prestart\":[{\"path\":\"/nonexistent/$CID\",\"args\":[\"$CID\"]}]}"
+	hs_start
+	wait_state detached
+	kill -STOP "$HS_PID"
+	run_runc "$BATS_TEST_TMPDIR/b" "$CID" 2>/dev/null && { kill -CONT "$HS_PID"; return 1; }
+	kill -CONT "$HS_PID"
+	cleanup_ctr "$CID"
+	hs_stop
+	[ "$(q 'select(.type=="summary")|.lost_events')" -ge 1 ]
+	v=$(q --arg c "$CID" 'select(.type=="container" and .container==$c and .stages.prestart.configured==1)|.verdict')
+	[ "$v" = '"unknown"' ] || { echo "verdict: $v"; q 'select(.type=="container")'; return 1; }
+}
