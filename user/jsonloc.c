@@ -5,7 +5,9 @@
  * duplicates included, in document order. It exists only because jansson (which
  * remains the authority on whether a document is valid) drops duplicates and
  * positions; see jsonloc.h. Hostile input is bounded: nesting is capped at
- * JLOC_MAX_DEPTH with an explicit stack, node count is bounded by input size.
+ * JLOC_MAX_DEPTH with an explicit stack, and memory at one copy of the text
+ * (where keys and strings are decoded, each at its own offset) plus one node
+ * per value, counted before any is made.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -17,7 +19,9 @@
 
 struct jloc_lexer {
 	const unsigned char *p, *end;
+	const unsigned char *base;	/* buf: offsets into it are offsets into doc->text */
 	unsigned line, col;
+	int last[JLOC_MAX_DEPTH];	/* last child of each open container */
 };
 
 static void lex_advance(struct jloc_lexer *lx)
@@ -48,8 +52,29 @@ static int fail(struct jloc_doc *doc, struct jloc_lexer *lx, const char *why, in
 	return err;
 }
 
-static int node_new(struct jloc_doc *doc, int parent, enum jloc_type t, unsigned line,
-		    unsigned col)
+/*
+ * An upper bound on the values in buf, so the node array is allocated once:
+ * every value but the root follows a container's opening bracket or a comma,
+ * and the scan skips strings exactly as the lexer does.
+ */
+static size_t count_values(const unsigned char *p, const unsigned char *end)
+{
+	size_t n = 1;
+
+	for (; p < end; p++) {
+		if (*p == '"') {
+			for (p++; p < end && *p != '"'; p++)
+				if (*p == '\\')
+					p++;
+		} else if (*p == ',' || *p == '[' || *p == '{') {
+			n++;
+		}
+	}
+	return n;
+}
+
+static int node_new(struct jloc_doc *doc, struct jloc_lexer *lx, int depth, int parent,
+		    enum jloc_type t, unsigned line, unsigned col)
 {
 	struct jloc_node *n;
 	int idx;
@@ -57,6 +82,7 @@ static int node_new(struct jloc_doc *doc, int parent, enum jloc_type t, unsigned
 	if (doc->n >= (size_t)INT32_MAX)
 		return -ENOMEM;
 	if (doc->n == doc->cap) {
+		/* only when the pre-scan was wrong, which a valid document never makes it */
 		size_t cap = doc->cap ? doc->cap * 2 : 64;
 		struct jloc_node *nv = realloc(doc->nodes, cap * sizeof(*nv));
 
@@ -70,17 +96,17 @@ static int node_new(struct jloc_doc *doc, int parent, enum jloc_type t, unsigned
 	memset(n, 0, sizeof(*n));
 	n->type = t;
 	n->parent = parent;
-	n->first = n->last = n->next = -1;
+	n->first = n->next = -1;
 	n->line = line;
 	n->col = col;
 	if (parent >= 0) {
 		struct jloc_node *p = &doc->nodes[parent];
 
-		if (p->last >= 0)
-			doc->nodes[p->last].next = idx;
+		if (p->first >= 0)
+			doc->nodes[lx->last[depth - 1]].next = idx;
 		else
 			p->first = idx;
-		p->last = idx;
+		lx->last[depth - 1] = idx;
 		p->nkids++;
 	}
 	return idx;
@@ -137,26 +163,24 @@ static size_t put_utf8(char *o, unsigned cp)
 	return 4;
 }
 
-/* Decode the string at lx->p (which points at the opening quote). */
-static int lex_string(struct jloc_doc *doc, struct jloc_lexer *lx, char **out, size_t *outlen)
+/*
+ * Decode the string at lx->p (which points at the opening quote) into doc->text
+ * at the same offset plus one: the decoded bytes never outgrow the quoted text,
+ * so the NUL lands on the closing quote at the latest, and no other token's
+ * bytes are written there.
+ */
+static int lex_string(struct jloc_doc *doc, struct jloc_lexer *lx, const char **out,
+		      uint32_t *outlen)
 {
-	const unsigned char *q;
 	char *buf, *o;
 
 	lex_advance(lx);
-	/* decoded length never exceeds the raw length */
-	for (q = lx->p; q < lx->end && *q != '"'; q++)
-		if (*q == '\\' && q + 1 < lx->end)
-			q++;
-	buf = malloc((size_t)(q - lx->p) + 1);
-	if (!buf)
-		return -ENOMEM;
+	buf = doc->text + (lx->p - lx->base);
 	o = buf;
 	for (;;) {
 		unsigned char c;
 
 		if (lx->p >= lx->end) {
-			free(buf);
 			return fail(doc, lx, "unterminated string", -EINVAL);
 		}
 		c = *lx->p;
@@ -165,7 +189,6 @@ static int lex_string(struct jloc_doc *doc, struct jloc_lexer *lx, char **out, s
 			break;
 		}
 		if (c < 0x20) {
-			free(buf);
 			return fail(doc, lx, "control character in string", -EINVAL);
 		}
 		if (c != '\\') {
@@ -175,7 +198,6 @@ static int lex_string(struct jloc_doc *doc, struct jloc_lexer *lx, char **out, s
 		}
 		lex_advance(lx);
 		if (lx->p >= lx->end) {
-			free(buf);
 			return fail(doc, lx, "unterminated string", -EINVAL);
 		}
 		c = *lx->p;
@@ -217,7 +239,7 @@ static int lex_string(struct jloc_doc *doc, struct jloc_lexer *lx, char **out, s
 	}
 	*o = '\0';
 	*out = buf;
-	*outlen = (size_t)(o - buf);
+	*outlen = (uint32_t)(o - buf);
 	for (const unsigned char *u = (const unsigned char *)buf, *ue = (const unsigned char *)o;
 	     !doc->lax && u < ue;) {
 		size_t l = *u < 0x80 ? 1 : utf8_seq_len(u, (size_t)(ue - u));
@@ -227,7 +249,6 @@ static int lex_string(struct jloc_doc *doc, struct jloc_lexer *lx, char **out, s
 	}
 	return 0;
 bad_escape:
-	free(buf);
 	return fail(doc, lx, "invalid escape in string", -EINVAL);
 }
 
@@ -236,9 +257,11 @@ static bool is_digit(const struct jloc_lexer *lx)
 	return lx->p < lx->end && *lx->p >= '0' && *lx->p <= '9';
 }
 
-static int lex_number(struct jloc_doc *doc, struct jloc_lexer *lx, char **out, size_t *outlen)
+static int lex_number(struct jloc_doc *doc, struct jloc_lexer *lx, const char **out,
+		      uint32_t *outlen)
 {
 	const unsigned char *start = lx->p;
+	char *o;
 
 	if (*lx->p == '-')
 		lex_advance(lx);
@@ -265,12 +288,12 @@ static int lex_number(struct jloc_doc *doc, struct jloc_lexer *lx, char **out, s
 		while (is_digit(lx))
 			lex_advance(lx);
 	}
-	*outlen = (size_t)(lx->p - start);
-	*out = malloc(*outlen + 1);
-	if (!*out)
-		return -ENOMEM;
-	memcpy(*out, start, *outlen);
-	(*out)[*outlen] = '\0';
+	/* the byte after a number is a delimiter (or the end): its place takes the NUL */
+	o = doc->text + (start - lx->base);
+	*outlen = (uint32_t)(lx->p - start);
+	memcpy(o, start, *outlen);
+	o[*outlen] = '\0';
+	*out = o;
 	return 0;
 }
 
@@ -289,17 +312,16 @@ static int lex_word(struct jloc_doc *doc, struct jloc_lexer *lx, const char *w)
  * Parse one scalar or open one container as a child of parent. Returns the new
  * node index or -errno.
  */
-static int parse_value(struct jloc_doc *doc, struct jloc_lexer *lx, int parent, char *key,
-		       size_t klen, unsigned kline, unsigned kcol)
+static int parse_value(struct jloc_doc *doc, struct jloc_lexer *lx, int depth, int parent,
+		       const char *key, uint32_t klen, unsigned kline, unsigned kcol)
 {
 	unsigned line = lx->line, col = lx->col;
-	char *s = NULL;
-	size_t slen = 0;
+	const char *s = NULL;
+	uint32_t slen = 0;
 	enum jloc_type t;
 	int err = 0, idx;
 
 	if (lx->p >= lx->end) {
-		free(key);
 		return fail(doc, lx, "unexpected end of input", -EINVAL);
 	}
 	switch (*lx->p) {
@@ -314,20 +336,15 @@ static int parse_value(struct jloc_doc *doc, struct jloc_lexer *lx, int parent, 
 			t = JLOC_NUMBER;
 			err = lex_number(doc, lx, &s, &slen);
 		} else {
-			free(key);
 			return fail(doc, lx, "unexpected character", -EINVAL);
 		}
 	}
 	if (err) {
-		free(key);
 		return err;
 	}
-	idx = node_new(doc, parent, t, line, col);
-	if (idx < 0) {
-		free(key);
-		free(s);
+	idx = node_new(doc, lx, depth, parent, t, line, col);
+	if (idx < 0)
 		return idx;
-	}
 	doc->nodes[idx].key = key;
 	doc->nodes[idx].klen = klen;
 	doc->nodes[idx].kline = kline;
@@ -342,6 +359,7 @@ int jloc_parse(struct jloc_doc *doc, const char *buf, size_t len)
 	struct jloc_lexer lx = {
 		.p = (const unsigned char *)buf,
 		.end = (const unsigned char *)buf + len,
+		.base = (const unsigned char *)buf,
 		.line = 1,
 		.col = 1,
 	};
@@ -349,14 +367,21 @@ int jloc_parse(struct jloc_doc *doc, const char *buf, size_t len)
 	int depth = 0, idx, err;
 
 	memset(doc, 0, sizeof(*doc));
+	if (len > JLOC_MAX_LEN)
+		return fail(doc, &lx, "document too large", -E2BIG);
+	doc->cap = count_values(lx.p, lx.end);
+	doc->nodes = malloc(doc->cap * sizeof(*doc->nodes));
+	doc->text = malloc(len + 1);
+	if (!doc->nodes || !doc->text)
+		return -ENOMEM;
 	lex_skip_ws(&lx);
-	idx = parse_value(doc, &lx, -1, NULL, 0, 0, 0);
+	idx = parse_value(doc, &lx, 0, -1, NULL, 0, 0, 0);
 	if (idx < 0)
 		return idx;
 	for (;;) {
 		struct jloc_node *top;
-		char *key = NULL;
-		size_t klen = 0;
+		const char *key = NULL;
+		uint32_t klen = 0;
 		unsigned kline = 0, kcol = 0;
 
 		/* idx is the value just parsed: descend into a fresh container */
@@ -406,13 +431,12 @@ member:
 				return err;
 			lex_skip_ws(&lx);
 			if (lx.p >= lx.end || *lx.p != ':') {
-				free(key);
 				return fail(doc, &lx, "expected ':'", -EINVAL);
 			}
 			lex_advance(&lx);
 			lex_skip_ws(&lx);
 		}
-		idx = parse_value(doc, &lx, stack[depth - 1], key, klen, kline, kcol);
+		idx = parse_value(doc, &lx, depth, stack[depth - 1], key, klen, kline, kcol);
 		if (idx < 0)
 			return idx;
 	}
@@ -420,11 +444,8 @@ member:
 
 void jloc_free(struct jloc_doc *doc)
 {
-	for (size_t i = 0; i < doc->n; i++) {
-		free(doc->nodes[i].key);
-		free(doc->nodes[i].str);
-	}
 	free(doc->nodes);
+	free(doc->text);
 	memset(doc, 0, sizeof(*doc));
 }
 

@@ -9,14 +9,23 @@
  * child / next sibling indices, no recursion, depth capped at JLOC_MAX_DEPTH)
  * with decoded keys and strings. Lines and columns are 1-based; columns count
  * UTF-8 characters like jansson's.
+ *
+ * Memory is a small multiple of the text whatever its shape, because configs
+ * are hostile input: the node array is sized once by a pre-scan (no growth
+ * slack), nodes are compact, and every key and string is decoded in place in
+ * one copy of the text (a decoded string never outgrows its quoted source),
+ * so there are two allocations per document and none per node.
  */
 #ifndef HS_JSONLOC_H
 #define HS_JSONLOC_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define JLOC_MAX_DEPTH 512
+/* positions and indices are 32-bit, child counts 28-bit */
+#define JLOC_MAX_LEN (256u << 20)
 
 enum jloc_type {
 	JLOC_NULL,
@@ -29,23 +38,22 @@ enum jloc_type {
 };
 
 struct jloc_node {
-	enum jloc_type type;
-	int parent;		/* -1 for the root */
-	int first;		/* first child (array element / object member), -1 if none */
-	int last;		/* last child, -1 if none */
-	int next;		/* next sibling, -1 if none */
-	int nkids;
+	const char *key;	/* decoded key, NUL-terminated (may contain NUL: see klen) */
+	const char *str;	/* decoded string, or the number's literal text */
+	uint32_t klen, slen;
 	unsigned line, col;	/* where the value starts */
 	unsigned kline, kcol;	/* where its key starts (object members only) */
-	char *key;		/* decoded key, NUL-terminated (may contain NUL: see klen) */
-	size_t klen;
-	char *str;		/* decoded string, or the number's literal text */
-	size_t slen;
+	int parent;		/* -1 for the root */
+	int first;		/* first child (array element / object member), -1 if none */
+	int next;		/* next sibling, -1 if none */
+	unsigned nkids : 28;
+	enum jloc_type type : 4;
 };
 
 struct jloc_doc {
 	struct jloc_node *nodes;	/* nodes[0] is the root once parsed */
 	size_t n, cap;
+	char *text;			/* the decoded keys and strings live here */
 	unsigned err_line, err_col;	/* position of the failure when parse fails */
 	const char *err;		/* static description of the failure */
 	/*
@@ -57,8 +65,9 @@ struct jloc_doc {
 };
 
 /*
- * Parse buf[0..len). Returns 0, -EINVAL on a syntax error, -E2BIG when nesting
- * exceeds JLOC_MAX_DEPTH, -ENOMEM. On failure err/err_line/err_col say why and
+ * Parse buf[0..len). The document does not keep buf. Returns 0, -EINVAL on a
+ * syntax error, -E2BIG when nesting exceeds JLOC_MAX_DEPTH or len JLOC_MAX_LEN,
+ * -ENOMEM. On failure err/err_line/err_col say why and
  * where; the nodes parsed so far stay valid until jloc_free().
  */
 int jloc_parse(struct jloc_doc *doc, const char *buf, size_t len);
