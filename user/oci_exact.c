@@ -189,11 +189,7 @@ int from_doc_exact(const struct jloc_doc *doc, struct oci_hooks *out, struct oci
 
 		JLOC_FOR_KIDS(doc, n, e) {
 			/* first duplicate wins: only add keys not seen yet */
-			bool seen = false;
-
-			for (size_t i = 0; i < m.n && !seen; i++)
-				seen = strlen(m.k[i]) == e->klen && !memcmp(m.k[i], e->key, e->klen);
-			if (!seen && e->type == JLOC_STRING &&
+			if (!go_map_has(&m, e->key, e->klen) && e->type == JLOC_STRING &&
 			    (err = go_map_put(&m, e->key, e->klen, e->str, e->slen,
 					      (int)(e - doc->nodes))))
 				break;
@@ -201,8 +197,9 @@ int from_doc_exact(const struct jloc_doc *doc, struct oci_hooks *out, struct oci
 		out->ann_keys = m.k;
 		out->ann_vals = m.v;
 		out->nann = m.n;
-		free(m.kn);
-		free(m.vn);
+		m.k = m.v = NULL;
+		m.n = 0;
+		go_map_free(&m);
 	}
 	return err ? err : c.nomem;
 }

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uthash.h>
 
 #include "escape.h"
 #include "oci_int.h"
@@ -385,8 +386,20 @@ int go_hook_export(const struct go_hook *g, struct oci_hook *o)
 	return 0;
 }
 
+/* One key of a go_map: where it is in k[] (the key bytes are k[i]'s, klen of them). */
+struct go_map_ent {
+	size_t i;
+	UT_hash_handle hh;
+};
+
 void go_map_free(struct go_map *m)
 {
+	struct go_map_ent *e, *tmp;
+
+	HASH_ITER(hh, m->idx, e, tmp) {
+		HASH_DEL(m->idx, e);
+		free(e);
+	}
 	strv_free(m->k, m->n);
 	strv_free(m->v, m->n);
 	free(m->kn);
@@ -394,38 +407,68 @@ void go_map_free(struct go_map *m)
 	memset(m, 0, sizeof(*m));
 }
 
-int go_map_put(struct go_map *m, const char *k, size_t klen, const char *v, size_t vlen, int node)
+/* Room for one more key: the arrays grow geometrically, together. */
+static int go_map_grow(struct go_map *m)
 {
+	size_t cap = m->cap ? m->cap * 2 : 8;
 	char **nk, **nv;
 	int *nn;
+
+	if (m->n < m->cap)
+		return 0;
+	nk = realloc(m->k, cap * sizeof(char *));
+	if (!nk)
+		return -ENOMEM;
+	m->k = nk;
+	nv = realloc(m->v, cap * sizeof(char *));
+	if (!nv)
+		return -ENOMEM;
+	m->v = nv;
+	nn = realloc(m->kn, cap * sizeof(int));
+	if (!nn)
+		return -ENOMEM;
+	m->kn = nn;
+	nn = realloc(m->vn, cap * sizeof(int));
+	if (!nn)
+		return -ENOMEM;
+	m->vn = nn;
+	m->cap = cap;
+	return 0;
+}
+
+bool go_map_has(const struct go_map *m, const char *k, size_t klen)
+{
+	struct go_map_ent *e;
+
+	HASH_FIND(hh, m->idx, k, klen, e);
+	return e;
+}
+
+int go_map_put(struct go_map *m, const char *k, size_t klen, const char *v, size_t vlen, int node)
+{
+	struct go_map_ent *e;
 	size_t i;
 
-	for (i = 0; i < m->n; i++)
-		if (strlen(m->k[i]) == klen && !memcmp(m->k[i], k, klen))
-			break;
-	if (i == m->n) {
-		nk = realloc(m->k, (m->n + 1) * sizeof(char *));
-		if (!nk)
+	HASH_FIND(hh, m->idx, k, klen, e);
+	if (e) {
+		i = e->i;
+	} else {
+		if (go_map_grow(m))
 			return -ENOMEM;
-		m->k = nk;
-		nv = realloc(m->v, (m->n + 1) * sizeof(char *));
-		if (!nv)
+		e = malloc(sizeof(*e));
+		if (!e)
 			return -ENOMEM;
-		m->v = nv;
-		nn = realloc(m->kn, (m->n + 1) * sizeof(int));
-		if (!nn)
-			return -ENOMEM;
-		m->kn = nn;
-		nn = realloc(m->vn, (m->n + 1) * sizeof(int));
-		if (!nn)
-			return -ENOMEM;
-		m->vn = nn;
+		i = m->n;
 		m->k[i] = mem_strdup(k, klen);
+		if (!m->k[i]) {
+			free(e);
+			return -ENOMEM;
+		}
 		m->v[i] = NULL;
 		m->kn[i] = node;
 		m->n++;
-		if (!m->k[i])
-			return -ENOMEM;
+		e->i = i;
+		HASH_ADD_KEYPTR(hh, m->idx, m->k[i], klen, e);
 	}
 	m->vn[i] = node;
 	free(m->v[i]);

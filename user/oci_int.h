@@ -81,11 +81,16 @@ struct go_ctx {
 	int nomem;	/* a diagnostic could not be recorded */
 };
 
-/* map[string]string with Go's rules (last duplicate wins, null resets). */
+/*
+ * map[string]string with Go's rules (last duplicate wins, null resets), in
+ * the order keys were first seen. Keys are found through a hash (idx), so a
+ * hostile object of n members decodes in O(n), not O(n^2).
+ */
 struct go_map {
 	char **k, **v;
 	int *kn, *vn;	/* the member that added the key, the one whose value stays */
-	size_t n;
+	size_t n, cap;
+	struct go_map_ent *idx;
 	bool set;
 };
 
@@ -109,6 +114,7 @@ int go_hook_obj(struct go_ctx *c, const struct jloc_node *n, struct go_hook *h, 
 		int stage);
 int go_map_obj(struct go_ctx *c, const struct jloc_node *n, struct go_map *m, const char *field);
 int go_map_put(struct go_map *m, const char *k, size_t klen, const char *v, size_t vlen, int node);
+bool go_map_has(const struct go_map *m, const char *k, size_t klen);
 /* A decoded hook as the model's struct oci_hook. 0 or -ENOMEM. */
 int go_hook_export(const struct go_hook *g, struct oci_hook *o);
 void go_strs_free(struct go_strs *s);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -516,6 +517,71 @@ static void test_jloc_limits(void **state)
 	jloc_free(&doc);
 }
 
+/* Seconds of CLOCK_MONOTONIC. */
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * "{...\"annotations\":{"k0":"a0",...}}" with n members over n / 2 keys, each
+ * key twice (values a<i>, then b<i>), and pre/post around the object.
+ */
+static char *many_annotations(size_t n, const char *pre, const char *post)
+{
+	size_t cap = n * 32 + strlen(pre) + strlen(post) + 64, len;
+	char *j = malloc(cap);
+
+	assert_non_null(j);
+	len = (size_t)snprintf(j, cap, "%s{", pre);
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(j + len, cap - len, "%s\"k%zu\":\"%c%zu\"", i ? "," : "",
+					i % (n / 2), i < n / 2 ? 'a' : 'b', i % (n / 2));
+	snprintf(j + len, cap - len, "}%s", post);
+	return j;
+}
+
+/*
+ * Annotations are a map decoded member by member: a hostile file of 100,000
+ * must decode in well under a second (it took minutes with a linear search
+ * per member), with Go's rule (the last duplicate wins) for runc and podman
+ * and libocispec's (the first wins) for crun.
+ */
+static void test_annotations_scale(void **state)
+{
+	char *j = many_annotations(100000, "{\"ociVersion\":\"1.0.2\",\"annotations\":", "}");
+	struct oci_hooksd_hook h;
+	struct oci_hooks go, ex;
+	double t0 = now_s();
+
+	load(j, OCI_DIALECT_GO, &go);
+	load(j, OCI_DIALECT_EXACT, &ex);
+	assert_true(now_s() - t0 < 0.5);
+	assert_int_equal(go.nann, 50000);
+	assert_int_equal(ex.nann, 50000);
+	assert_string_equal(go.ann_keys[49999], "k49999");
+	assert_string_equal(go.ann_vals[49999], "b49999");
+	assert_string_equal(ex.ann_vals[49999], "a49999");
+	oci_hooks_free(&go);
+	oci_hooks_free(&ex);
+	free(j);
+
+	j = many_annotations(100000, "{\"version\":\"1.0.0\",\"hook\":{\"path\":\"/bin/true\"},"
+				     "\"when\":{\"annotations\":", "},\"stages\":[\"prestart\"]}");
+	t0 = now_s();
+	hd(j, &h);
+	assert_true(now_s() - t0 < 1.0);
+	assert_null(h.load_error);
+	assert_int_equal(h.nann, 50000);
+	assert_string_equal(h.ann_key_re[0], "k0");
+	assert_string_equal(h.ann_val_re[0], "b0");
+	oci_hooksd_hook_free(&h);
+	free(j);
+}
+
 /*
  * ASan's allocator interface (sanitizer/allocator_interface.h, which gcc's
  * packages do not install): hooks on every malloc and free, and a block's size.
@@ -618,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_jloc_positions),
 		cmocka_unit_test(test_jloc_limits),
 		cmocka_unit_test(test_jloc_memory),
+		cmocka_unit_test(test_annotations_scale),
 	};
 
 	return cmocka_run_group_tests_name("oci", tests, NULL, NULL);
