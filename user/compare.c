@@ -23,6 +23,7 @@
 #include <uthash.h>
 
 #include "compare.h"
+#include "escape.h"
 #include "log.h"
 #include "oci.h"
 #include "stats.h"
@@ -323,6 +324,24 @@ static int add_file(struct compare *c, enum cmp_side side, int dirfd, const char
 	return err;
 }
 
+/*
+ * dir/name (or name alone) for a message, escaped: a directory entry's name is
+ * whoever wrote the directory's, and reaches a terminal. Cut to fit out.
+ */
+static void show_path(char *out, size_t sz, const char *dir, const char *name)
+{
+	struct sbuf sb;
+
+	sbuf_init(&sb);
+	if (dir) {
+		esc_text(&sb, dir, strlen(dir));
+		sbuf_puts(&sb, "/");
+	}
+	esc_text(&sb, name, strlen(name));
+	snprintf(out, sz, "%s", sb.oom ? "?" : sbuf_str(&sb));
+	sbuf_free(&sb);
+}
+
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -357,12 +376,13 @@ static int add_dir(struct compare *c, enum cmp_side side, int dfd, const char *p
 		n++;
 	}
 	if (!err && !n) {
-		hs_err("compare: no *.jsonl file in directory '%.200s'", path);
+		show_path(shown, sizeof(shown), NULL, path);
+		hs_err("compare: no *.jsonl file in directory '%.200s'", shown);
 		err = -ENOENT;
 	}
 	qsort(names, n, sizeof(*names), cmp_names);
 	for (i = 0; i < n && !err; i++) {
-		snprintf(shown, sizeof(shown), "%.200s/%s", path, names[i]);
+		show_path(shown, sizeof(shown), path, names[i]);
 		err = add_file(c, side, dirfd(dir), names[i], shown);
 	}
 	for (i = 0; i < n; i++)
@@ -374,17 +394,17 @@ static int add_dir(struct compare *c, enum cmp_side side, int dfd, const char *p
 
 int compare__add_path(struct compare *c, enum cmp_side side, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), err = -errno;
+	char shown[4200];
 
 	if (fd >= 0)
 		return add_dir(c, side, fd, path);
-	if (errno != ENOTDIR) {
-		int err = -errno;
-
-		hs_err("compare: cannot open '%.200s': %s", path, strerror(errno));
+	show_path(shown, sizeof(shown), NULL, path);
+	if (err != -ENOTDIR) {
+		hs_err("compare: cannot open '%.200s': %s", shown, strerror(-err));
 		return err;
 	}
-	return add_file(c, side, AT_FDCWD, path, path);
+	return add_file(c, side, AT_FDCWD, path, shown);
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -234,11 +234,16 @@ static int print_json(const struct cmp_row *rows, size_t n, const unsigned *tall
 /* What a side held that was not used: one warning line, nothing when all was used. */
 static void report_skipped(const char *what, const char *path, const struct cmp_counts *k)
 {
+	struct sbuf sb;
+
 	if (!k->malformed && !k->too_long && !k->over_limit)
 		return;
+	sbuf_init(&sb);
+	esc_text(&sb, path, strlen(path));
 	hs_warn("compare: %s '%.200s': skipped %llu malformed line(s), %llu longer than %u "
 		"bytes, %llu sample(s) past the limits",
-		what, path, k->malformed, k->too_long, CMP_LINE_MAX, k->over_limit);
+		what, sbuf_str(&sb), k->malformed, k->too_long, CMP_LINE_MAX, k->over_limit);
+	sbuf_free(&sb);
 }
 
 static int parse_threshold(const char *arg, double *out)
@@ -325,9 +330,14 @@ int compare_main(int argc, char **argv)
 		k = compare__counts(c, (enum cmp_side)i);
 		report_skipped(side_name[i], argv[optind + i], k);
 		if (!k->hooks) {
+			struct sbuf sb;
+
+			sbuf_init(&sb);
+			esc_text(&sb, argv[optind + i], strlen(argv[optind + i]));
 			hs_err("compare: %s '%.200s' holds no hook record that ended ok (write it "
 			       "with hooksnoop -j)",
-			       side_name[i], argv[optind + i]);
+			       side_name[i], sbuf_str(&sb));
+			sbuf_free(&sb);
 			rc = 2;
 			goto out;
 		}

@@ -311,11 +311,18 @@ static void render_rest(struct lint_ctx *c)
 			     d->want, type_refusal(c));
 			break;
 		}
-		default:
-			emit(c, line, col, LINT_ERROR, "HOOKSD_SCHEMA",
-			     "%s: podman refuses to start ANY container while this file is "
-			     "installed", c->hd->load_error ? c->hd->load_error : "invalid");
+		default: {
+			/* load_error quotes what the file said (a stage, a version) as it was */
+			const char *why = c->hd->load_error ? c->hd->load_error : "invalid";
+			struct sbuf msg;
+
+			sbuf_init(&msg);
+			esc_text(&msg, why, strlen(why));
+			sbuf_puts(&msg, ": podman refuses to start ANY container while this file is "
+					"installed");
+			add_finding(c, line, col, LINT_ERROR, "HOOKSD_SCHEMA", &msg);
 			break;
+		}
 		}
 	}
 }

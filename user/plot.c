@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "escape.h"
 #include "log.h"
 #include "opts.h"
 #include "plot.h"
@@ -513,11 +514,20 @@ static void plot_usage(FILE *f)
 	      f);
 }
 
+/* A file name for a message, escaped in sb like every string that reaches a terminal. */
+static const char *shown(struct sbuf *sb, const char *name)
+{
+	sbuf_init(sb);
+	esc_text(sb, name, strlen(name));
+	return sb->oom ? "?" : sbuf_str(sb);
+}
+
 /* Write the document to FILE.tmp and rename it, or to stdout. 0 or -1 (said). */
 static int write_out(const char *path, const struct sbuf *doc)
 {
 	char *tmp = NULL;
 	FILE *f = stdout;
+	struct sbuf sb;
 	int err = 0;
 
 	if (path) {
@@ -527,7 +537,9 @@ static int write_out(const char *path, const struct sbuf *doc)
 		}
 		f = fopen(tmp, "we");
 		if (!f) {
-			hs_err("plot: cannot write %s: %s", tmp, strerror(errno));
+			err = errno;
+			hs_err("plot: cannot write %s: %s", shown(&sb, tmp), strerror(err));
+			sbuf_free(&sb);
 			free(tmp);
 			return -1;
 		}
@@ -542,8 +554,12 @@ static int write_out(const char *path, const struct sbuf *doc)
 		if (err)
 			unlink(tmp);
 	}
-	if (err)
-		hs_err("plot: cannot write %s: %s", path ? path : "to stdout", strerror(err));
+	if (err) {
+		hs_err("plot: cannot write %s: %s", path ? shown(&sb, path) : "to stdout",
+		       strerror(err));
+		if (path)
+			sbuf_free(&sb);
+	}
 	free(tmp);
 	return err ? -1 : 0;
 }
@@ -552,19 +568,27 @@ static int read_input(struct plot *p, const char *name)
 {
 	bool in = !strcmp(name, "-");
 	FILE *f = in ? stdin : fopen(name, "re");
+	struct sbuf sb;
 	int err;
 
 	if (!f) {
-		hs_err("plot: cannot read %s: %s", name, strerror(errno));
+		err = errno;
+		hs_err("plot: cannot read %s: %s", shown(&sb, name), strerror(err));
+		sbuf_free(&sb);
 		return -1;
 	}
 	errno = 0;
 	err = plot__read(p, f);
-	if (err == -EIO)
-		hs_err("plot: cannot read %s: %s", in ? "stdin" : name,
-		       strerror(errno ? errno : EIO));
-	else if (err)
-		hs_err("plot: out of memory reading %s", in ? "stdin" : name);
+	if (err == -EIO) {
+		int e = errno ? errno : EIO;	/* before shown() allocates */
+
+		hs_err("plot: cannot read %s: %s", in ? "stdin" : shown(&sb, name), strerror(e));
+	}
+	else if (err) {
+		hs_err("plot: out of memory reading %s", in ? "stdin" : shown(&sb, name));
+	}
+	if (err && !in)
+		sbuf_free(&sb);
 	if (!in)
 		fclose(f);
 	return err ? -1 : 0;

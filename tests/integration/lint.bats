@@ -142,6 +142,33 @@ findings() { # FILE -> "LINE:COL SEVERITY CODE" lines
 	echo "$output" | jq -e -s 'length == 3' >/dev/null
 }
 
+# Terminal safety: every untrusted string lint prints as text (the file name,
+# the rootfs path, a hooks.d file's stage and version as podman's load error
+# quotes them) shows ESC, BEL and bidi overrides (U+202E) escaped, never raw.
+@test "lint: hostile file names, rootfs path and hooks.d values are escaped in text" {
+	local evil=$'x\x1b[31m\xe2\x80\xaey\x07'
+	local b="$BATS_TEST_TMPDIR/b$evil"
+	mkdir -p "$b/rootfs$evil" "$BATS_TEST_TMPDIR/hd"
+	jq --arg r "rootfs$evil" '.root.path = $r |
+	    .hooks = {"startContainer": [{"path": "/missing-hook"}]}' \
+		"$BATS_FILE_TMPDIR/base2.json" > "$b/config.json"
+	jq -n --arg s "prestart$evil" --arg v "1.0.0" '{"version": $v,
+	    "hook": {"path": "/bin/true"}, "when": {"always": true}, "stages": [$s]}' \
+		> "$BATS_TEST_TMPDIR/hd/h$evil.json"
+	for p in "$b" "$b/config.json" "$BATS_TEST_TMPDIR/hd" "$BATS_TEST_TMPDIR/hd/h$evil.json"; do
+		run --separate-stderr "$HOOKSNOOP" lint "$p"
+		[ "$status" -eq 1 ]
+		for out in "$output" "$stderr"; do
+			! printf '%s' "$out" | grep -q $'\x1b'
+			! printf '%s' "$out" | grep -q $'\x07'
+			! printf '%s' "$out" | grep -q $'\xe2\x80\xae'
+		done
+		# the file name, and what each file holds, shown escaped
+		[[ "$output" == */[bh]'x\x1b[31m\u202ey\x07'* ]]
+		[[ "$output" == *'\x1b[31m\u202ey\x07'*'\x1b[31m\u202ey\x07'* ]]
+	done
+}
+
 @test "lint: usage errors and unreadable input exit 2 with one stderr line and no stdout" {
 	run -2 --separate-stderr "$HOOKSNOOP" lint
 	[ -z "$output" ]
