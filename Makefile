@@ -92,13 +92,16 @@ $(OUTPUT)/san/%.o: user/%.c | $(SKELS) $(OUTPUT)/version.h $(OUTPUT)/san
 $(OUTPUT)/tests/%: tests/unit/%.c $(SAN_LIB) | $(OUTPUT)/tests
 	$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(WARN) -MMD -MP -o $@ $< $(SAN_LIB) $(LDLIBS) -lcmocka
 
-HELPERS    := $(OUTPUT)/tests/execstorm $(OUTPUT)/tests/nop
+HELPERS    := $(OUTPUT)/tests/execstorm $(OUTPUT)/tests/nop $(OUTPUT)/tests/spoof
 
 $(OUTPUT)/tests/execstorm: tests/helpers/execstorm.c | $(OUTPUT)/tests
 	$(CC) -O2 $(WARN) -o $@ $<
 
 $(OUTPUT)/tests/nop: tests/helpers/nop.c | $(OUTPUT)/tests
 	$(CC) -O2 -static -o $@ $<
+
+$(OUTPUT)/tests/spoof: tests/helpers/spoof.c | $(OUTPUT)/tests
+	$(CC) -O2 $(WARN) -static -o $@ $<
 
 unit: $(UNIT_BINS) $(HELPERS)
 

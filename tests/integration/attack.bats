@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+# Hostile hosts (issue 9): anyone can start a process named runc whose
+# command line names a bundle. Each case runs such a spoof (tests/helpers/
+# spoof.c copied to a file named runc: alive for SPOOF_MS, exec'ing nothing)
+# in the same CI-mode trace as a real runc container with a hook in every
+# stage, and asserts: hooksnoop returns within its deadline, the real
+# container's timeline is whole (verdict ok, every hook attributed), and the
+# spoof's container record says why its configuration was refused.
+# Root only (BPF, runc, mount namespaces).
+#
+# Not here: pid reuse during seeding. It needs the pid of a runtime seen in
+# /proc to be recycled between hooksnoop's read of /proc/PID/stat and its
+# open of /proc/PID/root. Host pids cannot be steered (ns_last_pid only sets
+# pids inside a child pid namespace, and hooksnoop works on host pids), and
+# cycling through pid_max races every other process on the host, so a test
+# could not fail reliably. The start-time reading that check relies on is
+# covered by test_saferead (test_pid_start).
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+SPOOF_BIN=${SPOOF_BIN:-$(dirname "$HS")/tests/spoof}
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	CID=$(tid)-real
+	SID=$(tid)-spoof
+	HS_OUT=$T/hs.jsonl
+	HS_ERR=$T/hs.err
+	cp "$SPOOF_BIN" "$T/runc"
+	mkb "$T/real" "$(hooks_json "$CID")"
+	mkdir -p "$T/sb"
+}
+
+teardown() {
+	cleanup_ctr "$CID"
+}
+
+# attack SPOOF_CMD: one CI-mode trace (HOOKSNOOP_STATS on) of SPOOF_CMD,
+# started in the background with $SB as its bundle, beside runc running the
+# real container. Sets HS_RC, ELAPSED (s) and MAXRSS (KiB).
+attack() {
+	SECONDS=0
+	HOOKSNOOP_STATS=1 SPOOF_MS=${SPOOF_MS:-3000} T=$T SB=${SB:-$T/sb} SID=$SID CID=$CID \
+		timeout 60 "$HS" -j -o "$HS_OUT" -c "$(tid)-*" -- \
+		sh -c "$1 & runc run -b \"\$T/real\" \"\$CID\" </dev/null; wait" 2>"$HS_ERR"
+	HS_RC=$?
+	ELAPSED=$SECONDS
+	MAXRSS=$(grep -o '"maxrss_kib":[0-9]*' "$HS_ERR" | tail -1 | cut -d: -f2)
+	cat "$HS_ERR" >&2
+}
+
+# No hang: CMD's own run is a few seconds; --grace is 5 s.
+check_no_hang() {
+	[ "$HS_RC" -eq 0 ] || { echo "hooksnoop exited $HS_RC"; return 1; }
+	[ "$ELAPSED" -lt 20 ] || { echo "took ${ELAPSED}s"; return 1; }
+}
+
+check_real() {
+	local c
+	c=$(q --arg c "$CID" 'select(.type=="container" and .container==$c)')
+	[ -n "$c" ] || { cat "$HS_OUT"; return 1; }
+	[ "$(echo "$c" | jq -r .verdict)" = ok ] || { echo "$c"; return 1; }
+	[ "$(echo "$c" | jq -r .configuration)" = ok ]
+	[ "$(echo "$c" | jq -c '[.stages[]|[.configured,.fired]]')" = "[[1,1],[1,1],[1,1],[1,1],[1,1],[1,1]]" ]
+	for st in $STAGES; do
+		[ "$(q --arg c "$CID" --arg s "$st" 'select(.type=="hook" and .container==$c and .stage==$s)|[.index,.inferred,.status,.argv[-1]]')" = "[0,false,\"ok\",\"$CID-$st\"]" ] ||
+			{ echo "stage $st"; cat "$HS_OUT"; return 1; }
+	done
+	[ "$(q 'select(.type=="summary")|.lost_events')" = 0 ]
+}
+
+# spoof_conf: the spoof's container record's configuration field
+spoof_conf() {
+	q -r --arg c "$SID" 'select(.type=="container" and .container==$c)|.configuration'
+}
+
+@test "attack: config.json is a FIFO: refused unopened, no hang" {
+	mkfifo "$T/sb/config.json"
+	attack '"$T/runc" run -b "$SB" "$SID"'
+	check_no_hang
+	check_real
+	[ "$(spoof_conf)" = "cannot read $T/sb/config.json: not a regular file" ]
+}
+
+@test "attack: a 64 MiB config.json is refused by size, RSS stays bounded" {
+	# a real file, not sparse: reading it would cost its size
+	head -c $((64 << 20)) /dev/zero | tr '\0' ' ' > "$T/sb/config.json"
+	attack '"$T/runc" run -b "$SB" "$SID"'
+	check_no_hang
+	check_real
+	[ "$(spoof_conf)" = "cannot read $T/sb/config.json: too large" ]
+	# the whole tracer, BPF maps' user copies and the stats buffer included
+	[ -n "$MAXRSS" ] && [ "$MAXRSS" -lt $((48 << 10)) ] || { echo "maxrss ${MAXRSS} KiB"; return 1; }
+}
+
+# Deeper than any runtime's decoder goes (Go's stops at 10,000, jansson at
+# 2,048; jloc's own cap is 512): not JSON any runtime loads, said as such.
+@test "attack: a config nested 100,000 deep is refused at the depth cap, RSS bounded" {
+	{ printf '{"a":'; head -c 100000 /dev/zero | tr '\0' '['; head -c 100000 /dev/zero | tr '\0' ']'; printf '}'; } > "$T/sb/config.json"
+	attack '"$T/runc" run -b "$SB" "$SID"'
+	check_no_hang
+	check_real
+	[ "$(spoof_conf)" = "cannot parse $T/sb/config.json: not valid JSON" ]
+	[ -n "$MAXRSS" ] && [ "$MAXRSS" -lt $((48 << 10)) ] || { echo "maxrss ${MAXRSS} KiB"; return 1; }
+}
+
+# SPEC: a read "never follows a path out of the root of the process that
+# named it". A spoof chrooted in its own mount namespace whose config.json
+# is a symlink to /etc/shadow (absolute, or climbing with ..) gets its OWN
+# root's /etc/shadow, never the host's. Here that file is a valid config
+# with one prestart hook, so the record proves which file was read.
+@test "attack: config.json -> /etc/shadow in a nested root reads that root's file, never the host's" {
+	NR=$T/nroot
+	mkdir -p "$NR/etc" "$NR/b1" "$NR/b2" "$NR/proc"
+	cp "$T/runc" "$NR/runc"
+	echo '{"ociVersion":"1.0.2","hooks":{"prestart":[{"path":"/nested-shadow"}]}}' > "$NR/etc/shadow"
+	ln -s /etc/shadow "$NR/b1/config.json"
+	ln -s ../../../../../../../../etc/shadow "$NR/b2/config.json"
+	for b in /b1 /b2; do
+		SB=$b attack 'unshare -m --propagation private sh -c "mount --bind \"\$1\" \"\$1\" && mount -t proc proc \"\$1/proc\" && exec chroot \"\$1\" /runc run -b \"\$2\" \"\$3\"" x "$T/nroot" "$SB" "$SID"'
+		check_no_hang
+		check_real
+		[ "$(spoof_conf)" = ok ] || { cat "$HS_OUT"; return 1; }
+		c=$(q --arg c "$SID" 'select(.type=="container" and .container==$c)')
+		[ "$(echo "$c" | jq -c '[.stages[]|.configured]')" = "[1,0,0,0,0,0]" ]
+		[ "$(echo "$c" | jq -r '.nested|type')" = object ]
+		cleanup_ctr "$CID"
+	done
+}
+
+# The runtime is gone before its exec record is handled: /proc/PID is no
+# longer its, so its root cannot be opened. A runtime that ran in another
+# mount namespace (here one where its bundle path is an empty tmpfs) must
+# then not be read in ours, where the same path holds a decoy; while it is
+# alive, its own root is read (no config.json there). The real container is
+# unaffected either way.
+@test "attack: a runtime in another mount namespace that exits at once is not read in our root" {
+	cp "$(dirname "$SPOOF_BIN")/nop" "$T/runc"
+	mkb "$T/sb" "$(hooks_json decoy)"
+	attack 'for i in 1 2 3 4 5 6 7 8 9 10; do unshare -m --propagation private sh -c "mount -t tmpfs tmpfs \"\$1\" && exec \"\$2\" run -b \"\$1\" \"\$3\"" x "$SB" "$T/runc" "$SID-$i"; done'
+	check_no_hang
+	check_real
+	# every spoof that left a record says why it has no configuration
+	n=0
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		conf=$(q -r --arg c "$SID-$i" 'select(.type=="container" and .container==$c)|.configuration')
+		[ -z "$conf" ] && continue
+		n=$((n + 1))
+		case $conf in
+		"the runtime exited before its root could be opened" | *": no such file") ;;
+		*) echo "$SID-$i: $conf"; cat "$HS_OUT"; return 1 ;;
+		esac
+	done
+	echo "$n of 10 spoofs left a record"
+	! grep -q decoy- "$HS_OUT"
+}
+
+@test "attack: a runtime in our mount namespace that exits at once: no hang, real container whole" {
+	cp "$(dirname "$SPOOF_BIN")/nop" "$T/runc"
+	mkfifo "$T/sb/config.json"
+	attack 'for i in 1 2 3 4 5 6 7 8 9 10; do "$T/runc" run -b "$SB" "$SID-$i"; done'
+	check_no_hang
+	check_real
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		conf=$(q -r --arg c "$SID-$i" 'select(.type=="container" and .container==$c)|.configuration')
+		[ -z "$conf" ] || [ "$conf" != ok ]
+	done
+}
