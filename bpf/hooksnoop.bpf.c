@@ -3,48 +3,56 @@
  * Kernel side of hooksnoop: follow container runtime process trees and report
  * the execs, failed execs, forks and exits inside them.
  *
- * Attach points: tp_btf only (no tracefs, no kprobes; these kernels have no
- * kprobes and refuse fentry/fexit with EPERM). sched_process_exec /
- * sched_process_fork / sched_process_exit follow the trees. Failed execs
- * never reach sched_process_exec: no tracepoint outside the syscall layer
+ * Attach points: tp_btf on sched_process_exec / sched_process_fork /
+ * sched_process_exit follow the trees (no tracefs, no kprobes; these kernels
+ * have no kprobes and refuse fentry/fexit with EPERM). Failed execs never
+ * reach sched_process_exec, and no tracepoint outside the syscall layer
  * sees one (on 6.18 an execve that cannot find its file returns before any
  * tracepoint: alloc_bprm() opens the file first; sched_prepare_exec is past
- * the point of no return and absent on 6.1), so hs_exec_failed runs on the
- * raw syscall exit tracepoint, tp_btf/sys_exit, and keeps only failed
- * execve/execveat. The arguments come from the task's saved user registers
- * (the tracepoint's own pt_regs), which a failed execve leaves intact, so no
+ * the point of no return and absent on 6.1). So they are caught at syscall
+ * exit, by one of two programs sharing report_failed(): hs_exec_failed on
+ * the raw sys_exit tracepoint, hs_exec_failed_tp on the classic
+ * syscalls:sys_exit_execve(at) tracepoints. The arguments come from the
+ * task's saved user registers, which a failed execve leaves intact, so no
  * entry/exit pairing map is needed.
  *
  * The syscall tax. Registering a probe on any syscall tracepoint
  * (syscall_regfunc()) flags every task on the host for the syscall-tracing
  * slow path, for every system call, until the last probe goes: +15 % on a
- * getppid() loop. So hs_exec_failed is loaded at start but attached only
- * while runtime-role processes live (`runtimes_now`): a new root while it is
- * detached posts its exec time to the `wake` ring with a forced wakeup; a
- * user-space thread of its own, at real-time priority so that a busy host
- * cannot keep it waiting behind the runtime it is racing, attaches it
- * (~0.5 ms), and detaches it after a second with runtimes_now at 0. In CI
- * mode it stays attached for the whole run (CMD starts only after).
+ * getppid() loop. So both are loaded at start but attached only while
+ * runtime-role processes live (`runtimes_now`), by a user-space thread of
+ * their own at real-time priority (on a loaded host a normal thread waited
+ * 30-70 ms to run, longer than runc takes to its first hook):
  *
- * Why sys_exit and not syscalls:sys_exit_execve(at), whose perf path skips
- * other syscalls before any program runs: closing a classic tracepoint's
- * perf event waits for RCU grace periods while holding the kernel's
- * event_mutex (perf_trace_destroy()), 100-190 ms per detach here, and every
- * attach on the host waits behind it; an attach that must beat a runtime's
- * first hook cannot. A BPF raw-tracepoint link registers and unregisters
- * its probe without waiting, and needs no tracefs. The price is a program
- * run per system call on the host while runtimes live, which returns on
- * its first compare (ret >= 0) for nearly all of them: bench/syscall-tax
- * measures it against execsnoop's two perf tracepoints.
+ *  - idle -> busy: a new root posts its exec time to the `wake` ring with a
+ *    forced wakeup; the thread attaches hs_exec_failed (raw sys_exit,
+ *    xfail_mode XFAIL_RAW), ~0.3 ms after the runtime's exec. A BPF
+ *    raw-tracepoint link registers its probe without waiting on anything.
+ *  - then it opens the perf tracepoints for hs_exec_failed_tp, switches
+ *    xfail_mode to XFAIL_TP and drops the raw link. The perf path skips
+ *    other system calls before any program runs, where the raw program runs
+ *    (and returns at once) at every system call's exit on the host: +23 ns
+ *    against +12 per call on getppid here. Opening them can wait ~150 ms:
+ *    closing a classic tracepoint's perf event waits for RCU grace periods
+ *    under the kernel's event_mutex (perf_trace_destroy()), and every open
+ *    on the host waits behind it - which is why it cannot be the fast path.
+ *    During the switch both are attached; the mode word makes one report
+ *    (for a failed exec at the very instant of the switch, possibly both).
+ *  - busy -> idle: after a second with runtimes_now at 0, xfail_mode and
+ *    xfail_live go to 0, the raw link is dropped and the perf links are
+ *    closed on a thread of their own, so the attach thread is never stuck
+ *    behind their grace periods.
+ *
+ * In CI mode the perf tracepoints stay attached for the whole run (CMD
+ * starts only after). Without tracefs the raw program stays instead.
  *
  * The race this leaves, and why no failed exec goes unnoticed. A runtime
  * root is created here, synchronously in its exec; hs_exec_failed is
- * attached a wakeup and one attach call later (~0.5 ms; 30-70 ms when the
- * attach waited behind the record consumer on a loaded 2-CPU host, hence the
- * thread). Only a tracked process can produce a hook, only a fork of a
- * runtime-role process is tracked, and a process sees sys_exit for every
- * execve that returns after the attachment. User space sets `xfail_live`
- * once the link exists and clears it before it detaches, so a process forked
+ * attached a wakeup and one attach call later (~0.3 ms). Only a tracked
+ * process can produce a hook, only a fork of a runtime-role process is
+ * tracked, and a process sees sys_exit for every execve that returns after
+ * the attachment. User space sets `xfail_live` once the link exists and
+ * clears it before it detaches, so a process forked
  * while xfail_live is 1 has every exec attempt covered. One forked while it
  * is 0 is marked HS_TRK_UNWATCHED; a successful exec clears the mark (that
  * exec is reported, and only the last exec of a process is its hook). If it
@@ -105,8 +113,10 @@ const volatile __u64 runtime_names[HS_RUNTIME_NAMES][2] = {};
 __u64 tracked_now = 0;
 /* Runtime-role processes followed right now: hs_exec_failed is attached while > 0. */
 __u64 runtimes_now = 0;
-/* Written by user space: 1 while hs_exec_failed is attached. */
+/* Written by user space: 1 while a failed-exec program is attached. */
 __u32 xfail_live = 0;
+/* Written by user space: which failed-exec program reports (XFAIL_*; both may be attached). */
+__u32 xfail_mode = 0;
 /* Every loss, all causes: stamped into each record (hs_hdr.drops). */
 __u32 drops_total = 0;
 
@@ -460,47 +470,28 @@ static long scan_arg(__u32 i, void *data)
 }
 
 /*
- * Failed execve/execveat of a tracked process: errno, requested path, argv.
- * Runs at the exit of every system call on the host while attached: the
- * return value is tested first (nearly every call succeeds), then the
- * syscall number, then the tracking slot. bpf_loop keeps verification, and
- * so startup, short.
+ * Report a failed execve/execveat of tracked process t: errno, requested
+ * path, argv (from the saved user registers' arguments). One subprogram for
+ * both failed-exec programs.
  */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(hs_exec_failed, struct pt_regs *regs, long ret)
+static __noinline int report_failed(struct task_struct *t, struct hs_track *tr, long ret,
+				    const char *fname, const char *const *uargv)
 {
 	struct argv_scan sc = {};
-	struct task_struct *t;
-	struct hs_track *tr;
 	struct hs_exec *e;
-	const char *fname;
-	long nr;
-	bool at;
 
-	if (ret >= 0)
-		return 0;
-	nr = regs->orig_ax;
-	if (nr != 59 && nr != 322) /* __NR_execve, __NR_execveat (x86_64) */
-		return 0;
-	t = bpf_get_current_task_btf();
-	tr = track_get(t->group_leader);
 	if (!tr)
 		return 0;
 	e = exec_scratch();
 	if (!e)
 		return 0;
-
-	at = nr == 322;
 	fill_hdr(&e->hdr, t, HS_EV_EXEC_FAILED, tr->role, tr->root_pid, tr->role);
 	e->err = -ret;
-	/* a failed execve leaves the user registers, and so its arguments, intact */
-	fname = (const char *)(at ? regs->si : regs->di);
-	sc.uargv = (const char *const *)(at ? regs->dx : regs->si);
 	if (bpf_probe_read_user_str(e->filename, sizeof(e->filename), fname) < 0)
 		e->filename[0] = '\0';
-
 	e->argc = 0;
 	sc.e = e;
+	sc.uargv = uargv;
 	sc.budget = budget();
 	bpf_loop(HS_ARGV_SCAN, scan_arg, &sc, 0);
 	if (!sc.ended)
@@ -511,6 +502,61 @@ int BPF_PROG(hs_exec_failed, struct pt_regs *regs, long ret)
 	e->hdr.size = sizeof(*e) + sc.off;
 	emit(e, sizeof(*e) + sc.off, false);
 	return 0;
+}
+
+/*
+ * The fast-attach failed-exec program: the raw sys_exit tracepoint, run at
+ * the exit of every system call on the host while attached (so only from an
+ * idle -> busy transition until the perf-event one below is in place:
+ * xfail_mode 1). The return value is tested first: nearly every call succeeds.
+ */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(hs_exec_failed, struct pt_regs *regs, long ret)
+{
+	struct task_struct *t;
+	long nr;
+	bool at;
+
+	if (ret >= 0 || xfail_mode != XFAIL_RAW)
+		return 0;
+	nr = regs->orig_ax;
+	if (nr != 59 && nr != 322) /* __NR_execve, __NR_execveat (x86_64) */
+		return 0;
+	t = bpf_get_current_task_btf();
+	if (!t->group_leader->bpf_storage) /* track_get()'s test, before the call */
+		return 0;
+	at = nr == 322;
+	/* a failed execve leaves the user registers, and so its arguments, intact */
+	return report_failed(t, track_get(t->group_leader), ret,
+			     (const char *)(at ? regs->si : regs->di),
+			     (const char *const *)(at ? regs->dx : regs->si));
+}
+
+/*
+ * The steady-state failed-exec program, on syscalls:sys_exit_execve and
+ * (second attachment) sys_exit_execveat: the perf tracepoint path skips other
+ * system calls before any program runs (xfail_mode 2).
+ */
+SEC("tracepoint/syscalls/sys_exit_execve")
+int hs_exec_failed_tp(struct trace_event_raw_sys_exit *ctx)
+{
+	struct task_struct *t;
+	struct pt_regs *regs;
+	long ret = ctx->ret;
+	bool at;
+
+	if (ret >= 0 || xfail_mode != XFAIL_TP)
+		return 0;
+	t = bpf_get_current_task_btf();
+	if (!t->group_leader->bpf_storage)
+		return 0;
+	/* the format's __syscall_nr is an int at id's offset: compare its low half */
+	at = (int)ctx->id == 322; /* __NR_execveat on x86_64; __NR_execve is 59 */
+	regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	return report_failed(t, track_get(t->group_leader), ret,
+			     (const char *)(at ? BPF_CORE_READ(regs, si) : BPF_CORE_READ(regs, di)),
+			     (const char *const *)(at ? BPF_CORE_READ(regs, dx) :
+							BPF_CORE_READ(regs, si)));
 }
 
 SEC("tp_btf/sched_process_fork")

@@ -114,6 +114,10 @@ struct hs_track {
 };
 _Static_assert(sizeof(struct hs_track) == 8, "hs_track layout");
 
+/* xfail_mode: which failed-exec program reports (user space switches it). */
+#define XFAIL_RAW 1 /* hs_exec_failed on tp_btf/sys_exit: attaches without waiting */
+#define XFAIL_TP 2  /* hs_exec_failed_tp on syscalls:sys_exit_execve(at): cheap for others */
+
 /* Indexes of the per-CPU stats array. */
 enum hs_stat {
 	HS_STAT_EVENTS = 0,      /* records the kernel tried to emit */

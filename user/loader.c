@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/epoll.h>
+#include <sys/mount.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -59,6 +60,31 @@ static bool have_bpf_caps(void)
 	return (eff & (1ull << 39 /* CAP_BPF */)) && (eff & (1ull << 38 /* CAP_PERFMON */));
 }
 
+/*
+ * The steady-state failed-exec program sits on syscalls:sys_exit_execve(at),
+ * whose ids libbpf reads from tracefs. A fresh machine has tracefs
+ * unmounted: mount it at its standard place. false (and why, with -v) when
+ * that is impossible: the raw sys_exit program then stays attached instead.
+ */
+static bool ensure_tracefs(void)
+{
+	if (!access("/sys/kernel/tracing/events/syscalls/sys_exit_execve/id", R_OK) ||
+	    !access("/sys/kernel/debug/tracing/events/syscalls/sys_exit_execve/id", R_OK))
+		return true;
+	if (access("/sys/kernel/tracing/events", F_OK) &&
+	    mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) && errno != EBUSY) {
+		hs_dbg("cannot mount tracefs on /sys/kernel/tracing (%s): failed execs stay on "
+		       "the raw sys_exit tracepoint", strerror(errno));
+		return false;
+	}
+	if (access("/sys/kernel/tracing/events/syscalls/sys_exit_execve/id", R_OK)) {
+		hs_dbg("no syscalls:sys_exit_execve tracepoint: failed execs stay on the raw "
+		       "sys_exit tracepoint");
+		return false;
+	}
+	return true;
+}
+
 /* Linger before detaching hs_exec_failed: runtimes come in bursts, attaching costs ~1 ms. */
 #define XFAIL_LINGER_MS 1000
 
@@ -86,6 +112,9 @@ static int xfail_attach(struct tracer *t, __u64 since_ns)
 
 	if (!t->exec_failures || t->xfail_link)
 		return 0;
+	if (t->tp_links[0])
+		return 0; /* the steady-state program is attached */
+	__atomic_store_n(&t->skel->bss->xfail_mode, XFAIL_RAW, __ATOMIC_SEQ_CST);
 	t->xfail_link = bpf_program__attach(t->skel->progs.hs_exec_failed);
 	if (!t->xfail_link) {
 		err = -errno;
@@ -100,6 +129,66 @@ static int xfail_attach(struct tracer *t, __u64 since_ns)
 	       (unsigned long long)runtimes_now(t), (now_ns() - t0) / 1e6,
 	       since_ns ? (now_ns() - since_ns) / 1e6 : 0.0);
 	return 0;
+}
+
+/*
+ * From the raw sys_exit program to the perf tracepoints on execve(at) exit,
+ * which cost other system calls nothing beyond the slow path: open both
+ * (this may wait behind anyone's detach, ~150 ms, while the raw program
+ * still reports), switch xfail_mode, drop the raw link. Both are attached
+ * for a moment; the mode word makes exactly one of them report.
+ */
+static void xfail_upgrade(struct tracer *t)
+{
+	struct bpf_program *prog = t->skel->progs.hs_exec_failed_tp;
+	__u64 t0 = now_ns();
+
+	if (!t->tp_ok || !t->xfail_link || t->tp_links[0])
+		return;
+	t->tp_links[0] = bpf_program__attach_tracepoint(prog, "syscalls", "sys_exit_execve");
+	if (t->tp_links[0])
+		t->tp_links[1] = bpf_program__attach_tracepoint(prog, "syscalls",
+							       "sys_exit_execveat");
+	if (!t->tp_links[1]) {
+		hs_dbg("cannot attach to syscalls:sys_exit_execve(at) (%s): failed execs stay on "
+		       "the raw sys_exit tracepoint", strerror(errno));
+		bpf_link__destroy(t->tp_links[0]);
+		t->tp_links[0] = NULL;
+		t->tp_ok = false;
+		return;
+	}
+	__atomic_store_n(&t->skel->bss->xfail_mode, XFAIL_TP, __ATOMIC_SEQ_CST);
+	bpf_link__destroy(t->xfail_link);
+	t->xfail_link = NULL;
+	hs_dbg("failed-exec tracepoint moved to syscalls:sys_exit_execve(at) in %.2f ms",
+	       (now_ns() - t0) / 1e6);
+}
+
+static void *reaper_main(void *arg)
+{
+	struct tracer *t = arg;
+
+	/* each close waits for RCU grace periods under the kernel's event_mutex */
+	bpf_link__destroy(t->reap[0]);
+	bpf_link__destroy(t->reap[1]);
+	return NULL;
+}
+
+/* Close the perf tracepoint links on a thread of their own: the attach thread must not wait. */
+static void reap_tp_links(struct tracer *t)
+{
+	if (t->reaper_on) {
+		pthread_join(t->reaper, NULL); /* the last one, a linger period ago */
+		t->reaper_on = false;
+	}
+	t->reap[0] = t->tp_links[0];
+	t->reap[1] = t->tp_links[1];
+	t->tp_links[0] = t->tp_links[1] = NULL;
+	if (!pthread_create(&t->reaper, NULL, reaper_main, t)) {
+		t->reaper_on = true;
+		return;
+	}
+	reaper_main(t);
 }
 
 /*
@@ -119,9 +208,10 @@ static void xfail_sync(struct tracer *t)
 	if (runtimes_now(t)) {
 		t->xfail_idle_ns = 0;
 		xfail_attach(t, 0);
+		xfail_upgrade(t);
 		return;
 	}
-	if (!t->xfail_link)
+	if (!t->xfail_link && !t->tp_links[0])
 		return;
 	now = now_ns();
 	if (!t->xfail_idle_ns) {
@@ -136,8 +226,11 @@ static void xfail_sync(struct tracer *t)
 		t->xfail_idle_ns = 0;
 		return;
 	}
+	__atomic_store_n(&t->skel->bss->xfail_mode, 0, __ATOMIC_SEQ_CST);
 	bpf_link__destroy(t->xfail_link);
 	t->xfail_link = NULL;
+	if (t->tp_links[0])
+		reap_tp_links(t);
 	t->xfail_idle_ns = 0;
 	hs_dbg("failed-exec tracepoint detached (no runtime process for %d ms) in %.2f ms",
 	       XFAIL_LINGER_MS, (now_ns() - now) / 1e6);
@@ -212,6 +305,10 @@ static void xfail_thread_stop(struct tracer *t)
 		pthread_join(t->xfail_thread, NULL);
 		t->xfail_thread_on = false;
 	}
+	if (t->reaper_on) {
+		pthread_join(t->reaper, NULL);
+		t->reaper_on = false;
+	}
 	ring_buffer__free(t->wake_rb);
 	t->wake_rb = NULL;
 	if (t->wake_stop_fd >= 0)
@@ -275,6 +372,10 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 	t->skel->rodata->nr_runtime_names = (__u32)i;
 	bpf_map__set_max_entries(t->skel->maps.events, s->ringbuf_bytes);
 	t->exec_failures = true;
+	t->tp_ok = ensure_tracefs();
+	if (!t->tp_ok)
+		bpf_program__set_autoload(t->skel->progs.hs_exec_failed_tp, false);
+	bpf_program__set_autoattach(t->skel->progs.hs_exec_failed_tp, false);
 	/* attached by xfail_sync() while runtimes live; from the start in CI mode */
 	bpf_program__set_autoattach(t->skel->progs.hs_exec_failed, false);
 	t->xfail_pinned = s->cmd != NULL;
@@ -308,6 +409,8 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 	if (t->xfail_pinned && t->exec_failures) {
 		t->xfail_pinned = false;
 		err = xfail_attach(t, 0);
+		if (!err)
+			xfail_upgrade(t);
 		t->xfail_pinned = true;
 		if (err) {
 			hs_err("cannot attach the failed-exec tracepoint: %s", strerror(-err));
@@ -334,7 +437,9 @@ fail:
 	ring_buffer__free(t->rb);
 	t->rb = NULL;
 	bpf_link__destroy(t->xfail_link);
-	t->xfail_link = NULL;
+	bpf_link__destroy(t->tp_links[0]);
+	bpf_link__destroy(t->tp_links[1]);
+	t->xfail_link = t->tp_links[0] = t->tp_links[1] = NULL;
 	hooksnoop_bpf__destroy(t->skel);
 	t->skel = NULL;
 	return err;
@@ -388,7 +493,9 @@ void tracer__close(struct tracer *t)
 	xfail_thread_stop(t);
 	ring_buffer__free(t->rb);
 	bpf_link__destroy(t->xfail_link);
-	t->xfail_link = NULL;
+	bpf_link__destroy(t->tp_links[0]);
+	bpf_link__destroy(t->tp_links[1]);
+	t->xfail_link = t->tp_links[0] = t->tp_links[1] = NULL;
 	hooksnoop_bpf__destroy(t->skel);
 	t->rb = NULL;
 	t->skel = NULL;

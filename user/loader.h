@@ -30,7 +30,12 @@ struct tracer {
 	bool xfail_pinned;   /* CI mode: hs_exec_failed stays attached for the whole run */
 	/* hs_exec_failed's links and their bookkeeping: xfail_lock, the attach thread */
 	pthread_mutex_t xfail_lock;
-	struct bpf_link *xfail_link; /* while attached */
+	struct bpf_link *xfail_link;  /* hs_exec_failed on raw sys_exit: the fast attach */
+	struct bpf_link *tp_links[2]; /* hs_exec_failed_tp on sys_exit_execve(at): steady state */
+	bool tp_ok;                   /* tracefs and the execve exit tracepoints are there */
+	struct bpf_link *reap[2];     /* tp links being closed by the reaper thread */
+	bool reaper_on;
+	pthread_t reaper;
 	__u64 xfail_idle_ns; /* when runtimes_now was first seen at 0, 0 while busy */
 	struct ring_buffer *wake_rb; /* the BPF side's new-root hints */
 	int wake_stop_fd;            /* eventfd that ends the attach thread's poll */
