@@ -148,6 +148,8 @@ struct ctr_rec {
 /* The kernel could not deliver some records. */
 struct loss_rec {
 	unsigned long long count, ringbuf, tracking;
+	unsigned long long unwatched;	/* runtime children that ended unseen by the failed-exec
+					 * program (forked before it attached): maybe a hook */
 	__u64 ts_ns;
 };
 

@@ -249,6 +249,7 @@ static void json_lost(struct sink *sk, const struct loss_rec *l)
 	jw_ku64(&w, "count", l->count);
 	jw_ku64(&w, "ringbuf_full", l->ringbuf);
 	jw_ku64(&w, "tracking_full", l->tracking);
+	jw_ku64(&w, "unwatched", l->unwatched);
 	put_time(&w, o, l->ts_ns);
 	jw_obj_close(&w);
 	emit(o, &w);

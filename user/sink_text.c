@@ -324,10 +324,12 @@ static void text_lost(struct sink *sk, const struct loss_rec *l)
 	char t[64];
 
 	output__text_time(o, l->ts_ns, t, sizeof(t));
-	sbuf_addf(&o->line,
-		  "%-12s LOST %llu events (ring buffer full: %llu, tracking map full: %llu); "
-		  "timelines that overlap are marked unknown",
+	sbuf_addf(&o->line, "%-12s LOST %llu events (ring buffer full: %llu, tracking map full: %llu",
 		  t, l->count, l->ringbuf, l->tracking);
+	if (l->unwatched)
+		sbuf_addf(&o->line, ", runtime children unseen before the failed-exec probe: %llu",
+			  l->unwatched);
+	sbuf_puts(&o->line, "); timelines that overlap are marked unknown");
 	output__flush_line(o);
 }
 

@@ -51,7 +51,7 @@ struct trace {
 	struct correlator *corr;
 	__u64 drops_seen; /* ring buffer + tracking drops already reported */
 	__u32 drops_stamp; /* the kernel's loss count at the last check */
-	__u64 drop_rb, drop_track;
+	__u64 drop_rb, drop_track, drop_unwatched;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -142,6 +142,7 @@ static void check_drops(struct trace *t)
 			.count = total - t->drops_seen,
 			.ringbuf = st[HS_STAT_DROP_RINGBUF] - t->drop_rb,
 			.tracking = st[HS_STAT_DROP_TRACK_FULL] - t->drop_track,
+			.unwatched = st[HS_STAT_DROP_UNWATCHED] - t->drop_unwatched,
 			.ts_ns = mono_now_ns(),
 		};
 
@@ -150,6 +151,7 @@ static void check_drops(struct trace *t)
 		t->drops_seen = total;
 		t->drop_rb = st[HS_STAT_DROP_RINGBUF];
 		t->drop_track = st[HS_STAT_DROP_TRACK_FULL];
+		t->drop_unwatched = st[HS_STAT_DROP_UNWATCHED];
 	}
 }
 

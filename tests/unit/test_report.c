@@ -409,7 +409,7 @@ static void test_json_container_record(void **state)
 
 static void test_json_lost_and_summary(void **state)
 {
-	struct loss_rec l = { .count = 3, .ringbuf = 2, .tracking = 1, .ts_ns = 5 };
+	struct loss_rec l = { .count = 4, .ringbuf = 2, .tracking = 1, .unwatched = 1, .ts_ns = 5 };
 	struct summary_rec s = { .containers = 2, .hooks = 9, .lost = 3, .expectations = "fail" };
 	struct mem_out m;
 	struct sink *sk;
@@ -419,8 +419,9 @@ static void test_json_lost_and_summary(void **state)
 	sk = sink_json_new(&m.o);
 	sk->ops->lost(sk, &l);
 	v = only_record(&m);
-	assert_int_equal(json_integer_value(json_object_get(v, "count")), 3);
+	assert_int_equal(json_integer_value(json_object_get(v, "count")), 4);
 	assert_int_equal(json_integer_value(json_object_get(v, "tracking_full")), 1);
+	assert_int_equal(json_integer_value(json_object_get(v, "unwatched")), 1);
 	json_decref(v);
 	sk->ops->free(sk);
 	mem_close(&m);
@@ -542,6 +543,23 @@ static void test_exit_status_mapping(void **state)
 	assert_int_equal(expect_exit_status(0, false, 0, EXPECT_NONE), 0);
 }
 
+static void test_text_lost_names_every_cause(void **state)
+{
+	struct loss_rec l = { .count = 5, .ringbuf = 1, .tracking = 0, .unwatched = 4 };
+	struct mem_out m;
+	struct sink *sk;
+
+	mem_open(&m, false);
+	sk = sink_text_new(&m.o);
+	sk->ops->lost(sk, &l);
+	assert_non_null(strstr(mem_text(&m), "LOST 5 events (ring buffer full: 1, tracking map "
+					     "full: 0, runtime children unseen before the "
+					     "failed-exec probe: 4); timelines that overlap are "
+					     "marked unknown\n"));
+	sk->ops->free(sk);
+	mem_close(&m);
+}
+
 static void test_timestamps(void **state)
 {
 	struct mem_out m;
@@ -576,6 +594,7 @@ int main(void)
 		cmocka_unit_test(test_expect_pass_fail_unknown),
 		cmocka_unit_test(test_exit_status_mapping),
 		cmocka_unit_test(test_timestamps),
+		cmocka_unit_test(test_text_lost_names_every_cause),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
