@@ -546,9 +546,11 @@ static char *many_annotations(size_t n, const char *pre, const char *post)
 
 /*
  * Annotations are a map decoded member by member: a hostile file of 100,000
- * must decode in well under a second (it took minutes with a linear search
- * per member), with Go's rule (the last duplicate wins) for runc and podman
- * and libocispec's (the first wins) for crun.
+ * took minutes with a linear search per member. The bound here only catches
+ * that quadratic blow-up (linear decoding takes well under a second even
+ * under ASan on a busy machine; the timing itself belongs to bench/), with
+ * Go's rule (the last duplicate wins) for runc and podman and libocispec's
+ * (the first wins) for crun.
  */
 static void test_annotations_scale(void **state)
 {
@@ -559,7 +561,7 @@ static void test_annotations_scale(void **state)
 
 	load(j, OCI_DIALECT_GO, &go);
 	load(j, OCI_DIALECT_EXACT, &ex);
-	assert_true(now_s() - t0 < 0.5);
+	assert_true(now_s() - t0 < 10);
 	assert_int_equal(go.nann, 50000);
 	assert_int_equal(ex.nann, 50000);
 	assert_string_equal(go.ann_keys[49999], "k49999");
@@ -573,7 +575,7 @@ static void test_annotations_scale(void **state)
 				     "\"when\":{\"annotations\":", "},\"stages\":[\"prestart\"]}");
 	t0 = now_s();
 	hd(j, &h);
-	assert_true(now_s() - t0 < 1.0);
+	assert_true(now_s() - t0 < 10);
 	assert_null(h.load_error);
 	assert_int_equal(h.nann, 50000);
 	assert_string_equal(h.ann_key_re[0], "k0");

@@ -196,7 +196,7 @@ static void test_stat(void **state)
 	t0 = now_ms();
 	assert_int_equal(sr_stat(&r, -1, "fifo", &st), 0);
 	assert_true(S_ISFIFO(st.st_mode));
-	assert_true(now_ms() - t0 < 100);
+	assert_true(now_ms() - t0 < 1000); /* half the deadline: slack for a loaded machine */
 	assert_int_equal(sr_opendir(&r, -1, "etc", &dfd), 0);
 	assert_int_equal(sr_stat(NULL, dfd, "../big", NULL), -EXDEV);
 	assert_int_equal(sr_stat(NULL, dfd, "passwd", NULL), 0);
@@ -225,11 +225,11 @@ static void test_fifo_and_devices_refused(void **state)
 	t0 = now_ms();
 	/* nobody writes to it: an open that waited would hang until the deadline */
 	assert_refused(&r, -1, "fifo", -EINVAL);
-	assert_true(now_ms() - t0 < 100);
+	assert_true(now_ms() - t0 < 1000); /* half the deadline: slack for a loaded machine */
 	snprintf(p, sizeof(p), "%s/fifo", root);
 	t0 = now_ms();
 	assert_int_equal(sr_read_user(p, 100, &buf, &len, NULL), -EINVAL);
-	assert_true(now_ms() - t0 < 100);
+	assert_true(now_ms() - t0 < 1000);
 
 	assert_int_equal(sr_root_of_path(&dev, "/dev"), 0);
 	assert_refused(&dev, -1, "null", -EINVAL);
@@ -550,12 +550,16 @@ static void test_stuck_limit(void **state)
 		assert_null(rd(&r, -1, "etc/passwd", &err));
 		assert_int_equal(err, -ETIMEDOUT);
 	}
-	/* no new thread to pile up: refused at once */
+	/*
+	 * no new thread to pile up: refused at once, not after a deadline (made
+	 * long here, so a loaded machine cannot blur "at once")
+	 */
+	sr_set_deadline_ms(2000);
 	t0 = now_ms();
 	assert_null(rd(&r, -1, "etc/passwd", &err));
 	assert_int_equal(err, -EAGAIN);
 	assert_int_equal(sr_pid_start(getpid()), 0);
-	assert_true(now_ms() - t0 < 40);
+	assert_true(now_ms() - t0 < 1000);
 	assert_string_equal(sr_strerror(err), "too many hung reads");
 
 	__atomic_store_n(&stalling, 0, __ATOMIC_RELEASE);
