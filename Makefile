@@ -55,6 +55,9 @@ FUZZ_LIB   := $(filter-out $(OUTPUT)/fuzzobj/main.o,$(FUZZ_OBJS))
 
 .PHONY: all clean test unit demo bench vmlinux deps fuzz check-libbpf
 .DELETE_ON_ERROR:
+# Objects reached only through pattern rules (a new source's san/ or fuzzobj/
+# object) would otherwise be deleted as intermediates and rebuilt every time.
+.SECONDARY:
 
 all: $(OUTPUT)/hooksnoop
 
