@@ -519,19 +519,13 @@ struct pinfo {
 #define PROC_STAT_MAX 4096
 #define PROC_STATUS_MAX 65536
 
-/* pid's stat, as path under the /proc root or beneath its /proc/PID handle at. */
-static int read_stat(const struct sr_root *proc, int at, const char *path, __u32 pid,
-		     struct pinfo *pi)
+/* A stat file's text (freed here) as pid's pinfo. 0 or -errno. */
+static int pinfo_from_stat(char *buf, __u32 pid, struct pinfo *pi)
 {
 	struct sr_stat ps;
 	size_t len;
-	char *buf;
-	int err;
+	int err = sr_stat_parse(buf, &ps);
 
-	err = sr_read(proc, at, path, PROC_STAT_MAX, &buf, &len, NULL);
-	if (err)
-		return err;
-	err = sr_stat_parse(buf, &ps);
 	free(buf);
 	if (err)
 		return err;
@@ -542,6 +536,17 @@ static int read_stat(const struct sr_root *proc, int at, const char *path, __u32
 	pi->ppid = (__u32)ps.ppid;
 	pi->starttime = ps.start;
 	return 0;
+}
+
+/* pid's stat, as path under the /proc root or beneath its /proc/PID handle at. */
+static int read_stat(const struct sr_root *proc, int at, const char *path, __u32 pid,
+		     struct pinfo *pi)
+{
+	size_t len;
+	char *buf;
+	int err = sr_read(proc, at, path, PROC_STAT_MAX, &buf, &len, NULL);
+
+	return err ? err : pinfo_from_stat(buf, pid, pi);
 }
 
 /*
@@ -555,7 +560,6 @@ static int read_stat(const struct sr_root *proc, int at, const char *path, __u32
 static int read_stat_direct(int procfd, const char *path, __u32 pid, struct pinfo *pi)
 {
 	int fd = openat(procfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), err;
-	struct sr_stat ps;
 	size_t len;
 	char *buf;
 
@@ -563,19 +567,7 @@ static int read_stat_direct(int procfd, const char *path, __u32 pid, struct pinf
 		return -errno;
 	err = sr_read_fd(fd, PROC_STAT_MAX, &buf, &len, NULL);
 	close(fd);
-	if (err)
-		return err;
-	err = sr_stat_parse(buf, &ps);
-	free(buf);
-	if (err)
-		return err;
-	memset(pi, 0, sizeof(*pi));
-	len = strlen(ps.comm);
-	memcpy(pi->comm, ps.comm, len < HS_COMM_LEN ? len : HS_COMM_LEN - 1);
-	pi->pid = pid;
-	pi->ppid = (__u32)ps.ppid;
-	pi->starttime = ps.start;
-	return 0;
+	return err ? err : pinfo_from_stat(buf, pid, pi);
 }
 
 static bool is_runtime_comm(const struct settings *s, const char *comm)
