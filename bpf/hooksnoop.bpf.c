@@ -596,6 +596,7 @@ int BPF_PROG(hs_exit, struct task_struct *p)
 	struct hs_exit x;
 	bool unwatched;
 	int code;
+	__u8 role;
 
 	/* Only when the whole thread group is gone (portable group_dead test). */
 	if (p->signal->live.counter != 0)
@@ -621,14 +622,17 @@ int BPF_PROG(hs_exit, struct task_struct *p)
 	x.hdr.size = sizeof(x);
 	if (unwatched)
 		x.hdr.flags = HS_F_UNWATCHED;
-	if (tr->role == HS_ROLE_RUNTIME)
-		__sync_fetch_and_add(&runtimes_now, -1);
+	role = tr->role;
 	x.exit_code = (code >> 8) & 0xff;
 	x.signal = code & 0x7f;
 	x.core = (code & 0x80) ? 1 : 0;
 	x.pad = 0;
-	bpf_task_storage_delete(&tracked, leader);
-	__sync_fetch_and_add(&tracked_now, -1);
+	/* the counts belong to whoever deletes the entry (seeding may race us) */
+	if (bpf_task_storage_delete(&tracked, leader) == 0) {
+		if (role == HS_ROLE_RUNTIME)
+			__sync_fetch_and_add(&runtimes_now, -1);
+		__sync_fetch_and_add(&tracked_now, -1);
+	}
 	emit(&x, sizeof(x), false);
 	return 0;
 }

@@ -509,6 +509,7 @@ struct pinfo {
 	char comm[HS_COMM_LEN];
 	__u8 role;     /* HS_ROLE_* once resolved */
 	__u8 resolved; /* 0 no, 1 in progress, 2 done */
+	bool gone;     /* exited or exiting (sr_stat_gone): its exit was reported already */
 	__u32 root;
 };
 
@@ -535,6 +536,7 @@ static int pinfo_from_stat(char *buf, __u32 pid, struct pinfo *pi)
 	pi->pid = pid;
 	pi->ppid = (__u32)ps.ppid;
 	pi->starttime = ps.start;
+	pi->gone = sr_stat_gone(&ps);
 	return 0;
 }
 
@@ -609,7 +611,13 @@ static void resolve(const struct settings *s, struct pinfo *v, size_t n, struct 
 	pp = depth < 4096 ? find_pid(v, n, p->ppid) : NULL;
 	if (pp && pp != p)
 		resolve(s, v, n, pp, depth + 1);
-	if (is_runtime_comm(s, p->comm)) {
+	if (p->gone) {
+		/*
+		 * A zombie (runc:[2:INIT] killed by `delete -f`, reparented to a
+		 * slow reaper) never exits again: seeded, it would hold
+		 * runtimes_now up, and the syscall tracepoint attached, forever.
+		 */
+	} else if (is_runtime_comm(s, p->comm)) {
 		p->role = HS_ROLE_RUNTIME;
 		p->root = (pp && pp->role == HS_ROLE_RUNTIME) ? pp->root : p->pid;
 	} else if (pp && pp->role == HS_ROLE_RUNTIME) {
@@ -744,8 +752,9 @@ static int seed_one(struct tracer *t, const struct settings *s, const struct sr_
 	snprintf(name, sizeof(name), "%u", p->pid);
 	if (sr_opendir(proc, -1, name, &piddir))
 		goto out_pidfd;
-	if (read_stat(NULL, piddir, "stat", p->pid, &again) || again.starttime != p->starttime)
-		goto out; /* the pid now names another process */
+	if (read_stat(NULL, piddir, "stat", p->pid, &again) || again.starttime != p->starttime ||
+	    again.gone)
+		goto out; /* the pid now names another process, or p is exiting */
 	if (__atomic_fetch_add(&t->skel->bss->tracked_now, 1, __ATOMIC_RELAXED) >=
 	    s->max_tracked) {
 		__atomic_fetch_sub(&t->skel->bss->tracked_now, 1, __ATOMIC_RELAXED);
@@ -760,6 +769,19 @@ static int seed_one(struct tracer *t, const struct settings *s, const struct sr_
 		__atomic_fetch_sub(&t->skel->bss->tracked_now, 1, __ATOMIC_RELAXED);
 		if (p->role == HS_ROLE_RUNTIME)
 			__atomic_fetch_sub(&t->skel->bss->runtimes_now, 1, __ATOMIC_SEQ_CST);
+		goto out;
+	}
+	/*
+	 * p may have begun exiting between the check above and the update: if
+	 * hs_exit ran before the entry existed, nobody would ever drop the
+	 * counts. Whoever deletes the entry (hs_exit or this) drops them.
+	 */
+	if (read_stat(NULL, piddir, "stat", p->pid, &again) || again.gone) {
+		if (bpf_map_delete_elem(map, &pidfd) == 0) {
+			__atomic_fetch_sub(&t->skel->bss->tracked_now, 1, __ATOMIC_RELAXED);
+			if (p->role == HS_ROLE_RUNTIME)
+				__atomic_fetch_sub(&t->skel->bss->runtimes_now, 1, __ATOMIC_SEQ_CST);
+		}
 		goto out;
 	}
 	seed_event(t, s, p, piddir);

@@ -619,25 +619,38 @@ int sr_stat_parse(const char *buf, struct sr_stat *out)
 	if (clen >= sizeof(out->comm))
 		clen = sizeof(out->comm) - 1;
 	memcpy(out->comm, lp + 1, clen);
-	/* after the comm: state (field 3), ppid (4), ..., starttime (22) */
+	/* after the comm: state (3), ppid (4), flags (9), threads (20), starttime (22) */
 	p = rp + 1;
 	for (field = 3; field <= 22; field++) {
 		if (*p != ' ')
 			return -EINVAL;
 		p++;
-		if (field == 4 || field == 22) {
+		if (field == 3) {
+			out->state = *p;
+		} else if (field == 4 || field == 9 || field == 20 || field == 22) {
 			errno = 0;
 			v = strtoull(p, &end, 10);
 			if (end == p || errno || (*end != ' ' && *end != '\n' && *end))
 				return -EINVAL;
 			if (field == 4)
 				out->ppid = (pid_t)v;
+			else if (field == 9)
+				out->flags = (unsigned long)v;
+			else if (field == 20)
+				out->threads = (long)v;
 			else
 				out->start = v;
 		}
 		p += strcspn(p, " ");
 	}
 	return 0;
+}
+
+bool sr_stat_gone(const struct sr_stat *st)
+{
+	if (st->threads > 1)
+		return false; /* a zombie leader whose other threads still run lives on */
+	return st->state == 'Z' || st->state == 'X' || (st->flags & 0x4 /* PF_EXITING */);
 }
 
 /* The start time from stat open beneath dirfd (AT_FDCWD: path absolute); 0 when unknown. */

@@ -67,9 +67,19 @@ unsigned long long sr_pid_start(pid_t pid);
 /* The fields of a /proc/PID/stat line that hooksnoop uses. */
 struct sr_stat {
 	char comm[64];			/* the kernel's comm (kernel threads' may exceed 16) */
+	char state;			/* field 3: R, S, D, Z (zombie), X (dead), ... */
 	pid_t ppid;
+	unsigned long flags;		/* field 9: PF_* (PF_EXITING 0x4) */
+	long threads;			/* field 20 */
 	unsigned long long start;	/* field 22: clock ticks since boot */
 };
+
+/*
+ * The process whose stat this is has exited or is exiting as a whole: a
+ * zombie (or dead) leader with no other thread, or an exiting leader that
+ * is the last thread. Its exit has been (or is being) reported already.
+ */
+bool sr_stat_gone(const struct sr_stat *st);
 
 /*
  * Parse the NUL-terminated text of /proc/PID/stat. The comm may hold any

@@ -88,6 +88,29 @@ missing_first_hook() {
 	[ "$(q 'select(.type=="summary")|.lost_events')" -eq 0 ]
 }
 
+# A runtime killed by `delete -f` and reparented to a slow reaper stays a
+# zombie for a while: it never exits again, so seeded it would hold the
+# tracepoint attached for good.
+@test "a zombie runtime alive at start is not seeded and holds nothing" {
+	cp /bin/true "$BATS_TEST_TMPDIR/runc"
+	# sleep never reaps its child: runc stays a zombie while sleep lives
+	sh -c '"$1" & exec sleep 60' sh "$BATS_TEST_TMPDIR/runc" &
+	RT_PID=$!
+	for _ in $(seq 100); do
+		ps -o stat=,comm= --ppid "$RT_PID" | grep -q '^Z.*runc$' && break
+		sleep 0.05
+	done
+	ps -o stat=,comm= --ppid "$RT_PID" | grep -q '^Z.*runc$'
+	hs_start
+	for _ in $(seq 100); do grep -q 'seeded [0-9]* running' "$HS_ERR" && break; sleep 0.05; done
+	wait_state detached
+	[ "$(sys_tps "$HS_PID")" -eq 0 ] || {
+		sleep 1
+		[ "$(sys_tps "$HS_PID")" -eq 0 ]
+	}
+	hs_stop
+}
+
 @test "CI mode keeps the failed-exec tracepoint attached while CMD runs" {
 	HS_OUT=$BATS_TEST_TMPDIR/hs.jsonl
 	"$HS" -j -o "$HS_OUT" -- sh -c 'sleep 0.5; bpftool perf list' >"$BATS_TEST_TMPDIR/perf" 2>&1

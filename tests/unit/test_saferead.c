@@ -314,6 +314,43 @@ static void test_procfs_zero_size(void **state)
 	close(fd);
 }
 
+/* A real zombie and a live process, as /proc shows them. */
+static void test_stat_gone(void **state)
+{
+	struct sr_stat ps;
+	char path[64], *buf;
+	size_t len;
+	pid_t pid;
+	int fd;
+
+	fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	assert_int_equal(sr_read_fd(fd, 4096, &buf, &len, NULL), 0);
+	close(fd);
+	assert_int_equal(sr_stat_parse(buf, &ps), 0);
+	free(buf);
+	assert_false(sr_stat_gone(&ps));
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(0);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (int i = 0; i < 2000; i++) { /* until the child is a zombie (not reaped: no wait yet) */
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		assert_true(fd >= 0);
+		assert_int_equal(sr_read_fd(fd, 4096, &buf, &len, NULL), 0);
+		close(fd);
+		assert_int_equal(sr_stat_parse(buf, &ps), 0);
+		free(buf);
+		if (ps.state == 'Z')
+			break;
+		usleep(1000);
+	}
+	assert_int_equal(ps.state, 'Z');
+	assert_true(sr_stat_gone(&ps));
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+}
+
 static void test_stat_parse(void **state)
 {
 	struct sr_stat ps;
@@ -323,8 +360,12 @@ static void test_stat_parse(void **state)
 				       &ps),
 			 0);
 	assert_string_equal(ps.comm, "a) (b) c");
+	assert_int_equal(ps.state, 'S');
 	assert_int_equal(ps.ppid, 7);
+	assert_int_equal(ps.flags, 7);
+	assert_int_equal(ps.threads, 18);
 	assert_int_equal(ps.start, 555);
+	assert_false(sr_stat_gone(&ps)); /* PF_EXITING, but 18 threads: one thread exiting */
 	/* a comm that is a newline and a lone ')' */
 	assert_int_equal(sr_stat_parse("1 (\n)) R 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 77", &ps), 0);
 	assert_string_equal(ps.comm, "\n)");
@@ -662,6 +703,7 @@ int main(void)
 		T(test_size_bound),
 		T(test_procfs_zero_size),
 		T(test_stat_parse),
+		T(test_stat_gone),
 		T(test_pid_start),
 		T(test_root_of_pid),
 		T(test_list),
