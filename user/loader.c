@@ -22,6 +22,7 @@
 #include <sys/mount.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <linux/capability.h>
 
@@ -29,6 +30,7 @@
 #include <bpf/libbpf.h>
 
 #include "hooksnoop.skel.h"
+#include "kfeat.h"
 #include "loader.h"
 #include "log.h"
 #include "rtdetect.h"
@@ -329,8 +331,28 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/*
+ * One line naming what the kernel lacks and the Linux version that has it,
+ * when r found anything missing: -EOPNOTSUPP then, else 0.
+ */
+static int kernel_lacks(const struct kfeat_result *r)
+{
+	struct utsname u;
+	char line[512];
+
+	if (uname(&u))
+		u.release[0] = '\0';
+	if (!kfeat__describe(r, u.release, line, sizeof(line)))
+		return 0;
+	hs_err("%s", line);
+	return -EOPNOTSUPP;
+}
+
 int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn, void *ctx)
 {
+	LIBBPF_OPTS(bpf_object_open_opts, oo);
+	struct kfeat_result kf;
+	const char *btf_path;
 	size_t i;
 	int err;
 
@@ -342,19 +364,20 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 	hs_verbose = s->verbose;
 	libbpf_set_print(libbpf_print);
 
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		hs_err("kernel BTF not found (/sys/kernel/btf/vmlinux): hooksnoop needs a kernel "
-		       "built with CONFIG_DEBUG_INFO_BTF=y");
-		return -ENOENT;
-	}
-
 	if (!have_bpf_caps()) {
 		hs_err("permission denied: tracing needs root or CAP_BPF and CAP_PERFMON "
 		       "(try: sudo hooksnoop ...)");
 		return -EPERM;
 	}
 
-	t->skel = hooksnoop_bpf__open();
+	btf_path = kfeat__btf_path();
+	kfeat__probe_cheap(btf_path, &kf);
+	if (kernel_lacks(&kf))
+		return -EOPNOTSUPP;
+
+	/* CO-RE relocates against the BTF the probe read (a test may name another) */
+	oo.btf_custom_path = strcmp(btf_path, "/sys/kernel/btf/vmlinux") ? btf_path : NULL;
+	t->skel = hooksnoop_bpf__open_opts(&oo);
 	if (!t->skel) {
 		err = -errno;
 		hs_err("cannot open the BPF object: %s", strerror(-err));
@@ -384,6 +407,10 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 
 	err = hooksnoop_bpf__load(t->skel);
 	if (err) {
+		/* what the cheap probes could not see: tp_btf, the sys_exit tracepoint */
+		kfeat__probe_btf(btf_path, &kf);
+		if (kernel_lacks(&kf))
+			goto fail;
 		hs_err("cannot load BPF programs (%s): the kernel refused them; rerun with -vv "
 		       "for libbpf's and the verifier's log",
 		       strerror(-err));
@@ -392,6 +419,9 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 
 	err = hooksnoop_bpf__attach(t->skel);
 	if (err) {
+		kfeat__probe_btf(btf_path, &kf);
+		if (kernel_lacks(&kf))
+			goto fail;
 		if (err == -EPERM || err == -EACCES)
 			hs_err("permission denied attaching BPF programs: run as root or with "
 			       "CAP_BPF and CAP_PERFMON");
