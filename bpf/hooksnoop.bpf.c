@@ -231,6 +231,9 @@ static __always_inline struct hs_track *track_new(struct task_struct *leader, __
 	tr->role = role;
 	tr->root_pid = root;
 	tr->flags = 0;
+	tr->depth = 0;
+	tr->hook_pid = 0;
+	tr->hook_gen = 0;
 	if (role == HS_ROLE_RUNTIME)
 		__sync_fetch_and_add(&runtimes_now, 1);
 	return tr;
@@ -291,7 +294,7 @@ static __always_inline void fill_hdr(struct hs_hdr *h, struct task_struct *t, __
 	h->pidns = task_pidns(t);
 	BPF_CORE_READ_STR_INTO(&h->comm, t, comm);
 	h->drops = drops_total;
-	h->rsvd = 0;
+	h->hook_pid = 0;
 }
 
 static __always_inline struct hs_exec *exec_scratch(void)

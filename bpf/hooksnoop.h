@@ -22,12 +22,22 @@
 #define HS_ARGV_MAX 32768    /* largest budget -A/--argv-bytes accepts */
 #define HS_ARGV_SCAN 64      /* failed exec: argv pointers read from user memory */
 #define HS_RUNTIME_NAMES 32  /* runtime comm names user space may register */
+#define HS_OUTPUT_DEFAULT 1024 /* default --output-bytes: tail kept per stream */
+#define HS_OUTPUT_MAX 8192     /* largest --output-bytes; the kernel's tail ring (power of 2) */
+#define HS_STATE_MAX 16384     /* stdin bytes (the state JSON) kept per hook */
+#define HS_INPUT_CHUNK 4096    /* stdin bytes per HS_EV_INPUT record */
+#define HS_DESC_MAX 64         /* descendants followed per hook */
+#define HS_DESC_DEPTH 8        /* generations followed below a hook */
+#define HS_HOOKS_MAX 1024      /* hooks whose output is captured at once */
 
 enum hs_event_type {
 	HS_EV_EXEC = 1,        /* successful exec of a tracked or newly tracked process */
 	HS_EV_EXEC_FAILED = 2, /* execve/execveat returned an error in a tracked process */
 	HS_EV_FORK = 3,        /* a tracked runtime process forked a new process */
 	HS_EV_EXIT = 4,        /* the last thread of a tracked process exited */
+	HS_EV_HOOK = 5,        /* a hook started: where its fd 0-2 point, its env with -e */
+	HS_EV_OUTPUT = 6,      /* a hook ended: the tails of its stdout and stderr */
+	HS_EV_INPUT = 7,       /* bytes a hook or its descendant read on the hook's stdin */
 	HS_EV_MAX,
 };
 
@@ -35,7 +45,11 @@ enum hs_event_type {
 enum hs_role {
 	HS_ROLE_NONE = 0,    /* not tracked (prev_role of a new runtime root) */
 	HS_ROLE_RUNTIME = 1, /* runtime binary or a fork / re-exec of one: forks followed */
-	HS_ROLE_LEAF = 2,    /* first non-runtime exec in a runtime tree: forks not followed */
+	/*
+	 * First non-runtime exec in a runtime tree: forks not followed, except
+	 * below a hook (hs_track.hook_pid set), bounded by HS_DESC_MAX/DEPTH.
+	 */
+	HS_ROLE_LEAF = 2,
 };
 
 /* hs_hdr.flags */
@@ -46,6 +60,9 @@ enum hs_role {
 #define HS_F_SEEDED (1u << 4)         /* (user space only) seeded from /proc */
 #define HS_F_ARGV_FAULT (1u << 5)     /* argv could not be read from user memory */
 #define HS_F_UNWATCHED (1u << 6)      /* exit: a failed exec of this process may have gone unseen */
+#define HS_F_ENV_TRUNC (1u << 7)      /* HS_EV_HOOK: the environment did not fit the budget */
+#define HS_F_ENV_FAULT (1u << 8)      /* HS_EV_HOOK: the environment could not be read */
+#define HS_F_INPUT_TRUNC (1u << 9)    /* HS_EV_INPUT: more was read than HS_STATE_MAX */
 
 struct hs_hdr {
 	__u16 type;     /* enum hs_event_type */
@@ -71,7 +88,12 @@ struct hs_hdr {
 	 * have touched, however late it notices the loss.
 	 */
 	__u32 drops;
-	__u32 rsvd;
+	/*
+	 * tgid of the hook whose subtree this process is in (the hook itself
+	 * included), 0 when none: descendants' fork / exec / exit records and
+	 * stdin reads are the hook's.
+	 */
+	__u32 hook_pid;
 };
 _Static_assert(sizeof(struct hs_hdr) == 88, "hs_hdr layout");
 
@@ -102,17 +124,132 @@ struct hs_exit {
 };
 _Static_assert(sizeof(struct hs_exit) == 104, "hs_exit layout");
 
+/*
+ * HS_EV_HOOK, right after a hook's exec record: where its fd 0, 1, 2 pointed
+ * (inode mode and device, mode 0 = closed), then env_len bytes of its
+ * environment (NUL-separated, only with -e).
+ */
+struct hs_fdinfo {
+	__u32 mode; /* i_mode of the open file's inode; 0: the fd was closed */
+	__u32 rdev; /* i_rdev (kernel encoding: major << 20 | minor) */
+};
+
+struct hs_hook {
+	struct hs_hdr hdr;
+	struct hs_fdinfo fd[3];
+	__u16 env_len;
+	__u16 envc;
+	__u32 pad;
+	char env[];
+};
+_Static_assert(sizeof(struct hs_hook) == 88 + 24 + 8, "hs_hook layout");
+
+/*
+ * HS_EV_OUTPUT, just before a hook's exit record: what the hook and its
+ * descendants wrote to its stdout and stderr while it ran. bytes counts
+ * everything; len[i] bytes of tail follow (stdout's, then stderr's): the
+ * last min(bytes, --output-bytes) of each. desc_dropped: descendants that
+ * were not followed (HS_DESC_MAX, HS_DESC_DEPTH or --max-tracked).
+ */
+struct hs_output {
+	struct hs_hdr hdr;
+	__u64 bytes[2];
+	__u16 len[2];
+	__u32 desc_dropped;
+	char data[];
+};
+_Static_assert(sizeof(struct hs_output) == 88 + 24, "hs_output layout");
+
+/* HS_EV_INPUT: len bytes read on the hook's stdin at offset off of that stream. */
+struct hs_input {
+	struct hs_hdr hdr; /* the reader's; hdr.hook_pid is the hook */
+	__u64 off;
+	__u16 len;
+	__u16 pad[3];
+	char data[];
+};
+_Static_assert(sizeof(struct hs_input) == 88 + 16, "hs_input layout");
+
 /* hs_track.flags */
 #define HS_TRK_UNWATCHED (1u << 0) /* forked while hs_exec_failed was not attached, no exec since */
+#define HS_TRK_HOOK (1u << 1)      /* a hook: its exit ends the capture of its output */
 
 /* Task-local storage of a followed process (on its thread-group leader). */
 struct hs_track {
 	__u32 root_pid;
 	__u8 role;
 	__u8 flags; /* HS_TRK_* */
-	__u8 pad[2];
+	__u8 depth; /* generations below its hook (0: the hook itself) */
+	__u8 pad;
+	__u32 hook_pid; /* tgid of the hook whose subtree this is, 0 = none */
+	__u32 hook_gen; /* low half of that hook's start time: with hook_pid, its hookinfo key */
 };
-_Static_assert(sizeof(struct hs_track) == 8, "hs_track layout");
+_Static_assert(sizeof(struct hs_track) == 16, "hs_track layout");
+
+/*
+ * The tail ring of one stream. `bytes` is the stream's length so far; a
+ * writer reserves [pos, pos + n) with one atomic add and copies only the part
+ * of it that lands in the last `keep` bytes, at pos % HS_OUTPUT_MAX. Shared
+ * with user space for the unit tests of the arithmetic below.
+ */
+struct hs_tail {
+	__u64 bytes;
+	char buf[HS_OUTPUT_MAX];
+};
+
+/*
+ * Of a write of n bytes at stream position pos, which part must be kept so
+ * that the ring holds the stream's last `keep` bytes (keep <= HS_OUTPUT_MAX):
+ * *skip bytes of the write are skipped, the rest (the return value) copied.
+ */
+static inline __u64 hs_tail_keep(__u64 n, __u64 keep, __u64 *skip)
+{
+	*skip = n > keep ? n - keep : 0;
+	return n - *skip;
+}
+
+/*
+ * Where the kept part of that write goes: it starts at stream position
+ * pos + skip, i.e. at ring offset *off; *first bytes fit before the end of
+ * the ring, the rest (return value - *first) wraps to offset 0.
+ */
+static inline __u64 hs_tail_span(__u64 pos, __u64 n, __u64 keep, __u64 *skip, __u64 *off,
+				 __u64 *first)
+{
+	__u64 len = hs_tail_keep(n, keep, skip);
+
+	*off = (pos + *skip) & (HS_OUTPUT_MAX - 1);
+	*first = len < HS_OUTPUT_MAX - *off ? len : HS_OUTPUT_MAX - *off;
+	return len;
+}
+
+/*
+ * Reading the tail of a stream of `bytes` bytes: its last min(bytes, keep)
+ * bytes (the return value) start at ring offset *off, *first of them before
+ * the end of the ring.
+ */
+static inline __u64 hs_tail_last(__u64 bytes, __u64 keep, __u64 *off, __u64 *first)
+{
+	__u64 len = bytes < keep ? bytes : keep;
+
+	*off = (bytes - len) & (HS_OUTPUT_MAX - 1);
+	*first = len < HS_OUTPUT_MAX - *off ? len : HS_OUTPUT_MAX - *off;
+	return len;
+}
+
+/* Per-hook capture state (BPF hash map, keyed by hs_hook_key()). */
+struct hs_hookinfo {
+	__u64 file[3];      /* struct file * of fd 0, 1, 2 at the hook's exec */
+	__u64 in_bytes;     /* bytes read on its stdin so far */
+	__u32 ndesc;        /* descendants followed */
+	__u32 desc_dropped; /* descendants not followed */
+	struct hs_tail out[2];
+};
+
+static inline __u64 hs_hook_key(__u32 hook_pid, __u32 hook_gen)
+{
+	return ((__u64)hook_pid << 32) | hook_gen;
+}
 
 /* xfail_mode: which failed-exec program reports (user space switches it). */
 #define XFAIL_RAW 1 /* hs_exec_failed on tp_btf/sys_exit: attaches without waiting */
@@ -129,6 +266,9 @@ enum hs_stat {
 	 * failed, that failure was not seen (see the race note in hooksnoop.bpf.c).
 	 */
 	HS_STAT_DROP_UNWATCHED,
+	/* Not losses of records: what a hook's record says it is missing. */
+	HS_STAT_DESC_CAPPED,   /* a hook descendant not followed (children_truncated) */
+	HS_STAT_HOOKINFO_FULL, /* HS_HOOKS_MAX hooks captured at once: one's output not kept */
 	HS_STAT_MAX,
 };
 

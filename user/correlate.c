@@ -40,6 +40,7 @@
 
 #include "attrib.h"
 #include "confsrc.h"
+#include "hookout.h"
 #include "correlate.h"
 #include "log.h"
 #include "rtargs.h"
@@ -342,8 +343,7 @@ static void container_free(struct correlator *c, struct container *ct)
 		inv_put(ct->holder);
 	for (h = ct->hooks; h; h = n) {
 		n = h->next;
-		free(h->path);
-		free(h->argv);
+		hook_rec_free_fields(h);
 		free(HOOK_NODE(h));
 	}
 	confsrc__release(c->conf, &ct->conf);
@@ -750,8 +750,7 @@ static struct hook_rec *hook_new(const struct hs_event *ev)
 
 static void hook_drop(struct hook_rec *h)
 {
-	free(h->path);
-	free(h->argv);
+	hook_rec_free_fields(h);
 	free(HOOK_NODE(h));
 }
 

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "hooksnoop.h"
 #include "lint.h"
 #include "oci.h"
 
@@ -40,6 +41,47 @@ struct run_of {
 	int index;	/* 0-based; -1 = created before the first run started */
 };
 
+/* Where a hook's fd 1 / fd 2 pointed when it started (SPEC: stdout.to, stderr.to). */
+enum out_to {
+	OUT_TO_PIPE,
+	OUT_TO_NULL,	/* /dev/null (crun sends hook output there) */
+	OUT_TO_FILE,
+	OUT_TO_TTY,
+	OUT_TO_SOCKET,
+	OUT_TO_CLOSED,
+	OUT_TO_OTHER,
+};
+
+const char *out_to_name(enum out_to t);
+
+/*
+ * A hook's stdout or stderr: where it pointed, and the last --output-bytes
+ * bytes the hook and its descendants wrote there while the hook ran.
+ */
+struct out_rec {
+	bool known;		/* false: not captured (capture off, or nothing reported) */
+	enum out_to to;
+	char *tail;		/* tail_len raw bytes (escape before printing), may be NULL */
+	size_t tail_len;
+	unsigned long long bytes; /* everything written, tail included */
+	bool truncated;		/* bytes > tail_len: the head was not kept */
+};
+
+/* A descendant of a hook (forked by it or by one of its descendants). */
+struct child_rec {
+	__u32 pid;
+	__u32 ppid;
+	char *argv;		/* NUL-separated argv_len bytes: its last exec's, or its parent's */
+	size_t argv_len;
+	__u64 start_ns, end_ns;
+	bool ended;		/* false: end_ns, exit_code and signal are unknown */
+	int exit_code, signal;
+	bool outlived;		/* still running when the hook itself exited */
+};
+
+/* Descendants kept per hook (the kernel follows at most as many; more is children_trunc). */
+#define HOOK_CHILDREN_MAX HS_DESC_MAX
+
 /* One hook execution, in the order its container's hooks were exec'd. */
 struct hook_rec {
 	struct hook_rec *next;
@@ -56,7 +98,23 @@ struct hook_rec {
 	enum hook_status status;
 	int exit_code, signal, err;
 	struct run_of run;	/* its container's */
+	/* what it said and saw (SPEC second round) */
+	struct out_rec out[2];	/* [0] stdout, [1] stderr */
+	char *state;		/* the bytes it (and its descendants) read on stdin, or NULL */
+	size_t state_len;
+	bool state_trunc;	/* more was read than kept */
+	bool env_known;		/* -e: env holds its environment */
+	char *env;		/* NUL-separated NAME=VALUE, secrets already masked */
+	size_t env_len;
+	bool env_trunc;
+	bool children_known;	/* its descendants were followed (false for exec_failed) */
+	struct child_rec *children; /* in fork order */
+	size_t nchildren;
+	bool children_trunc;	/* more descendants than were followed */
 };
+
+/* Free what a hook_rec owns (not the record itself). */
+void hook_rec_free_fields(struct hook_rec *h);
 
 /* Where a stage got to, as the timeline's last column says it. */
 enum stage_mark {

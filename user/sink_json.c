@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "hookout.h"
 #include "jsonw.h"
 #include "log.h"
 #include "sinks.h"
@@ -115,6 +118,97 @@ static void json_event(struct sink *sk, const struct hs_event *ev, enum hs_urole
 	emit(o, &w);
 }
 
+/* stdout / stderr: {"to","tail","bytes","truncated"}, or null when not captured. */
+static void put_out(struct jw *w, const char *key, const struct out_rec *o)
+{
+	jw_key(w, key);
+	if (!o->known) {
+		jw_null(w);
+		return;
+	}
+	jw_obj_open(w);
+	jw_kstr(w, "to", out_to_name(o->to));
+	jw_key(w, "tail");
+	jw_strn(w, o->tail ? o->tail : "", o->tail_len);
+	jw_ku64(w, "bytes", o->bytes);
+	jw_kbool(w, "truncated", o->truncated);
+	jw_obj_close(w);
+}
+
+/* The state it read on stdin: the object when it parses as one, else the text. */
+static void put_state(struct jw *w, const struct hook_rec *h)
+{
+	json_t *v;
+	char *txt = NULL;
+
+	jw_key(w, "state");
+	if (!h->state) {
+		jw_null(w);
+		return;
+	}
+	v = h->state_trunc ? NULL : json_loadb(h->state, h->state_len, JSON_REJECT_DUPLICATES, NULL);
+	if (v && json_is_object(v))
+		txt = json_dumps(v, JSON_COMPACT);
+	if (txt)
+		jw_raw(w, txt);
+	else
+		jw_strn(w, h->state, h->state_len);
+	free(txt);
+	json_decref(v);
+}
+
+static void put_children(struct jw *w, const struct hook_rec *h)
+{
+	size_t i;
+
+	jw_key(w, "children");
+	if (!h->children_known) {
+		jw_null(w);
+		jw_knull(w, "children_truncated");
+		return;
+	}
+	jw_arr_open(w);
+	for (i = 0; i < h->nchildren; i++) {
+		const struct child_rec *c = &h->children[i];
+
+		jw_obj_open(w);
+		jw_ku64(w, "pid", c->pid);
+		jw_key(w, "argv");
+		jw_argv(w, c->argv, c->argv ? c->argv_len : 0);
+		jw_ku64(w, "start_ns", c->start_ns);
+		if (c->ended) {
+			jw_ku64(w, "end_ns", c->end_ns);
+			if (c->signal)
+				jw_knull(w, "exit_code");
+			else
+				jw_ki64(w, "exit_code", c->exit_code);
+			jw_ki64(w, "signal", c->signal);
+		} else {
+			jw_knull(w, "end_ns");
+			jw_knull(w, "exit_code");
+			jw_knull(w, "signal");
+		}
+		jw_kbool(w, "outlived", c->outlived);
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+	jw_kbool(w, "children_truncated", h->children_trunc);
+}
+
+/* The second-round fields: what the hook said and saw. */
+static void put_hook_io(struct jw *w, const struct hook_rec *h)
+{
+	put_out(w, "stdout", &h->out[0]);
+	put_out(w, "stderr", &h->out[1]);
+	put_state(w, h);
+	put_children(w, h);
+	if (h->env_known) {
+		jw_key(w, "env");
+		jw_argv(w, h->env, h->env_len);
+		jw_kbool(w, "env_truncated", h->env_trunc);
+	}
+}
+
 static void json_hook(struct sink *sk, const char *container, const char *runtime,
 		      const struct hook_rec *h)
 {
@@ -154,6 +248,7 @@ static void json_hook(struct sink *sk, const char *container, const char *runtim
 		jw_knull(&w, "exit_code");
 	jw_ki64(&w, "signal", h->signal);
 	jw_ki64(&w, "errno", h->err);
+	put_hook_io(&w, h);
 	put_time(&w, o, h->start_ns);
 	jw_obj_close(&w);
 	emit(o, &w);
