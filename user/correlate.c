@@ -103,6 +103,7 @@ struct inv {
 	enum rt_cmd cmd;
 	char *id;
 	struct sr_root root;	  /* the runtime's root: its files are read under it */
+	int root_err;		  /* why it could not be opened: -errno, or 0 */
 	struct container *c;	  /* container this invocation acts on */
 	struct container *last_c; /* podman: container of its last runtime call */
 	struct inv *parent;
@@ -444,12 +445,17 @@ static void inv_put(struct inv *iv)
  */
 static void open_root(struct correlator *c, struct inv *iv, const struct hs_hdr *h)
 {
-	rtview_root(&iv->root, h, &c->view);
+	iv->root_err = rtview_root(&iv->root, h, &c->view);
 }
 
 static const char *root_error(const struct inv *iv)
 {
-	return iv->root.fd < 0 ? "the runtime exited before its root could be opened" : NULL;
+	if (iv->root.fd >= 0)
+		return NULL;
+	if (iv->root_err == -EACCES || iv->root_err == -EPERM)
+		return "the runtime's root could not be opened: permission denied "
+		       "(hooksnoop needs CAP_SYS_PTRACE to open /proc/PID/root)";
+	return "the runtime exited before its root could be opened";
 }
 
 static void load_bundle(struct correlator *c, struct container *ct, struct inv *iv,
@@ -540,8 +546,9 @@ static void podman_dirs(struct inv *iv, const struct hs_event *ev)
 }
 
 /*
- * A runtime in another mount namespace than ours runs nested: its paths
- * were read in its own root. The traced container whose process lives in
+ * A runtime in another mount namespace than the host's (PID 1's) runs
+ * nested: its paths were read in its own root. Not ours: a sandboxed
+ * hooksnoop (systemd unit, container) has a mount namespace of its own. The traced container whose process lives in
  * that namespace, if any, is the one it is nested in.
  */
 static void note_nesting(struct correlator *c, struct container *ct, const struct hs_hdr *h)
@@ -550,7 +557,7 @@ static void note_nesting(struct correlator *c, struct container *ct, const struc
 
 	ct->nmntns = h->mntns;
 	ct->npidns = h->pidns;
-	ct->nested = h->mntns != c->view.self_mntns;
+	ct->nested = h->mntns != c->view.host_mntns;
 	if (!ct->nested)
 		return;
 	HASH_ITER(hh, c->containers, x, tmp)
@@ -1089,6 +1096,7 @@ void correlator__free(struct correlator *c)
 		container_free(c, ct);
 	}
 	confsrc__free(c->conf);
+	rtview_fini(&c->view);
 	free(c->run_start);
 	free(c);
 }

@@ -7,6 +7,7 @@
  * every reading is tied to the process's start time.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,6 +20,64 @@
 #include "log.h"
 #include "rtview.h"
 
+static __u32 mntns_of(pid_t pid)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+	return stat(path, &st) ? 0 : (__u32)st.st_ino;
+}
+
+static pid_t ppid_of(pid_t pid)
+{
+	char path[64], buf[1024];
+	struct sr_stat ps;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return sr_stat_parse(buf, &ps) ? 0 : ps.ppid;
+}
+
+/*
+ * The host's mount namespace: that of our outermost ancestor whose
+ * namespace we may read (a link in another process's /proc needs ptrace
+ * access: CAP_SYS_PTRACE against one that holds more capabilities than we
+ * do). Run from a shell that is ours; as a systemd unit, systemd's; in a
+ * container with the host's pid namespace, that of the engine's shim or
+ * conmon, or the node's init. Not PID 1 alone: an init may be unreadable
+ * even to root (a sandbox's supervisor).
+ */
+static void find_host(struct rtview *v)
+{
+	pid_t p = getppid(), host = 0;
+	__u32 ns;
+
+	v->host_mntns = v->self_mntns;
+	for (int depth = 0; p > 0 && depth < 64; depth++) {
+		ns = mntns_of(p);
+		if (ns) {
+			v->host_mntns = ns;
+			host = p;
+		}
+		if (p == 1)
+			break;
+		p = ppid_of(p);
+	}
+	/* its root, for runtimes gone from that namespace before we looked */
+	if (host && v->host_mntns != v->self_mntns && sr_root_of_pid(&v->host_root, host, 0))
+		sr_root_close(&v->host_root);
+}
+
 void rtview_init(struct rtview *v)
 {
 	struct timespec b, m;
@@ -26,10 +85,17 @@ void rtview_init(struct rtview *v)
 	long hz = sysconf(_SC_CLK_TCK);
 
 	v->self_mntns = stat("/proc/self/ns/mnt", &st) ? 0 : (__u32)st.st_ino;
+	v->host_root = (struct sr_root)SR_ROOT_INIT;
+	find_host(v);
 	clock_gettime(CLOCK_MONOTONIC, &m);
 	clock_gettime(CLOCK_BOOTTIME, &b);
 	v->boot_off_ns = ((__s64)b.tv_sec - m.tv_sec) * 1000000000ll + (b.tv_nsec - m.tv_nsec);
 	v->ns_per_tick = 1000000000ull / (unsigned long long)(hz > 0 ? hz : 100);
+}
+
+void rtview_fini(struct rtview *v)
+{
+	sr_root_close(&v->host_root);
 }
 
 static char *proc_link(__u32 pid, const char *name)
@@ -69,11 +135,12 @@ out:
 	return in;
 }
 
-void rtview_root(struct sr_root *root, const struct hs_hdr *h, const struct rtview *v)
+int rtview_root(struct sr_root *root, const struct hs_hdr *h, const struct rtview *v)
 {
 	unsigned long long want;
+	int err = sr_root_of_pid(root, (pid_t)h->tgid, 0);
 
-	if (!sr_root_of_pid(root, (pid_t)h->tgid, 0)) {
+	if (!err) {
 		/*
 		 * root.start was read through the same /proc/PID handle as the
 		 * root. /proc counts from boot in clock ticks, the kernel record in
@@ -83,13 +150,17 @@ void rtview_root(struct sr_root *root, const struct hs_hdr *h, const struct rtvi
 					    (__s64)h->start_ns) /
 		       v->ns_per_tick;
 		if (root->start + 1 >= want && root->start <= want + 1)
-			return;
+			return 0;
 		hs_dbg("pid %u started at tick %llu, its exec record says %llu: a reused pid, "
 		       "its root is not the runtime's", h->tgid, root->start, want);
 		sr_root_close(root);
+		err = -ESRCH;
 	}
 	if (h->mntns == v->self_mntns)
 		sr_root_of_path(root, "/");
+	else if (h->mntns == v->host_mntns && v->host_root.fd >= 0)
+		sr_root_dup(&v->host_root, root);
+	return root->fd >= 0 ? 0 : err;
 }
 
 /* Does dir hold the configuration file ri names, as the runtime sees it? */

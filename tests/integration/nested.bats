@@ -89,3 +89,29 @@ check_nested() { # BUNDLE
 	hs_stop
 	[ "$(q --arg c "$CID" 'select(.type=="container" and .container==$c)|.nested')" = null ]
 }
+
+# hooksnoop itself sandboxed, as its systemd unit and its container image run
+# it: a mount namespace of its own, only the unit's capabilities. The host's
+# runtimes are not nested (the host is our outermost ancestor's namespace,
+# not ours), and their files are read through /proc/PID/root.
+@test "sandboxed hooksnoop (own mount namespace): a host runc container is not nested" {
+	CID=$(tid)
+	mkb "$BATS_TEST_TMPDIR/b" "$(hooks_json "$CID")"
+	cat > "$BATS_TEST_TMPDIR/sandboxed" <<-EOS
+	#!/bin/sh
+	exec unshare -m --propagation slave setpriv --inh-caps=-all --no-new-privs \
+		--bounding-set=-all,+bpf,+perfmon,+sys_ptrace,+dac_read_search "$HS" "\$@"
+	EOS
+	chmod +x "$BATS_TEST_TMPDIR/sandboxed"
+	HS=$BATS_TEST_TMPDIR/sandboxed hs_start -c "$CID"
+	[ "$(stat -Lc %i /proc/$HS_PID/ns/mnt)" != "$(stat -Lc %i /proc/self/ns/mnt)" ]
+	run_runc "$BATS_TEST_TMPDIR/b" "$CID"
+	hs_stop
+	c=$(q --arg c "$CID" 'select(.type=="container" and .container==$c)')
+	echo "$c"
+	[ "$(echo "$c" | jq -c .nested)" = null ]
+	[ "$(echo "$c" | jq -r .configuration)" = ok ]
+	[ "$(echo "$c" | jq -r .verdict)" = ok ]
+	[ "$(echo "$c" | jq -c '[.stages[].fired]')" = "[1,1,1,1,1,1]" ]
+	[ "$(q --arg c "$CID" 'select(.type=="hook" and .container==$c and .inferred==false)' | wc -l)" = 6 ]
+}
