@@ -57,6 +57,24 @@ const struct lint_result *ctr_conf_lint(const struct ctr_conf *cc)
 	return cc->entry ? &cc->entry->lint : &no_findings;
 }
 
+struct hook_origin ctr_conf_origin(const struct ctr_conf *cc, int st, size_t i)
+{
+	const struct oci_hooks *h = ctr_conf_hooks(cc);
+	size_t n = h && st >= 0 && st < OCI_STAGE_MAX ? h->n[st] : 0;
+
+	if (st == OCI_POSTSTOP && i >= n && i - n < cc->podman_own.n[OCI_POSTSTOP])
+		return (struct hook_origin){ ORIGIN_HOOKSD, cc->own_files[i - n] };
+	if (!h)
+		return (struct hook_origin){ ORIGIN_NONE, NULL };
+	return origin_of(&cc->origins, st, i, cc->entry->cfg->name);
+}
+
+bool ctr_conf_claim(struct ctr_conf *cc, int st, const struct oci_hook *src,
+		    enum origin_kind kind, const char *file)
+{
+	return origin_claim(&cc->origins, ctr_conf_hooks(cc), st, src, kind, file);
+}
+
 static __u64 now_ns(void)
 {
 	struct timespec ts;
@@ -111,6 +129,7 @@ static void set_error(struct ctr_conf *cc, const char *verb, const char *path, c
 
 static void take_entry(struct ctr_conf *cc, struct conf_entry *e)
 {
+	origin_table_free(&cc->origins); /* claims were about the hooks read before */
 	e->refs++;
 	cc->entry = e;
 	free(cc->error);
@@ -217,7 +236,10 @@ bool confsrc__from_bundle(struct confsrc *cs, struct ctr_conf *cc, const struct 
 		snprintf(path, sizeof(path), "%s", config_file);
 	else
 		snprintf(path, sizeof(path), "%s/%s", bundle, config_file ?: "config.json");
-	return load(cs, cc, r, -1, path, path, bundle);
+	if (!load(cs, cc, r, -1, path, path, bundle))
+		return false;
+	origin_claim_engines(&cc->origins, ctr_conf_hooks(cc), r);
+	return true;
 }
 
 /*
@@ -265,7 +287,7 @@ out:
 
 /* Stored hooks become a private entry: no file identity, no findings. */
 static bool load_stored_hooks(struct confsrc *cs, struct ctr_conf *cc, json_t *hooks,
-			      bool ns_timeouts)
+			      bool ns_timeouts, const char *name)
 {
 	char *text = hooks_json_from_state(hooks, ns_timeouts);
 	struct conf_entry *e;
@@ -273,7 +295,7 @@ static bool load_stored_hooks(struct confsrc *cs, struct ctr_conf *cc, json_t *h
 	if (!text)
 		return false;
 	/* -2: no lint run, the runtime wrote this text, not the user */
-	e = entry_parse(cs, NULL, "state", text, strlen(text), -2);
+	e = entry_parse(cs, NULL, name, text, strlen(text), -2);
 	free(text);
 	if (!e)
 		return false;
@@ -284,6 +306,15 @@ static bool load_stored_hooks(struct confsrc *cs, struct ctr_conf *cc, json_t *h
 	entry_put(cs, cc->entry);
 	take_entry(cc, e);
 	return true;
+}
+
+/* The state file that holds runc's or youki's stored hooks: the hooks' origin. */
+static const char *stored_name(char *buf, size_t sz, enum rt_kind kind, const char *state_root,
+			       const char *id)
+{
+	snprintf(buf, sz, "%s/%s/%s", state_root ?: rt_default_root(kind), id,
+		 kind == RT_RUNC ? "state.json" : "youki_config.json");
+	return buf;
 }
 
 void confsrc__from_state(struct confsrc *cs, struct ctr_conf *cc, const struct sr_root *r,
@@ -302,18 +333,54 @@ void confsrc__from_state(struct confsrc *cs, struct ctr_conf *cc, const struct s
 	}
 	if (!*bundle)
 		*bundle = strdup(st.bundle);
-	/* the path names crun's copy in messages only: the read goes through the handle */
+	/* the paths name the files in messages and origins only: reads go through the handle */
 	snprintf(path, sizeof(path), "%s/%s/config.json", state_root ?: rt_default_root(kind), id);
 	cc->dialect = confsrc_dialect(kind);
 	if (st.has_config_copy && load(cs, cc, r, st.dirfd, "config.json", path, st.bundle)) {
 		/* crun's verbatim copy of config.json */
-	} else if (st.hooks && load_stored_hooks(cs, cc, st.hooks, kind == RT_RUNC)) {
+	} else if (st.hooks && load_stored_hooks(cs, cc, st.hooks, kind == RT_RUNC,
+						 stored_name(path, sizeof(path), kind,
+							     state_root, id))) {
 		/* runc's or youki's stored hooks */
 	} else if (!cc->entry && !cc->error) {
 		cc->error = strdup("the runtime's state directory has no configuration");
 	}
+	origin_claim_engines(&cc->origins, ctr_conf_hooks(cc), r);
 	*init_pid = (__u32)st.pid;
 	rt_state_free(&st);
+}
+
+/* The stages podman wrote hook h into config.json for (podman 5: prestart as createRuntime). */
+static void claim_injected(struct ctr_conf *cc, const struct oci_hooksd_hook *h)
+{
+	for (int st = 0; st < OCI_STAGE_MAX; st++) {
+		if (!h->stage[st] || ctr_conf_claim(cc, st, &h->hook, ORIGIN_HOOKSD, h->file))
+			continue;
+		if (st == OCI_PRESTART)
+			ctr_conf_claim(cc, OCI_CREATE_RUNTIME, &h->hook, ORIGIN_HOOKSD, h->file);
+	}
+}
+
+/* podman runs h's poststop itself: take the hook (and its file's name) over. */
+static int own_add(struct ctr_conf *cc, struct oci_hooksd_hook *h)
+{
+	size_t n = cc->podman_own.n[OCI_POSTSTOP];
+	struct oci_hook *nv = realloc(cc->podman_own.v[OCI_POSTSTOP], (n + 1) * sizeof(*nv));
+	char **nf;
+
+	if (!nv)
+		return -ENOMEM;
+	cc->podman_own.v[OCI_POSTSTOP] = nv;
+	nf = realloc(cc->own_files, (n + 1) * sizeof(*nf));
+	if (!nf)
+		return -ENOMEM;
+	cc->own_files = nf;
+	nf[n] = h->file;
+	h->file = NULL;
+	nv[n] = h->hook; /* take ownership */
+	memset(&h->hook, 0, sizeof(h->hook));
+	cc->podman_own.n[OCI_POSTSTOP] = n + 1;
+	return 0;
 }
 
 void confsrc__podman_own(struct ctr_conf *cc, const struct sr_root *r, char *const *dirs,
@@ -329,20 +396,13 @@ void confsrc__podman_own(struct ctr_conf *cc, const struct sr_root *r, char *con
 		return;
 	for (i = 0; i < d.n; i++) {
 		struct oci_hooksd_hook *h = &d.v[i];
-		struct oci_hook *nv;
-		size_t n = cc->podman_own.n[OCI_POSTSTOP];
 
-		if (!h->stage[OCI_POSTSTOP] || h->load_error || h->dropped)
+		if (h->load_error || h->dropped ||
+		    oci_hooksd_matches(h, ctr_conf_hooks(cc), false) != 1)
 			continue;
-		if (oci_hooksd_matches(h, ctr_conf_hooks(cc), false) != 1)
-			continue;
-		nv = realloc(cc->podman_own.v[OCI_POSTSTOP], (n + 1) * sizeof(*nv));
-		if (!nv)
+		claim_injected(cc, h);
+		if (h->stage[OCI_POSTSTOP] && own_add(cc, h))
 			break;
-		cc->podman_own.v[OCI_POSTSTOP] = nv;
-		nv[n] = h->hook; /* take ownership */
-		memset(&h->hook, 0, sizeof(h->hook));
-		cc->podman_own.n[OCI_POSTSTOP] = n + 1;
 	}
 	oci_hooksd_free(&d);
 }
@@ -350,7 +410,11 @@ void confsrc__podman_own(struct ctr_conf *cc, const struct sr_root *r, char *con
 void confsrc__release(struct confsrc *cs, struct ctr_conf *cc)
 {
 	entry_put(cs, cc->entry);
+	for (size_t i = 0; i < cc->podman_own.n[OCI_POSTSTOP]; i++)
+		free(cc->own_files[i]);
+	free(cc->own_files);
 	oci_hooks_free(&cc->podman_own);
+	origin_table_free(&cc->origins);
 	free(cc->error);
 	memset(cc, 0, sizeof(*cc));
 }

@@ -17,6 +17,7 @@
 
 #include "lint.h"
 #include "oci.h"
+#include "origin.h"
 #include "rtargs.h"
 #include "saferead.h"
 
@@ -29,13 +30,28 @@ struct ctr_conf {
 	enum oci_dialect dialect;	/* how this container's runtime reads it */
 	char *error;			/* why it could not be read, or NULL */
 	struct oci_hooks podman_own;	/* hooks.d poststop hooks podman runs itself */
+	char **own_files;		/* the hooks.d file of each of those */
 	bool podman_done;
+	struct origin_table origins;	/* hooks an engine put in the configuration */
 };
 
 /* The hooks the runtime will run, or NULL when the configuration is unread. */
 const struct oci_hooks *ctr_conf_hooks(const struct ctr_conf *cc);
 /* Findings about the configuration (empty when unread); never NULL. */
 const struct lint_result *ctr_conf_lint(const struct ctr_conf *cc);
+
+/*
+ * Where configured hook i of stage st came from: a claim (hooks.d, CDI,
+ * engine), else the configuration file. Indexes past the configuration's
+ * poststop hooks are podman's own (attrib_cfg_hook()'s numbering).
+ */
+struct hook_origin ctr_conf_origin(const struct ctr_conf *cc, int st, size_t i);
+/*
+ * The first unclaimed hook of stage st equal to src came from (kind, file)
+ * (an engine copied it into the configuration). True when one was claimed.
+ */
+bool ctr_conf_claim(struct ctr_conf *cc, int st, const struct oci_hook *src,
+		    enum origin_kind kind, const char *file);
 
 struct confsrc *confsrc__new(void);
 void confsrc__free(struct confsrc *cs);

@@ -783,6 +783,12 @@ static void hook_attribute(struct container *ct, const struct inv *iv, enum attr
 	};
 
 	attrib_match(&cfg, &ct->at, &who, h);
+	if (h->stage >= 0 && h->index >= 0) {
+		struct hook_origin o = ctr_conf_origin(&ct->conf, h->stage, (size_t)h->index);
+
+		h->origin = o.kind;
+		h->origin_file = o.file ? strdup(o.file) : NULL;
+	}
 }
 
 /* ---- event handling --------------------------------------------------------- */

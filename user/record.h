@@ -82,6 +82,25 @@ struct child_rec {
 /* Descendants kept per hook (the kernel follows at most as many; more is children_trunc). */
 #define HOOK_CHILDREN_MAX HS_DESC_MAX
 
+
+/* Where a configured hook came from (SPEC `origin`; see origin.h). */
+enum origin_kind {
+	ORIGIN_NONE,	/* not told: the exec matched no configured hook */
+	ORIGIN_CONFIG,	/* the configuration file the runtime read */
+	ORIGIN_HOOKSD,	/* a hooks.d file the engine (podman) injected it from */
+	ORIGIN_CDI,	/* a CDI spec's containerEdits */
+	ORIGIN_ENGINE,	/* the engine's own binary (/proc/<engine pid>/exe) */
+};
+
+/* "config", "hooks.d", "cdi", "engine"; NULL for ORIGIN_NONE. */
+const char *origin_kind_name(enum origin_kind k);
+
+struct hook_origin {
+	enum origin_kind kind;
+	const char *file;	/* the configuration file, hooks.d file, CDI spec or
+				 * engine binary; NULL when it cannot be told */
+};
+
 /* One hook execution, in the order its container's hooks were exec'd. */
 struct hook_rec {
 	struct hook_rec *next;
@@ -97,6 +116,8 @@ struct hook_rec {
 	bool ended;
 	enum hook_status status;
 	int exit_code, signal, err;
+	enum origin_kind origin;	/* ORIGIN_NONE when not matched to a configured hook */
+	char *origin_file;	/* owned; NULL when it cannot be told */
 	struct run_of run;	/* its container's */
 	/* what it said and saw (SPEC second round) */
 	struct out_rec out[2];	/* [0] stdout, [1] stderr */

@@ -59,6 +59,22 @@ static void put_run(struct jw *w, const struct run_of *r)
 		jw_knull(w, "run");
 }
 
+/* "origin": {"kind","file"} of a hook matched to its configuration, else null. */
+static void put_origin(struct jw *w, const struct hook_rec *h)
+{
+	const char *kind = origin_kind_name(h->origin);
+
+	jw_key(w, "origin");
+	if (!kind) {
+		jw_null(w);
+		return;
+	}
+	jw_obj_open(w);
+	jw_kstr(w, "kind", kind);
+	jw_kstr(w, "file", h->origin_file); /* NULL writes null */
+	jw_obj_close(w);
+}
+
 static void event_common(struct jw *w, const struct hs_event *ev, const char *type,
 			 enum hs_urole role)
 {
@@ -249,6 +265,7 @@ static void json_hook(struct sink *sk, const char *container, const char *runtim
 	jw_ki64(&w, "signal", h->signal);
 	jw_ki64(&w, "errno", h->err);
 	put_hook_io(&w, h);
+	put_origin(&w, h);
 	put_time(&w, o, h->start_ns);
 	jw_obj_close(&w);
 	emit(o, &w);

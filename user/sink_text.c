@@ -57,6 +57,23 @@ static void hook_command(struct sbuf *sb, const struct hook_rec *h, size_t max)
 		esc_text(sb, h->path, strlen(h->path));
 }
 
+/*
+ * Where a hook came from when an engine put it in the configuration:
+ * "  [engine /usr/sbin/dockerd]", "  [hooks.d FILE]". The configuration's
+ * own hooks say nothing: that is every other hook.
+ */
+static void hook_origin_text(struct sbuf *sb, const struct hook_rec *h)
+{
+	if (h->origin == ORIGIN_NONE || h->origin == ORIGIN_CONFIG)
+		return;
+	sbuf_addf(sb, "  [%s", origin_kind_name(h->origin));
+	if (h->origin_file) {
+		sbuf_puts(sb, " ");
+		esc_text(sb, h->origin_file, strlen(h->origin_file));
+	}
+	sbuf_puts(sb, "]");
+}
+
 /* Append text, wrapped at WRAP_COLS, continuation lines indented by `indent`. */
 static void wrap_line(struct output *o, const char *first, const char *text, int indent)
 {
@@ -118,6 +135,7 @@ static void text_hook(struct sink *sk, const char *container, const char *runtim
 		sbuf_addf(sb, "(%s)", strerrorname_np(h->err) ?: "?");
 	sbuf_puts(sb, "  ");
 	hook_command(sb, h, h->argv_len);
+	hook_origin_text(sb, h);
 	output__flush_line(o);
 }
 
@@ -186,6 +204,7 @@ static void timeline_events(struct output *o, const struct ctr_rec *rec)
 			sbuf_addf(sb, "[%d]", h->index);
 		sbuf_addf(sb, "%s %s %s  ", h->inferred ? "?" : "", d, hook_status_name(h->status));
 		hook_command(sb, h, TIMELINE_ARGV_MAX);
+		hook_origin_text(sb, h);
 		output__flush_line(o);
 	}
 }

@@ -360,6 +360,58 @@ static void test_repeat_before_first_run(void **state)
 	json_decref(r);
 }
 
+/*
+ * Where each hook came from: the configuration file, or (Docker's
+ * libnetwork-setkey) the engine's own binary behind /proc/PID/exe, read as
+ * the runtime sees it. A hook matched to nothing has no origin.
+ */
+static void test_origin(void **state)
+{
+	struct fixture *f = *state;
+	char hooks[512], exe[PATH_MAX], path[PATH_MAX], cfgpath[128], argv[256];
+	json_t *r, *h, *o;
+	ssize_t l;
+	int n;
+
+	l = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	assert_true(l > 0);
+	exe[l] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)getpid());
+	snprintf(hooks, sizeof(hooks),
+		 "{\"prestart\":[{\"path\":\"%s\",\"args\":[\"libnetwork-setkey\",\"x\"]}],"
+		 "\"createRuntime\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"a\"]}]}",
+		 path);
+	write_config(f, hooks);
+	snprintf(cfgpath, sizeof(cfgpath), "%s/config.json", f->dir);
+	n = snprintf(argv, sizeof(argv), "runc%crun%c-b%c%s%co1", 0, 0, 0, f->dir, 0);
+	ev_exec(f, 100, 1, HS_ROLE_RUNTIME, HS_ROLE_NONE, HS_F_NEW_ROOT, H_NS, 100,
+		"/usr/sbin/runc", argv, (size_t)n + 1, 0);
+	ev_fork(f, 101, 100, H_NS);
+	ev_exec(f, 101, 100, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, H_NS, 101, path,
+		A("libnetwork-setkey\0x"), 0);
+	ev_exit(f, 101, 100, HS_ROLE_LEAF, 0, 0);
+	ev_fork(f, 102, 100, H_NS);
+	ev_exec(f, 102, 100, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, H_NS, 102, "/bin/sh",
+		A("sh\0-c\0a"), 0);
+	ev_exit(f, 102, 100, HS_ROLE_LEAF, 0, 0);
+	ev_fork(f, 103, 100, H_NS);
+	ev_exec(f, 103, 100, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, H_NS, 103, "/bin/stray",
+		A("stray"), 0);
+	ev_exit(f, 103, 100, HS_ROLE_LEAF, 0, 0);
+	ev_exit(f, 100, 1, HS_ROLE_RUNTIME, 0, 0);
+	r = records(f);
+	o = json_object_get(find(r, "hook", "stage", "prestart"), "origin");
+	assert_string_equal(json_string_value(json_object_get(o, "kind")), "engine");
+	assert_string_equal(json_string_value(json_object_get(o, "file")), exe);
+	o = json_object_get(find(r, "hook", "stage", "createRuntime"), "origin");
+	assert_string_equal(json_string_value(json_object_get(o, "kind")), "config");
+	assert_string_equal(json_string_value(json_object_get(o, "file")), cfgpath);
+	h = find(r, "hook", "path", "/bin/stray");
+	assert_non_null(h);
+	assert_true(json_is_null(json_object_get(h, "origin")));
+	json_decref(r);
+}
+
 static void test_exec_failed(void **state)
 {
 	struct fixture *f = *state;
@@ -650,6 +702,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_repeat_runs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_repeat_before_first_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exec_failed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_origin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loss_makes_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_command_two_stages, setup, teardown),
