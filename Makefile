@@ -6,16 +6,46 @@
 #   make test        install deps, build, run unit + integration tests
 #   make demo        install deps, build, run the demo containers
 #   make bench       install deps, build, run the benchmarks
-#   make vmlinux     regenerate vmlinux/$(ARCH)/vmlinux.h from the running kernel
+#   make vmlinux     regenerate vmlinux/$(ARCH)/vmlinux.h (running kernel, or Debian's
+#                    kernel package for another ARCH)
+#   make ARCH=arm64  cross-build build/arm64/hooksnoop (static); `make ARCH=arm64 bpf`
+#                    only the BPF object and skeleton
 #   make fuzz        build the libFuzzer targets
 #
 # Every object goes to $(OUTPUT); header dependencies are tracked with -MMD -MP.
 
+# ARCH picks the BPF target (__TARGET_ARCH_*, vmlinux/$(ARCH)/vmlinux.h, the
+# arch's <asm/unistd.h>). Another arch than the host's is a cross build into
+# build/$(ARCH): the BPF object and skeleton with clang alone, the binary
+# (static) with $(TRIPLE)-gcc against Debian's $(ARCH) libraries unpacked
+# into $(SYSROOT) by tools/vm/debs (nothing installed on the host).
+ARCH      ?= x86
+ifeq ($(ARCH),x86)
+TRIPLE    := x86_64-linux-gnu
+DEB_ARCH  := amd64
+else ifeq ($(ARCH),arm64)
+TRIPLE    := aarch64-linux-gnu
+DEB_ARCH  := arm64
+else
+$(error ARCH=$(ARCH): hooksnoop builds for ARCH=x86 or ARCH=arm64)
+endif
+HS_VM_CACHE ?= /var/cache/hooksnoop-vm
+ifneq ($(TRIPLE),$(shell cc -dumpmachine))
+CROSS     := 1
+OUTPUT    ?= build/$(ARCH)
+CC        := $(TRIPLE)-gcc
+SYSROOT   ?= $(HS_VM_CACHE)/$(ARCH)-sysroot
+STATIC    := 1
+CPPFLAGS  += -isystem $(SYSROOT)/usr/include
+LDFLAGS   += -L$(SYSROOT)/usr/lib/$(TRIPLE)
+LIBBPF_A  := $(SYSROOT)/usr/lib/$(TRIPLE)/libbpf.a
+endif
+# the BPF side's <asm/...>: the native multiarch dir, or the cross toolchain's
+BPF_ASM_INC := $(firstword $(wildcard /usr/include/$(TRIPLE)/asm /usr/$(TRIPLE)/include/asm))
 OUTPUT    ?= build
 CC        ?= cc
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
-ARCH      ?= x86
 LIBBPF_A  ?= $(firstword $(wildcard /usr/lib/$(shell $(CC) -dumpmachine)/libbpf.a /usr/lib64/libbpf.a /usr/lib/libbpf.a))
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 GITREV    := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -32,7 +62,7 @@ endif
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
               -I$(OUTPUT) -Ibpf -Ivmlinux/$(ARCH) -idirafter /usr/include \
-              -idirafter /usr/include/$(shell $(CC) -dumpmachine)
+              $(if $(BPF_ASM_INC),-idirafter $(dir $(BPF_ASM_INC)))
 
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
@@ -53,7 +83,7 @@ FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_OBJS  := $(patsubst user/%.c,$(OUTPUT)/fuzzobj/%.o,$(USER_SRCS))
 FUZZ_LIB   := $(filter-out $(OUTPUT)/fuzzobj/main.o,$(FUZZ_OBJS))
 
-.PHONY: all clean test unit demo bench vmlinux deps fuzz check-libbpf
+.PHONY: all clean test unit demo bench vmlinux deps fuzz check-libbpf bpf
 .DELETE_ON_ERROR:
 # Objects reached only through pattern rules (a new source's san/ or fuzzobj/
 # object) would otherwise be deleted as intermediates and rebuilt every time.
@@ -83,7 +113,7 @@ $(OUTPUT)/version.h: FORCE | $(OUTPUT)
 FORCE:
 
 # Every user object may include a skeleton; generate them first.
-$(OUTPUT)/user/%.o: user/%.c | $(SKELS) $(OUTPUT)/version.h $(OUTPUT)/user
+$(OUTPUT)/user/%.o: user/%.c | $(SKELS) $(OUTPUT)/version.h $(OUTPUT)/user $(if $(CROSS),$(SYSROOT)/.hooksnoop-sysroot)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
 
 $(OUTPUT)/hooksnoop: $(USER_OBJS) | check-libbpf
@@ -153,8 +183,24 @@ bench: deps
 	$(MAKE) all $(HELPERS) bench-bins
 	bench/run-all
 
+# The running kernel's BTF for the host's arch; another arch's from Debian's
+# kernel package of that arch (tools/vm/vmlinux-h: BTF cut out of its Image).
 vmlinux:
+ifeq ($(CROSS),1)
+	tools/vm/vmlinux-h $(ARCH) vmlinux/$(ARCH)/vmlinux.h
+else
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/$(ARCH)/vmlinux.h
+endif
+
+# The BPF object and its skeleton only (no C compiler or libraries for ARCH needed).
+bpf: $(SKELS)
+
+# Debian's $(ARCH) libraries the cross-built binary links statically, unpacked.
+SYSROOT_PKGS := libbpf-dev libelf-dev zlib1g-dev libzstd-dev libjansson-dev libpcre2-dev uthash-dev
+$(SYSROOT)/.hooksnoop-sysroot:
+	tools/vm/deps $(DEB_ARCH)
+	tools/vm/debs $(DEB_ARCH) $(SYSROOT) $(SYSROOT_PKGS) >/dev/null
+	@touch $@
 
 clean:
 	rm -rf $(OUTPUT)

@@ -97,6 +97,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "hooksnoop.h"
+#include "hs_arch.h"
 
 /* Twice the largest budget: lets the verifier prove `off < MAX` plus `room <= MAX` fits. */
 #define EXEC_SCRATCH (sizeof(struct hs_exec) + 2 * HS_ARGV_MAX)
@@ -513,26 +514,50 @@ static __noinline int report_failed(struct task_struct *t, struct hs_track *tr, 
  * idle -> busy transition until the perf-event one below is in place:
  * xfail_mode 1). The return value is tested first: nearly every call succeeds.
  */
+/*
+ * A failed execve's arguments from its saved user registers, which it leaves
+ * intact: path and argv are the first two (execveat: second and third).
+ * libbpf's syscall-argument macros name each architecture's registers
+ * (x86_64 di/si/dx; arm64 orig_x0 then x1, x2: x0 holds the return value by
+ * now) from __TARGET_ARCH_*, which the Makefile's ARCH sets.
+ */
+static __always_inline int report_failed_regs(struct task_struct *t, long ret, bool at,
+					      struct pt_regs *regs)
+{
+	const char *const *uargv;
+	const char *fname;
+
+	if (at) {
+		fname = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+		uargv = (const char *const *)PT_REGS_PARM3_CORE_SYSCALL(regs);
+	} else {
+		fname = (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
+		uargv = (const char *const *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+	}
+	return report_failed(t, track_get(t->group_leader), ret, fname, uargv);
+}
+
+/*
+ * The fast-attach failed-exec program: the raw sys_exit tracepoint, run at
+ * the exit of every system call on the host while attached (so only from an
+ * idle -> busy transition until the perf-event one below is in place:
+ * xfail_mode 1). The return value is tested first: nearly every call succeeds.
+ */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(hs_exec_failed, struct pt_regs *regs, long ret)
 {
 	struct task_struct *t;
 	long nr;
-	bool at;
 
 	if (ret >= 0 || xfail_mode != XFAIL_RAW)
 		return 0;
-	nr = regs->orig_ax;
-	if (nr != 59 && nr != 322) /* __NR_execve, __NR_execveat (x86_64) */
+	nr = HS_SYSCALL_NR(regs);
+	if (nr != __NR_execve && nr != __NR_execveat)
 		return 0;
 	t = bpf_get_current_task_btf();
 	if (!t->group_leader->bpf_storage) /* track_get()'s test, before the call */
 		return 0;
-	at = nr == 322;
-	/* a failed execve leaves the user registers, and so its arguments, intact */
-	return report_failed(t, track_get(t->group_leader), ret,
-			     (const char *)(at ? regs->si : regs->di),
-			     (const char *const *)(at ? regs->dx : regs->si));
+	return report_failed_regs(t, ret, nr == __NR_execveat, regs);
 }
 
 /*
@@ -544,9 +569,7 @@ SEC("tracepoint/syscalls/sys_exit_execve")
 int hs_exec_failed_tp(struct trace_event_raw_sys_exit *ctx)
 {
 	struct task_struct *t;
-	struct pt_regs *regs;
 	long ret = ctx->ret;
-	bool at;
 
 	if (ret >= 0 || xfail_mode != XFAIL_TP)
 		return 0;
@@ -554,12 +577,8 @@ int hs_exec_failed_tp(struct trace_event_raw_sys_exit *ctx)
 	if (!t->group_leader->bpf_storage)
 		return 0;
 	/* the format's __syscall_nr is an int at id's offset: compare its low half */
-	at = (int)ctx->id == 322; /* __NR_execveat on x86_64; __NR_execve is 59 */
-	regs = (struct pt_regs *)bpf_task_pt_regs(t);
-	return report_failed(t, track_get(t->group_leader), ret,
-			     (const char *)(at ? BPF_CORE_READ(regs, si) : BPF_CORE_READ(regs, di)),
-			     (const char *const *)(at ? BPF_CORE_READ(regs, dx) :
-							BPF_CORE_READ(regs, si)));
+	return report_failed_regs(t, ret, (int)ctx->id == __NR_execveat,
+				  (struct pt_regs *)bpf_task_pt_regs(t));
 }
 
 SEC("tp_btf/sched_process_fork")
