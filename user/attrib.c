@@ -22,16 +22,21 @@ bool attrib_creates(enum rt_cmd cmd)
 
 void attrib_mark_due(struct attrib_state *st, enum rt_kind kind, enum rt_cmd cmd)
 {
-	if (attrib_creates(cmd)) {
-		st->due[OCI_PRESTART] = st->due[OCI_CREATE_RUNTIME] = true;
-		st->due[OCI_CREATE_CONTAINER] = true;
-		if (kind == RT_RUNC) /* released runc runs poststart during create */
-			st->due[OCI_POSTSTART] = true;
-	}
-	if (cmd == RT_CMD_START || cmd == RT_CMD_RUN)
-		st->due[OCI_START_CONTAINER] = true;
-	if (cmd == RT_CMD_RUN || (cmd == RT_CMD_START && kind != RT_RUNC))
-		st->due[OCI_POSTSTART] = true;
+	unsigned m;
+	int s;
+
+	if (!attrib_creates(cmd) && cmd != RT_CMD_START)
+		return; /* poststop is due when the delete (or run) has returned */
+	/* the runtime's table (released runc runs poststart during create) */
+	m = rt_cmd_stages(kind, cmd);
+	/*
+	 * A stage this runtime never runs is due where the OCI lifecycle puts
+	 * it: configured there, its hooks are missing, and the record says why.
+	 */
+	m |= rt_cmd_stages(RT_UNKNOWN, cmd) & rt_never_stages(kind, NULL);
+	for (s = 0; s < OCI_STAGE_MAX; s++)
+		if (m & (1u << s))
+			st->due[s] = true;
 }
 
 unsigned attrib_configured(const struct attrib_cfg *cfg, int st)
@@ -93,8 +98,8 @@ static bool stage_allowed(const struct attrib_who *who, int st)
 	case RT_CMD_CREATE:
 	case RT_CMD_RESTORE:
 		/* the container init belongs to create and runs startContainer after start */
-		return st == OCI_PRESTART || st == OCI_CREATE_RUNTIME || st == OCI_CREATE_CONTAINER ||
-		       st == OCI_START_CONTAINER || (who->kind == RT_RUNC && st == OCI_POSTSTART);
+		return (rt_cmd_stages(who->kind, RT_CMD_CREATE) & (1u << st)) ||
+		       st == OCI_CREATE_CONTAINER || st == OCI_START_CONTAINER;
 	case RT_CMD_START:
 		return st == OCI_START_CONTAINER || st == OCI_POSTSTART;
 	case RT_CMD_DELETE:

@@ -222,8 +222,49 @@ static void report_hook(struct correlator *c, struct container *ct, struct hook_
 	report__hook(c->rep, ct->id, ct->runtime, h);
 }
 
+/*
+ * The warnings a container's record carries: its configuration's findings
+ * (shared, copied shallowly into view) and one RUNTIME_SKIPS_STAGE warning
+ * (in own) for each configured stage its runtime never runs, which is also
+ * marked skipped. Free view->v and own afterwards, never view's findings.
+ */
+static void runtime_warnings(const struct container *ct, struct ctr_rec *rec,
+			     struct lint_result *view, struct lint_result *own)
+{
+	const char *why;
+	unsigned never = rt_never_stages(ct->kind, &why);
+	char msg[512];
+	int st;
+
+	for (st = 0; st < OCI_STAGE_MAX; st++) {
+		struct stage_rec *s = &rec->stages[st];
+
+		if (!(never & (1u << st)) || !s->configured)
+			continue;
+		s->skipped = true;
+		snprintf(msg, sizeof(msg), "%s never runs %s hooks: %s; the %u configured here did "
+			 "not run", ct->runtime, oci_stage_name(st), why ? why : "its source says so",
+			 s->configured);
+		lint_result_add(own, ct->bundle ? ct->bundle : "", 0, 0, LINT_WARNING,
+				"RUNTIME_SKIPS_STAGE", st, msg);
+	}
+	if (!own->n)
+		return;
+	view->v = calloc(rec->lint->n + own->n, sizeof(*view->v));
+	if (!view->v)
+		return;
+	memcpy(view->v, rec->lint->v, rec->lint->n * sizeof(*view->v));
+	memcpy(view->v + rec->lint->n, own->v, own->n * sizeof(*view->v));
+	view->n = view->cap = rec->lint->n + own->n;
+	view->errors = rec->lint->errors + own->errors;
+	view->warnings = rec->lint->warnings + own->warnings;
+	view->infos = rec->lint->infos + own->infos;
+	rec->lint = view;
+}
+
 static void report_container(struct correlator *c, struct container *ct, __u64 end_ns)
 {
+	struct lint_result view = { 0 }, own = { 0 };
 	const struct attrib_cfg cfg = {
 		.cfg = ctr_conf_hooks(&ct->conf),
 		.podman_own = &ct->conf.podman_own,
@@ -270,8 +311,11 @@ static void report_container(struct correlator *c, struct container *ct, __u64 e
 		rec.stages[st].due = ct->at.due[st];
 		rec.stages[st].stopped = ct->at.stopped[st];
 	}
+	runtime_warnings(ct, &rec, &view, &own);
 	verdict_fill(&rec);
 	report__container(c->rep, &rec);
+	free(view.v);
+	lint_result_free(&own);
 }
 
 /* ---- containers ---------------------------------------------------------- */

@@ -159,7 +159,8 @@ static enum expect_result expect_one(const struct seen *x, int st, bool all, FIL
 		fprintf(err, "hooksnoop: expectation failed: container %s (%s): %u of %u "
 			     "configured %s hooks fired%s\n",
 			x->id, x->runtime, s->fired, s->configured, oci_stage_name(st),
-			s->stopped ? " (an earlier hook failed)" : "");
+			s->skipped ? " (this runtime never runs them: RUNTIME_SKIPS_STAGE)"
+			: s->stopped ? " (an earlier hook failed)" : "");
 		return EXPECT_FAIL;
 	}
 	return EXPECT_PASS;

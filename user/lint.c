@@ -61,49 +61,34 @@ static void put_str(struct sbuf *sb, const char *s, size_t n)
 	sbuf_puts(sb, more ? "\"\xe2\x80\xa6" : "\"");
 }
 
-void add_finding(struct lint_ctx *c, unsigned line, unsigned col, enum lint_severity sev,
-		 const char *code, struct sbuf *msg)
+int lint_result_add(struct lint_result *r, const char *file, unsigned line, unsigned col,
+		    enum lint_severity sev, const char *code, int stage, const char *message)
 {
-	struct lint_result *r = c->out;
 	struct lint_finding *f;
 
-	if (msg->oom || c->err) {
-		c->err = -ENOMEM;
-		sbuf_free(msg);
-		return;
-	}
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;
 		struct lint_finding *nv = realloc(r->v, cap * sizeof(*nv));
 
-		if (!nv) {
-			c->err = -ENOMEM;
-			sbuf_free(msg);
-			return;
-		}
+		if (!nv)
+			return -ENOMEM;
 		r->v = nv;
 		r->cap = cap;
 	}
 	f = &r->v[r->n];
-	f->file = strdup(c->file);
-	if (!f->file) {
-		c->err = -ENOMEM;
-		sbuf_free(msg);
-		return;
+	f->file = strdup(file);
+	f->message = strdup(message);
+	if (!f->file || !f->message) {
+		free(f->file);
+		free(f->message);
+		return -ENOMEM;
 	}
 	f->line = line;
 	f->col = col;
 	f->severity = sev;
 	f->code = code;
-	f->stage = c->stage;
+	f->stage = stage;
 	f->seq = r->n;
-	f->message = strdup(sbuf_str(msg));
-	sbuf_free(msg);
-	if (!f->message) {
-		free(f->file);
-		c->err = -ENOMEM;
-		return;
-	}
 	r->n++;
 	if (sev == LINT_ERROR)
 		r->errors++;
@@ -111,6 +96,16 @@ void add_finding(struct lint_ctx *c, unsigned line, unsigned col, enum lint_seve
 		r->warnings++;
 	else
 		r->infos++;
+	return 0;
+}
+
+void add_finding(struct lint_ctx *c, unsigned line, unsigned col, enum lint_severity sev,
+		 const char *code, struct sbuf *msg)
+{
+	if (msg->oom || c->err ||
+	    lint_result_add(c->out, c->file, line, col, sev, code, c->stage, sbuf_str(msg)))
+		c->err = -ENOMEM;
+	sbuf_free(msg);
 }
 
 /*

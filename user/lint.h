@@ -66,6 +66,12 @@ int lint_buf(const char *name, const char *buf, size_t len, const char *bundle_d
  */
 int lint_path(const char *path, struct lint_result *out);
 void lint_result_free(struct lint_result *r);
+/*
+ * Append a finding (file and message copied; message must be printable
+ * already: untrusted parts escaped). stage: enum oci_stage or -1. 0 or -ENOMEM.
+ */
+int lint_result_add(struct lint_result *r, const char *file, unsigned line, unsigned col,
+		    enum lint_severity sev, const char *code, int stage, const char *message);
 const char *lint_severity_name(enum lint_severity s);
 
 /* `hooksnoop lint [--json] PATH...`; argv[0] is "lint". Exit status 0, 1 or 2. */

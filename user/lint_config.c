@@ -16,6 +16,7 @@
 
 #include "lint.h"
 #include "lint_int.h"
+#include "rtargs.h"
 #include "saferead.h"
 
 static void check_stage(struct lint_ctx *c, const struct jloc_node *m, int st)
@@ -110,12 +111,13 @@ static void check_hooks_obj(struct lint_ctx *c, const struct jloc_node *h)
 	}
 }
 
-static void describe_stages(struct sbuf *sb, const struct oci_hooks *h)
+/* "prestart 1, poststart 2": the stages of h that a runtime runs (all but the `never` set). */
+static void describe_stages(struct sbuf *sb, const struct oci_hooks *h, unsigned never)
 {
 	bool any = false;
 
 	for (int st = 0; st < OCI_STAGE_MAX; st++) {
-		if (!h->n[st])
+		if (!h->n[st] || (never & (1u << st)))
 			continue;
 		sbuf_addf(sb, "%s%s %zu", any ? ", " : "", oci_stage_names[st], h->n[st]);
 		any = true;
@@ -137,12 +139,18 @@ static bool hooks_equal(const struct oci_hook *a, const struct oci_hook *b)
 	return true;
 }
 
-/* Summarise when runc and crun would run different hooks for this config. */
+/*
+ * Summarise when runc, crun/youki and runsc would run different hooks for
+ * this config. runsc decodes as runc does (Go) but never runs some stages
+ * (rt_opts_runsc.c): when only runsc differs the finding is information (a
+ * fact of that runtime, not a mistake in the file), else a warning.
+ */
 static void check_divergence(struct lint_ctx *c, const struct jloc_node *at)
 {
 	const struct oci_hooks *go = oci_config_hooks(c->cfg, OCI_DIALECT_GO);
 	const struct oci_hooks *ex = oci_config_hooks(c->cfg, OCI_DIALECT_EXACT);
-	int ndiff = 0, which = -1;
+	unsigned never = rt_never_stages(RT_RUNSC, NULL);
+	int ndiff = 0, which = -1, nrunsc = 0, runsc_which = -1;
 	struct sbuf msg;
 
 	if (go->refused || ex->refused)
@@ -156,19 +164,44 @@ static void check_divergence(struct lint_ctx *c, const struct jloc_node *at)
 			ndiff++;
 			which = st;
 		}
+		if ((never & (1u << st)) && (go->n[st] || ex->n[st])) {
+			nrunsc++;
+			runsc_which = st;
+		}
 	}
-	if (!ndiff)
+	if (!ndiff && !nrunsc)
 		return;
 	sbuf_init(&msg);
-	sbuf_puts(&msg, "runc and crun/youki will run different hooks for this config: runc ");
-	describe_stages(&msg, go);
+	if (ndiff)
+		sbuf_puts(&msg, "runc, crun/youki and runsc will run different hooks for this "
+				"config: runc ");
+	else
+		sbuf_puts(&msg, "runsc (gVisor) will run fewer hooks for this config than runc and "
+				"crun/youki: runc ");
+	describe_stages(&msg, go, 0);
 	sbuf_puts(&msg, "; crun ");
-	describe_stages(&msg, ex);
-	if (!memcmp(go->n, ex->n, sizeof(go->n)))
-		sbuf_puts(&msg, " (the same stages, but different path, args or env)");
-	c->stage = ndiff == 1 ? which : -1;
+	describe_stages(&msg, ex, 0);
+	sbuf_puts(&msg, "; runsc ");
+	describe_stages(&msg, go, never);
+	if (ndiff && !memcmp(go->n, ex->n, sizeof(go->n)))
+		sbuf_puts(&msg, " (runc and crun: the same stages, but different path, args or env)");
+	if (nrunsc) {
+		const char *sep = " (runsc never runs ";
+
+		for (int st = 0; st < OCI_STAGE_MAX; st++) {
+			if (!(never & (1u << st)))
+				continue;
+			sbuf_addf(&msg, "%s%s", sep, oci_stage_names[st]);
+			sep = " or ";
+		}
+		sbuf_puts(&msg, " hooks)");
+	}
+	if (ndiff)
+		c->stage = ndiff == 1 ? which : -1;
+	else
+		c->stage = nrunsc == 1 ? runsc_which : -1;
 	add_finding(c, at->kline ? at->kline : at->line, at->kline ? at->kcol : at->col,
-		    LINT_WARNING, "HOOKS_RUNTIME_DIFF", &msg);
+		    ndiff ? LINT_WARNING : LINT_INFO, "HOOKS_RUNTIME_DIFF", &msg);
 	c->stage = -1;
 }
 

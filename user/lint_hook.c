@@ -26,14 +26,19 @@ static const char *fail_effect(struct lint_ctx *c, int st)
 {
 	if (c->hooksd)
 		return "the runtime fails to start any container this hook is injected into";
+	/* runsc: gVisor release-20221219.0 runsc/container/container.go and hook.go */
 	switch (st) {
 	case OCI_POSTSTART:
 		return "runc fails the container start; crun silently ignores the failure "
-		       "(the hook never runs)";
+		       "(the hook never runs); runsc logs a warning and carries on";
 	case OCI_POSTSTOP:
-		return "runc logs an error and carries on; crun silently ignores it";
+		return "runc logs an error and carries on; crun silently ignores it; runsc logs "
+		       "a warning";
+	case OCI_CREATE_CONTAINER:
+	case OCI_START_CONTAINER:
+		return "runc and crun fail to start the container (runsc never runs this stage)";
 	default:
-		return "runc and crun fail to start the container";
+		return "runc, crun and runsc fail to start the container";
 	}
 }
 
@@ -64,7 +69,8 @@ void check_path(struct lint_ctx *c, const struct jloc_node *p, int st, const cha
 	if (p->str[0] != '/') {
 		emit(c, p->line, p->col, LINT_ERROR, "HOOK_PATH_RELATIVE",
 		     "hook path %s is not absolute: runc resolves it against its own working "
-		     "directory and crun cannot execute it; %s", path, fail_effect(c, st));
+		     "directory, crun cannot execute it and runsc refuses it (\"path for hook is "
+		     "not absolute\"); %s", path, fail_effect(c, st));
 		return;
 	}
 	if (memchr(p->str, '\0', p->slen)) {

@@ -146,12 +146,14 @@ enum stage_mark {
 	MARK_NOT_DUE,	  /* the lifecycle has not reached this stage yet */
 	MARK_MISSING,	  /* due, configured, not (all) fired */
 	MARK_NOT_RUN,	  /* nothing configured for this runtime, and a warning says why */
+	MARK_SKIPPED,	  /* configured, but this runtime never runs the stage (RUNTIME_SKIPS_STAGE) */
 };
 
 struct stage_rec {
 	unsigned configured, fired, failed;
 	bool due;	/* the lifecycle reached the point where this stage runs */
 	bool stopped;	/* a failing hook stopped the runtime before (the rest of) it */
+	bool skipped;	/* the runtime never runs this stage (runsc: createContainer...) */
 	enum stage_mark mark;
 };
 

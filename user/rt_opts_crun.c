@@ -164,4 +164,5 @@ const struct rt_grammar rtopt_crun = {
 	.global = crun_global,
 	.common = argp_common,
 	.cmds = crun_cmds,
+	.stages = &rtstages_oci,
 };

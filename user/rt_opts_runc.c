@@ -176,6 +176,21 @@ static const struct rt_opt runc_spec[] = {
 	RTOPT_END,
 };
 
+/*
+ * runc 1.1.5: create runs prestart and createRuntime (libcontainer/
+ * process_linux.go, initProcess.start), createContainer in the init
+ * (rootfs_linux.go) and poststart (container_linux.go, start(): released runc
+ * runs it when the init is created, before `runc start`); start lets the init
+ * exec, which runs startContainer first (standard_init_linux.go); delete runs
+ * poststop (state.go, destroy()).
+ */
+static const struct rt_hook_stages runc_stages = {
+	.create = STG(OCI_PRESTART) | STG(OCI_CREATE_RUNTIME) | STG(OCI_CREATE_CONTAINER) |
+		  STG(OCI_POSTSTART),
+	.start = STG(OCI_START_CONTAINER),
+	.del = STG(OCI_POSTSTOP),
+};
+
 /* urfave/cli v1 reorders options before operands, except for exec and ps. */
 static const struct rt_cmd_spec runc_cmds[] = {
 	{ "create", RT_CMD_CREATE, ID_ONE, true, runc_create },
@@ -204,4 +219,5 @@ const struct rt_grammar rtopt_runc = {
 	.global = runc_global,
 	.common = runc_common,
 	.cmds = runc_cmds,
+	.stages = &runc_stages,
 };

@@ -4,7 +4,7 @@
  * runsc/cmd/{create,run,delete,kill}.go (Go flag package: options end at the
  * first operand); the testbed runs Debian's 2022-12 build. Only the
  * value-taking global flags are listed, so unknown global options are not
- * reported.
+ * reported. Also which hook stages each command runs.
  */
 #include "rtopt.h"
 
@@ -86,6 +86,28 @@ static const struct rt_opt runsc_kill[] = {
 	RTOPT_END,
 };
 
+/*
+ * Which hook stages each runsc command runs, in the 2022-12 build Debian
+ * ships (gVisor release-20221219.0, commit 2342c658c7c2,
+ * runsc/container/container.go and hook.go): create runs prestart then
+ * createRuntime (New(), after the sandbox is created); start runs poststart
+ * (Start(), best effort: a failing hook is only logged); delete runs
+ * poststop (destroy(), best effort); run does all of it in one process.
+ * createContainer and startContainer hooks are never run: New() and Start()
+ * log "CreateContainer/StartContainer hook skipped because running inside
+ * container namespace is not supported". (gVisor runs createContainer hooks
+ * from release-20260520.0 on, commit ae18a84df; not the build tested here.)
+ */
+static const struct rt_hook_stages runsc_stages = {
+	.create = STG(OCI_PRESTART) | STG(OCI_CREATE_RUNTIME),
+	.start = STG(OCI_POSTSTART),
+	.del = STG(OCI_POSTSTOP),
+	.never = STG(OCI_CREATE_CONTAINER) | STG(OCI_START_CONTAINER),
+	.never_why = "gVisor runs no hook inside the container's namespaces (runsc logs "
+		     "\"hook skipped because running inside container namespace is not "
+		     "supported\")",
+};
+
 /* Go flag package: options end at the first operand. */
 static const struct rt_cmd_spec runsc_cmds[] = {
 	{ "create", RT_CMD_CREATE, ID_ONE, false, runsc_create },
@@ -108,4 +130,5 @@ const struct rt_grammar rtopt_runsc = {
 	.lenient = true,
 	.global = runsc_global,
 	.cmds = runsc_cmds,
+	.stages = &runsc_stages,
 };

@@ -109,4 +109,5 @@ const struct rt_grammar rtopt_youki = {
 	.global = youki_global,
 	.common = clap_common,
 	.cmds = youki_cmds,
+	.stages = &rtstages_oci, /* from its source, not tested against a binary */
 };

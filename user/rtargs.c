@@ -36,6 +36,18 @@ const char *rt_cmd_name(enum rt_cmd cmd)
 
 const struct rt_opt rtopt_none[] = { RTOPT_END };
 
+/*
+ * The OCI runtime spec (runtime.md, "Lifecycle"): create runs prestart,
+ * createRuntime and (in the container) createContainer; start runs
+ * startContainer (in the container) and poststart; delete runs poststop.
+ * crun 1.8.1 (src/libcrun/container.c) and youki follow it.
+ */
+const struct rt_hook_stages rtstages_oci = {
+	.create = STG(OCI_PRESTART) | STG(OCI_CREATE_RUNTIME) | STG(OCI_CREATE_CONTAINER),
+	.start = STG(OCI_START_CONTAINER) | STG(OCI_POSTSTART),
+	.del = STG(OCI_POSTSTOP),
+};
+
 /* ---------------------------------------------------------------------------------------------
  * The scanner
  */
@@ -755,6 +767,41 @@ static const struct rt_grammar *grammar_of(enum rt_kind kind)
 	default:
 		return NULL;
 	}
+}
+
+static const struct rt_hook_stages *stages_of(enum rt_kind kind)
+{
+	const struct rt_grammar *g = grammar_of(kind);
+
+	return g && g->stages ? g->stages : &rtstages_oci;
+}
+
+unsigned rt_cmd_stages(enum rt_kind kind, enum rt_cmd cmd)
+{
+	const struct rt_hook_stages *s = stages_of(kind);
+
+	switch (cmd) {
+	case RT_CMD_CREATE:
+	case RT_CMD_RESTORE:
+		return s->create;
+	case RT_CMD_START:
+		return s->start;
+	case RT_CMD_RUN:
+		return s->create | s->start;
+	case RT_CMD_DELETE:
+		return s->del;
+	default:
+		return 0;
+	}
+}
+
+unsigned rt_never_stages(enum rt_kind kind, const char **why)
+{
+	const struct rt_hook_stages *s = stages_of(kind);
+
+	if (why)
+		*why = s->never_why;
+	return s->never;
 }
 
 static int parse(enum rt_kind kind, int argc, char *const argv[], bool truncated,

@@ -40,6 +40,19 @@ enum rt_cmd {
 
 const char *rt_cmd_name(enum rt_cmd cmd);
 
+/*
+ * The hook stages (bits 1 << enum oci_stage) that command cmd of runtime
+ * kind runs, from the runtime's table (the OCI lifecycle for a kind without
+ * one). create stands for restore too; run is create and start (poststop
+ * follows when the container exits).
+ */
+unsigned rt_cmd_stages(enum rt_kind kind, enum rt_cmd cmd);
+/*
+ * The stages runtime kind never runs, whatever its configuration says (0:
+ * none), and *why (when not NULL) the reason in one sentence.
+ */
+unsigned rt_never_stages(enum rt_kind kind, const char **why);
+
 /* rt_invocation.warn bits: what the runtime would complain about. */
 #define RT_W_UNKNOWN_OPT (1u << 0)  /* option not in the table: guessed boolean, see bad_opt */
 #define RT_W_MISSING_VALUE (1u << 1) /* value-taking option at the end of argv */

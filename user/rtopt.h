@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 
+#include "oci.h"
 #include "rtargs.h"
 
 /* Whether an option takes a value: none, required, optional ("--tty=no"). */
@@ -84,6 +85,25 @@ enum rt_syntax {
 	RT_SYNTAX_GOPTION, /* GLib GOption */
 };
 
+/* One hook stage as a bit of a stage set: STG(OCI_POSTSTART). */
+#define STG(s) (1u << (s))
+
+/*
+ * The hook stages a runtime's lifecycle commands run, as read in its source
+ * at the version its rt_opts_*.c file cites. create also stands for restore;
+ * run does what create and start do, and delete's when the container exits.
+ * never: stages it does not run at all, whatever the configuration says, and
+ * never_why the reason, in a sentence for the RUNTIME_SKIPS_STAGE warning.
+ */
+struct rt_hook_stages {
+	unsigned create, start, del;
+	unsigned never;
+	const char *never_why;
+};
+
+/* The OCI runtime spec's lifecycle, which crun, youki and krun follow. */
+extern const struct rt_hook_stages rtstages_oci;
+
 /* A program's command line: global options, then a subcommand and its own. */
 struct rt_grammar {
 	enum rt_syntax syntax;
@@ -92,6 +112,7 @@ struct rt_grammar {
 	const struct rt_opt *common;   /* also accepted after every subcommand; may be NULL */
 	const struct rt_cmd_spec *cmds; /* NULL: the program has no subcommands we follow */
 	const char *const *groups;     /* podman: command groups ("container run" = "run") */
+	const struct rt_hook_stages *stages; /* NULL: a driver, not a runtime (podman, shims) */
 };
 
 /* An empty table: subcommands that take no options. Defined in rtargs.c. */

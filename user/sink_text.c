@@ -154,6 +154,8 @@ static const char *mark_text(enum stage_mark m)
 		return "\u2717 MISSING";
 	case MARK_NOT_RUN:
 		return "\u2717 not run by this runtime: see the warning below";
+	case MARK_SKIPPED:
+		return "\u2717 never run by this runtime: see RUNTIME_SKIPS_STAGE below";
 	default:
 		return "-";
 	}

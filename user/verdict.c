@@ -26,6 +26,8 @@ static enum stage_mark mark_of(const struct ctr_rec *rec, int st)
 		return MARK_FAILED;
 	if (s->configured && s->fired >= s->configured)
 		return MARK_OK;
+	if (s->configured && s->skipped)
+		return MARK_SKIPPED;
 	if (s->configured && s->stopped)
 		return MARK_NOT_REACHED;
 	if (s->configured && !s->due)

@@ -462,6 +462,75 @@ static void test_missing(void **state)
 	json_decref(r);
 }
 
+/*
+ * runsc create / start / delete (gVisor 2022-12): create runs prestart, start
+ * poststart, delete poststop, all from the runsc CLI process; the configured
+ * startContainer hook never runs. The record says why (RUNTIME_SKIPS_STAGE)
+ * and the verdict is missing, not ok.
+ */
+static void test_runsc_skips_stage(void **state)
+{
+	struct fixture *f = *state;
+	json_t *r, *c, *w, *h;
+	char argv[256];
+	size_t i;
+	int n, skips = 0;
+
+	write_config(f, "{\"prestart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"a\"]}],"
+			"\"startContainer\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"b\"]}],"
+			"\"poststart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"b\"]}],"
+			"\"poststop\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"c\"]}]}");
+	n = snprintf(argv, sizeof(argv), "runsc%c--network=none%ccreate%c-bundle%c%s%crs1", 0, 0, 0,
+		     0, f->dir, 0);
+	ev_exec(f, 200, 1, HS_ROLE_RUNTIME, HS_ROLE_NONE, HS_F_NEW_ROOT, H_NS, 200,
+		"/usr/bin/runsc", argv, (size_t)n + 1, 0);
+	ev_fork(f, 201, 200, H_NS);
+	ev_exec(f, 201, 200, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, H_NS, 201, "/bin/sh",
+		A("sh\0-c\0a"), 0);
+	ev_exit(f, 201, 200, HS_ROLE_LEAF, 0, 0);
+	ev_exit(f, 200, 1, HS_ROLE_RUNTIME, 0, 0);
+	/* the same command as startContainer's: start runs it as poststart */
+	ev_exec(f, 210, 1, HS_ROLE_RUNTIME, HS_ROLE_NONE, HS_F_NEW_ROOT, H_NS, 210,
+		"/usr/bin/runsc", A("runsc\0start\0rs1"), 0);
+	ev_fork(f, 211, 210, H_NS);
+	ev_exec(f, 211, 210, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, H_NS, 211, "/bin/sh",
+		A("sh\0-c\0b"), 0);
+	ev_exit(f, 211, 210, HS_ROLE_LEAF, 0, 0);
+	ev_exit(f, 210, 1, HS_ROLE_RUNTIME, 0, 0);
+	ev_exec(f, 220, 1, HS_ROLE_RUNTIME, HS_ROLE_NONE, HS_F_NEW_ROOT, H_NS, 220,
+		"/usr/bin/runsc", A("runsc\0delete\0-force\0rs1"), 0);
+	ev_fork(f, 221, 220, H_NS);
+	ev_exec(f, 221, 220, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, H_NS, 221, "/bin/sh",
+		A("sh\0-c\0c"), 0);
+	ev_exit(f, 221, 220, HS_ROLE_LEAF, 0, 0);
+	ev_exit(f, 220, 1, HS_ROLE_RUNTIME, 0, 0);
+
+	r = records(f);
+	c = find(r, "container", "container", "rs1");
+	assert_non_null(c);
+	assert_string_equal(json_string_value(json_object_get(c, "runtime")), "runsc");
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")), "missing");
+	assert_int_equal(stage_n(c, "prestart", "fired"), 1);
+	assert_int_equal(stage_n(c, "poststart", "fired"), 1);
+	assert_int_equal(stage_n(c, "poststop", "fired"), 1);
+	assert_int_equal(stage_n(c, "startContainer", "configured"), 1);
+	assert_int_equal(stage_n(c, "startContainer", "fired"), 0);
+	h = find(r, "hook", "stage", "poststart");
+	assert_non_null(h);
+	assert_int_equal(json_integer_value(json_object_get(h, "ppid")), 210);
+	json_array_foreach(json_object_get(c, "warnings"), i, w) {
+		const char *msg = json_string_value(json_object_get(w, "message"));
+
+		if (strcmp(json_string_value(json_object_get(w, "code")), "RUNTIME_SKIPS_STAGE"))
+			continue;
+		skips++;
+		assert_non_null(strstr(msg, "runsc never runs startContainer hooks"));
+		assert_string_equal(json_string_value(json_object_get(w, "severity")), "warning");
+	}
+	assert_int_equal(skips, 1); /* createContainer is not configured: nothing to say */
+	json_decref(r);
+}
+
 static void test_same_command_two_stages(void **state)
 {
 	struct fixture *f = *state;
@@ -706,6 +775,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_loss_makes_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_command_two_stages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_runsc_skips_stage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_config_inferred, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reused_pid_lends_no_root, setup, teardown),
