@@ -127,6 +127,37 @@ static void infer(const struct attrib_state *st, const struct attrib_who *who, s
 	}
 }
 
+/*
+ * A configured hook already matched in this lifecycle, run again (a
+ * retried delete: crun runs its poststop hooks once more): the same stage
+ * and index, so that verdicts can say HOOK_RAN_TWICE. The cursors stay.
+ */
+static bool rerun(const struct attrib_cfg *cfg, const struct attrib_state *st,
+		  const struct attrib_who *who, struct hook_rec *h)
+{
+	const int *order = side_stages[who->side];
+	size_t own_from = cfg->cfg ? cfg->cfg->n[OCI_POSTSTOP] : 0;
+	int k;
+
+	for (k = 0; k < 4 && order[k] >= 0; k++) {
+		int s = order[k];
+		size_t i;
+
+		if (!stage_allowed(who, s))
+			continue;
+		for (i = who->podman_own ? own_from : 0; i < st->next_idx[s]; i++) {
+			const struct oci_hook *hk = attrib_cfg_hook(cfg, s, i);
+
+			if (hk && hook_matches(hk, h)) {
+				h->stage = s;
+				h->index = (int)i;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 void attrib_match(const struct attrib_cfg *cfg, struct attrib_state *st,
 		  const struct attrib_who *who, struct hook_rec *h)
 {
@@ -164,9 +195,39 @@ void attrib_match(const struct attrib_cfg *cfg, struct attrib_state *st,
 			}
 		}
 	}
+	if (rerun(cfg, st, who, h))
+		return;
 	if (!cfg->cfg)
 		infer(st, who, h); /* podman's own list did not have it either */
 	/* configured, but not this command: stage unknown */
+}
+
+bool attrib_next_pending(const struct attrib_cfg *cfg, struct attrib_state *st,
+			 const struct attrib_who *who, int *stage, int *index)
+{
+	const int *order = side_stages[who->side];
+	size_t own_from = cfg->cfg ? cfg->cfg->n[OCI_POSTSTOP] : 0;
+	int k;
+
+	for (k = 0; k < 4 && order[k] >= 0; k++) {
+		int s = order[k];
+		size_t i = st->next_idx[s];
+
+		/* poststop becomes due when the delete ends; the command says it runs now */
+		if (s < st->cursor[who->side] || !stage_allowed(who, s) ||
+		    (!st->due[s] && s != OCI_POSTSTOP))
+			continue;
+		if (who->podman_own && i < own_from)
+			i = own_from;
+		if (!attrib_cfg_hook(cfg, s, i))
+			continue;
+		*stage = s;
+		*index = (int)i;
+		st->next_idx[s] = i + 1;
+		st->cursor[who->side] = s;
+		return true;
+	}
+	return false;
 }
 
 void attrib_failed(struct attrib_state *st, const struct hook_rec *h)

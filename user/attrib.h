@@ -70,6 +70,17 @@ const struct oci_hook *attrib_cfg_hook(const struct attrib_cfg *cfg, int st, siz
 void attrib_match(const struct attrib_cfg *cfg, struct attrib_state *st,
 		  const struct attrib_who *who, struct hook_rec *h);
 
+/*
+ * A runtime child of `who` died before it exec'd anything: if a hook is
+ * still to run at this point of the lifecycle, it was that hook's child.
+ * Sets *stage and *index to the next configured hook not yet matched (in
+ * the order the runtime runs them, in stages that are due) and advances
+ * the cursors as a match would; false when none is pending (the child was
+ * something else).
+ */
+bool attrib_next_pending(const struct attrib_cfg *cfg, struct attrib_state *st,
+			 const struct attrib_who *who, int *stage, int *index);
+
 /* Hook h failed: the rest of its stage (and, before poststart, later stages) won't run. */
 void attrib_failed(struct attrib_state *st, const struct hook_rec *h);
 

@@ -124,6 +124,11 @@ struct proc {
 	struct inv *inv;
 	enum hs_urole role;
 	bool seeded;
+	bool forked;	/* we saw its fork: the facts below are known */
+	bool exec_tried; /* an exec, failed or not, since that fork */
+	__u32 fork_ppid, fork_vpid;
+	__u32 parent_mntns; /* its parent's mount namespace when it forked */
+	__u64 fork_ns;
 	__u32 mntns;
 	struct hook_rec *hook;
 	struct container *hook_c;
@@ -763,6 +768,13 @@ static void inv_exit(struct correlator *c, struct inv *iv, const struct hs_event
 	else if (iv->cmd == RT_CMD_RUN && iv->detach) {
 		ct->state = ev->exit_code ? "failed" : "running";
 		ct->deleted = true; /* `run -d` returned: its part of the lifecycle ended */
+	} else if (iv->cmd == RT_CMD_DELETE && ev->signal) {
+		/*
+		 * A delete killed before it finished (an engine's timeout): the
+		 * container may still exist, and a retried delete continues this
+		 * lifecycle (crun then runs its poststop hooks again).
+		 */
+		ct->state = "stopped";
 	} else if (iv->cmd == RT_CMD_RUN || iv->cmd == RT_CMD_DELETE) {
 		/* a run that failed before the container process started never ran it */
 		ct->state = (iv->cmd == RT_CMD_RUN && ev->exit_code && !ct->cpid) ? "failed"
@@ -946,6 +958,118 @@ static void on_exec_failed(struct correlator *c, struct proc *p, const struct hs
 	report_hook(c, ct, hr);
 }
 
+/*
+ * Which configured hook a runtime child that died without an exec was
+ * forked for, and a hook record for it: crun's hook child exits 1 before
+ * its execvpe() when it cannot chdir to the bundle (poststop hooks run
+ * there) or open /dev/null, and crun reports that as the hook's own "exit
+ * code: 1". Only children forked where hooks are forked count: by the
+ * invocation's own process on the host side, or inside the container's
+ * mount namespace by a process already there (the container init), never a
+ * runtime's other children (runc's init stages, crun's container init,
+ * which are forked into or by processes across a namespace boundary, or
+ * are pid 1). And only while a configured hook is still to run.
+ */
+static void on_died_unexeced(struct correlator *c, struct proc *p, const struct hs_event *ev)
+{
+	struct inv *iv = p->inv;
+	struct container *ct = iv ? iv->c : NULL;
+	bool podman_own = false;
+	enum attrib_side side;
+	struct attrib_cfg cfg;
+	struct attrib_who who;
+	const struct oci_hook *hk;
+	struct hook_node *n;
+	struct hook_rec *hr;
+	int stage, index;
+	size_t i, len;
+	char why[256];
+
+	if (!iv || !p->forked || p->exec_tried || p->role != HS_UROLE_RUNTIME)
+		return;
+	if (!ev->exit_code && !ev->signal)
+		return;
+	if (iv->kind == RT_PODMAN) {
+		ct = iv->last_c;
+		podman_own = true;
+	}
+	if (!ct || p->fork_vpid == 1)
+		return;
+	if (p->mntns == iv->mntns && p->fork_ppid == iv->pid)
+		side = SIDE_HOST;
+	else if (p->mntns != iv->mntns && p->parent_mntns == p->mntns && !podman_own)
+		side = SIDE_CONTAINER;
+	else
+		return;
+	cfg = (struct attrib_cfg){ .cfg = ctr_conf_hooks(&ct->conf),
+				   .podman_own = &ct->conf.podman_own };
+	who = (struct attrib_who){ .kind = iv->kind, .cmd = iv->cmd, .side = side,
+				   .podman_own = podman_own };
+	if (!attrib_next_pending(&cfg, &ct->at, &who, &stage, &index))
+		return;
+	hk = attrib_cfg_hook(&cfg, stage, (size_t)index);
+	n = calloc(1, sizeof(*n));
+	if (!n || !hk)
+		goto fail;
+	hr = &n->r;
+	hr->stage = stage;
+	hr->index = index;
+	hr->pid = ev->hdr->tgid;
+	hr->ppid = p->fork_ppid;
+	/* what the runtime was about to exec: the configured path and args */
+	hr->path = strdup(hk->path ? hk->path : "");
+	for (i = 0, len = 0; i < hk->nargs; i++)
+		len += strlen(hk->args[i]) + 1;
+	if (!hk->nargs)
+		len = strlen(hk->path ? hk->path : "") + 1;
+	hr->argv = malloc(len ? len : 1);
+	if (!hr->path || !hr->argv)
+		goto fail_rec;
+	if (!hk->nargs) {
+		memcpy(hr->argv, hk->path ? hk->path : "", len);
+	} else {
+		for (i = 0, len = 0; i < hk->nargs; i++) {
+			size_t l = strlen(hk->args[i]) + 1;
+
+			memcpy(hr->argv + len, hk->args[i], l);
+			len += l;
+		}
+	}
+	hr->argv_len = len;
+	hr->start_ns = p->fork_ns;
+	hr->end_ns = ev->hdr->ts_ns;
+	hr->ended = true;
+	hr->status = HOOK_EXEC_FAILED;
+	hr->exit_code = ev->exit_code;
+	hr->signal = ev->signal;
+	if (ev->signal)
+		snprintf(why, sizeof(why), "%s's child for this hook was killed by signal %d "
+			 "before it tried to exec the hook", ct->runtime, ev->signal);
+	else
+		snprintf(why, sizeof(why), "%s's child for this hook exited with status %d "
+			 "before it tried to exec the hook%s", ct->runtime, ev->exit_code,
+			 iv->kind == RT_CRUN && ev->exit_code == 1
+				 ? " (crun's child exits 1 when it cannot chdir to the bundle "
+				   "directory, where it runs the hook, or open /dev/null: crun "
+				   "cannot tell that from the hook's own exit code 1)"
+				 : "");
+	if (ev->hdr->flags & HS_F_UNWATCHED)
+		snprintf(why + strlen(why), sizeof(why) - strlen(why),
+			 "; or an exec failed unseen: it was forked before the failed-exec "
+			 "probe was attached");
+	hr->reason = strdup(why);
+	if (!hr->reason)
+		goto fail_rec;
+	hook_add(ct, hr);
+	attrib_failed(&ct->at, hr);
+	report_hook(c, ct, hr);
+	return;
+fail_rec:
+	hook_rec_free_fields(hr);
+fail:
+	free(n);
+}
+
 static void on_proc_exit(struct correlator *c, struct proc *p, const struct hs_event *ev)
 {
 	struct hook_rec *hr = p->hook;
@@ -970,6 +1094,8 @@ static void on_proc_exit(struct correlator *c, struct proc *p, const struct hs_e
 			attrib_failed(&p->hook_c->at, hr);
 		report_hook(c, p->hook_c, hr);
 	}
+	if (!hr)
+		on_died_unexeced(c, p, ev);
 	ct = p->ctr_of;
 	if (ct && !ct->at.cexited) {
 		ct->at.cexited = true;
@@ -997,6 +1123,11 @@ void correlator__on_event(struct correlator *c, const struct hs_event *ev)
 		if (p) {
 			p->role = HS_UROLE_RUNTIME;
 			p->mntns = h->mntns;
+			p->forked = true;
+			p->fork_ppid = h->ppid;
+			p->fork_vpid = h->vpid;
+			p->fork_ns = h->ts_ns;
+			p->parent_mntns = parent ? parent->mntns : 0;
 			if (parent)
 				proc_set_inv(p, parent->inv);
 		}
@@ -1005,6 +1136,7 @@ void correlator__on_event(struct correlator *c, const struct hs_event *ev)
 	case HS_EV_EXEC:
 		if (!p)
 			break;
+		p->exec_tried = true;
 		p->seeded = h->flags & HS_F_SEEDED;
 		if (h->role == HS_ROLE_RUNTIME) {
 			on_runtime_exec(c, p, ev);
@@ -1022,6 +1154,8 @@ void correlator__on_event(struct correlator *c, const struct hs_event *ev)
 		break;
 	case HS_EV_EXEC_FAILED:
 		role = h->vpid == 1 ? HS_UROLE_CONTAINER : HS_UROLE_HOOK;
+		if (p)
+			p->exec_tried = true;
 		if (p && h->role == HS_ROLE_RUNTIME)
 			on_exec_failed(c, p, ev);
 		break;

@@ -145,11 +145,12 @@ void hook_rec_free_fields(struct hook_rec *h)
 	free(h->state);
 	free(h->env);
 	free(h->origin_file);
+	free(h->reason);
 	for (i = 0; i < h->nchildren; i++)
 		free(h->children[i].argv);
 	free(h->children);
 	h->path = h->argv = h->out[0].tail = h->out[1].tail = h->state = h->env = NULL;
-	h->origin_file = NULL;
+	h->origin_file = h->reason = NULL;
 	h->children = NULL;
 	h->nchildren = 0;
 }

@@ -118,6 +118,11 @@ struct hook_rec {
 	int exit_code, signal, err;
 	enum origin_kind origin;	/* ORIGIN_NONE when not matched to a configured hook */
 	char *origin_file;	/* owned; NULL when it cannot be told */
+	/*
+	 * exec_failed without an execve: the runtime's child died before it
+	 * tried one (err is 0, exit_code / signal are the child's), and why.
+	 */
+	char *reason;
 	struct run_of run;	/* its container's */
 	/* what it said and saw (SPEC second round) */
 	struct out_rec out[2];	/* [0] stdout, [1] stderr */
@@ -165,6 +170,19 @@ enum ctr_verdict {
 };
 
 const char *verdict_name(enum ctr_verdict v);
+
+/*
+ * A warning about what the timeline shows (not about the configuration:
+ * those are lint findings), decided by verdict.c. The message holds no
+ * untrusted bytes (stage names and numbers only).
+ */
+struct ctr_warning {
+	const char *code;	/* static: POSTSTART_BEFORE_PROCESS, HOOK_RAN_TWICE, ... */
+	int stage;		/* the stage it is about, -1 none */
+	char message[240];
+};
+
+#define CTR_WARN_MAX 8
 
 /* Runtime invocations kept per container: a lifecycle is a handful (create, start, delete). */
 #define CTR_INVS_MAX 32
@@ -224,6 +242,8 @@ struct ctr_rec {
 	bool lost;
 	bool evicted;	/* reported before its lifecycle ended: too many were live */
 	enum ctr_verdict verdict;
+	struct ctr_warning warn[CTR_WARN_MAX];	/* verdict_fill()'s, after the lint findings */
+	unsigned nwarn;
 };
 
 /* The kernel could not deliver some records. */

@@ -258,12 +258,19 @@ static void json_hook(struct sink *sk, const char *container, const char *runtim
 		jw_knull(&w, "duration_ns");
 	}
 	jw_kstr(&w, "status", hook_status_name(h->status));
-	if (h->ended && h->status != HOOK_EXEC_FAILED && !h->signal)
+	/* exec_failed: an exit code only from a runtime child that never tried its exec */
+	if (h->ended && (h->status != HOOK_EXEC_FAILED || h->reason) && !h->signal)
 		jw_ki64(&w, "exit_code", h->exit_code);
 	else
 		jw_knull(&w, "exit_code");
 	jw_ki64(&w, "signal", h->signal);
-	jw_ki64(&w, "errno", h->err);
+	if (h->reason) {
+		/* the runtime's child died before it tried an execve: no errno to give */
+		jw_knull(&w, "errno");
+		jw_kstr(&w, "reason", h->reason);
+	} else {
+		jw_ki64(&w, "errno", h->err);
+	}
 	put_hook_io(&w, h);
 	put_origin(&w, h);
 	put_time(&w, o, h->start_ns);
@@ -330,6 +337,13 @@ static void json_container(struct sink *sk, const struct ctr_rec *rec)
 		jw_kstr(&w, "code", f->code);
 		jw_kstr(&w, "severity", lint_severity_name(f->severity));
 		jw_kstr(&w, "message", f->message);
+		jw_obj_close(&w);
+	}
+	for (i = 0; i < rec->nwarn; i++) {
+		jw_obj_open(&w);
+		jw_kstr(&w, "code", rec->warn[i].code);
+		jw_kstr(&w, "severity", "warning");
+		jw_kstr(&w, "message", rec->warn[i].message);
 		jw_obj_close(&w);
 	}
 	jw_arr_close(&w);

@@ -131,12 +131,16 @@ static void text_hook(struct sink *sk, const char *container, const char *runtim
 		sbuf_addf(sb, "(%d)", h->exit_code);
 	else if (h->status == HOOK_KILLED || h->status == HOOK_TIMEOUT)
 		sbuf_addf(sb, "(SIG%s)", sigabbrev_np(h->signal) ?: "?");
-	else if (h->status == HOOK_EXEC_FAILED)
+	else if (h->status == HOOK_EXEC_FAILED && !h->reason)
 		sbuf_addf(sb, "(%s)", strerrorname_np(h->err) ?: "?");
+	else if (h->status == HOOK_EXEC_FAILED)
+		sbuf_puts(sb, "(no exec)");
 	sbuf_puts(sb, "  ");
 	hook_command(sb, h, h->argv_len);
 	hook_origin_text(sb, h);
 	output__flush_line(o);
+	if (h->reason)
+		wrap_line(o, "             why: ", h->reason, 18);
 }
 
 static const char *mark_text(enum stage_mark m)
@@ -208,6 +212,8 @@ static void timeline_events(struct output *o, const struct ctr_rec *rec)
 		hook_command(sb, h, TIMELINE_ARGV_MAX);
 		hook_origin_text(sb, h);
 		output__flush_line(o);
+		if (h->reason)
+			wrap_line(o, "               why: ", h->reason, 20);
 	}
 }
 
@@ -272,6 +278,10 @@ static void text_container(struct sink *sk, const struct ctr_rec *rec)
 			continue;
 		snprintf(first, sizeof(first), "   %s %s: ", lint_severity_name(f->severity), f->code);
 		wrap_line(o, first, f->message, 6);
+	}
+	for (i = 0; i < rec->nwarn; i++) {
+		snprintf(first, sizeof(first), "   warning %s: ", rec->warn[i].code);
+		wrap_line(o, first, rec->warn[i].message, 6);
 	}
 	if (rec->lost) {
 		sbuf_puts(sb, "   events were lost while this container ran: the timeline may be "

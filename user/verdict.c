@@ -4,6 +4,8 @@
  * one place from plain records (see verdict.h). The sinks render what is
  * decided here and decide nothing themselves.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "verdict.h"
@@ -39,6 +41,126 @@ static enum stage_mark mark_of(const struct ctr_rec *rec, int st)
 	return MARK_NONE;
 }
 
+static struct ctr_warning *warn_add(struct ctr_rec *rec, const char *code, int stage,
+				    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static struct ctr_warning *warn_add(struct ctr_rec *rec, const char *code, int stage,
+				    const char *fmt, ...)
+{
+	struct ctr_warning *w;
+	va_list ap;
+
+	if (rec->nwarn >= CTR_WARN_MAX)
+		return NULL;
+	w = &rec->warn[rec->nwarn++];
+	w->code = code;
+	w->stage = stage;
+	va_start(ap, fmt);
+	vsnprintf(w->message, sizeof(w->message), fmt, ap);
+	va_end(ap);
+	return w;
+}
+
+static void fmt_ns(char *buf, size_t sz, __u64 ns)
+{
+	if (ns < 1000000ull)
+		snprintf(buf, sz, "%.0fus", (double)ns / 1e3);
+	else if (ns < 10000000000ull)
+		snprintf(buf, sz, "%.1fms", (double)ns / 1e6);
+	else
+		snprintf(buf, sz, "%.1fs", (double)ns / 1e9);
+}
+
+/*
+ * POSTSTART_BEFORE_PROCESS: the OCI runtime spec runs poststart hooks after
+ * the container process started; released runc runs them while it creates
+ * the container, before the process is exec'd (runc#1710). A hook that
+ * expects the process (its pid answering, a port open) races it. Judged on
+ * the exec times: the first poststart hook's against the container
+ * process's, or against "never" when the process had not been exec'd when
+ * the record was made.
+ */
+static void warn_poststart(struct ctr_rec *rec)
+{
+	const struct proc_rec *p = &rec->process;
+	const struct hook_rec *h, *first = NULL;
+	unsigned n = 0;
+	char d[32];
+
+	for (h = rec->hooks; h; h = h->next) {
+		if (h->stage != OCI_POSTSTART || (p->started && h->start_ns >= p->start_ns))
+			continue;
+		if (!first)
+			first = h;
+		n++;
+	}
+	if (!first)
+		return;
+	if (p->started) {
+		fmt_ns(d, sizeof(d), p->start_ns - first->start_ns);
+		warn_add(rec, "POSTSTART_BEFORE_PROCESS", OCI_POSTSTART,
+			 "%u poststart hook%s started before the container process was exec'd "
+			 "(poststart[%d] %s before it)%s",
+			 n, n > 1 ? "s" : "", first->index, d,
+			 !strcmp(rec->runtime, "runc")
+				 ? ": runc runs poststart hooks while it creates the container, "
+				   "before the process starts (runc#1710)"
+				 : ": a poststart hook cannot rely on the process running");
+	} else {
+		warn_add(rec, "POSTSTART_BEFORE_PROCESS", OCI_POSTSTART,
+			 "%u poststart hook%s ran while the container process had not been "
+			 "exec'd (container %s)%s",
+			 n, n > 1 ? "s" : "", rec->state,
+			 !strcmp(rec->runtime, "runc")
+				 ? ": runc runs poststart hooks during create, before start "
+				   "(runc#1710)"
+				 : "");
+	}
+}
+
+/*
+ * HOOK_RAN_TWICE: one configured hook (stage and index) executed more than
+ * once in one lifecycle: a delete that was killed and retried (crun runs
+ * the poststop hooks again; runc has removed its state by then), an engine
+ * that runs the hooks itself as well (podman#9983). Hooks that are
+ * configured twice are two entries and never count.
+ */
+static void warn_twice(struct ctr_rec *rec)
+{
+	const struct hook_rec *h, *x;
+
+	for (h = rec->hooks; h; h = h->next) {
+		unsigned n = 1;
+		bool earlier = false;
+
+		if (h->stage < 0 || h->index < 0)
+			continue;
+		for (x = rec->hooks; x != h; x = x->next)
+			if (x->stage == h->stage && x->index == h->index)
+				earlier = true;
+		if (earlier)
+			continue; /* counted at its first run */
+		for (x = h->next; x; x = x->next)
+			if (x->stage == h->stage && x->index == h->index)
+				n++;
+		if (n > 1)
+			warn_add(rec, "HOOK_RAN_TWICE", h->stage,
+				 "%s[%d] ran %u times in one lifecycle of this container: a hook "
+				 "that is not idempotent did its work twice (an operation killed "
+				 "and retried, an engine running it as well: podman#9983)",
+				 oci_stage_name(h->stage), h->index, n);
+	}
+}
+
+void verdict_warnings(struct ctr_rec *rec)
+{
+	rec->nwarn = 0;
+	if (rec->lost)
+		return; /* incomplete evidence: an order or a count could be wrong */
+	warn_poststart(rec);
+	warn_twice(rec);
+}
+
 void verdict_fill(struct ctr_rec *rec)
 {
 	const struct hook_rec *h;
@@ -69,6 +191,7 @@ void verdict_fill(struct ctr_rec *rec)
 		rec->verdict = VERDICT_MISSING;
 	else
 		rec->verdict = VERDICT_OK;
+	verdict_warnings(rec);
 }
 
 const char *verdict_name(enum ctr_verdict v)

@@ -19,6 +19,14 @@
  */
 void verdict_fill(struct ctr_rec *rec);
 
+/*
+ * rec->warn[] from the timeline (verdict_fill() calls it): a poststart hook
+ * started before the container process (POSTSTART_BEFORE_PROCESS), one
+ * configured hook run more than once (HOOK_RAN_TWICE). None when events
+ * were lost.
+ */
+void verdict_warnings(struct ctr_rec *rec);
+
 /* Does a warning or error in lint name stage st (why nothing ran there)? */
 bool verdict_lint_explains(const struct lint_result *lint, int st);
 

@@ -764,6 +764,99 @@ static void test_relative_bundle_after_chdir(void **state)
 	json_decref(r);
 }
 
+/*
+ * A runtime child that died before it exec'd anything, forked where hooks
+ * are forked while a hook was due: that hook's exec_failed, errno null, a
+ * reason. The container init dying the same way (another mount namespace,
+ * pid 1) is not a hook.
+ */
+static void test_died_before_exec(void **state)
+{
+	struct fixture *f = *state;
+	char argv[256];
+	json_t *r, *h, *c;
+	int n;
+
+	write_config(f, "{\"createRuntime\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"a\"]}],"
+			"\"poststop\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"c\"]}]}");
+	n = snprintf(argv, sizeof(argv), "runc%crun%c-b%c%s%cc7", 0, 0, 0, f->dir, 0);
+	ev_exec(f, 100, 1, HS_ROLE_RUNTIME, HS_ROLE_NONE, HS_F_NEW_ROOT, H_NS, 100,
+		"/usr/sbin/runc", argv, (size_t)n + 1, 0);
+	ev_fork(f, 101, 100, H_NS);
+	ev_exec(f, 101, 100, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, H_NS, 101, "/bin/sh",
+		A("sh\0-c\0a"), 0);
+	ev_exit(f, 101, 100, HS_ROLE_LEAF, 0, 0);
+	ev_fork(f, 102, 100, C_NS); /* the container init */
+	ev_exec(f, 102, 100, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, C_NS, 1, "/bin/sh", A("sh"), 0);
+	ev_exit(f, 102, 100, HS_ROLE_LEAF, 0, 0);
+	ev_fork(f, 105, 100, C_NS); /* not a hook's child: across a namespace boundary */
+	ev_exit(f, 105, 100, HS_ROLE_RUNTIME, 1, 0);
+	ev_fork(f, 104, 100, H_NS); /* poststop's child, dead before its exec */
+	ev_exit(f, 104, 100, HS_ROLE_RUNTIME, 1, 0);
+	ev_fork(f, 106, 100, H_NS); /* nothing left to run: not a hook's */
+	ev_exit(f, 106, 100, HS_ROLE_RUNTIME, 0, 9);
+	ev_exit(f, 100, 1, HS_ROLE_RUNTIME, 0, 0);
+	r = records(f);
+	h = find(r, "hook", "stage", "poststop");
+	assert_non_null(h);
+	assert_int_equal(json_integer_value(json_object_get(h, "pid")), 104);
+	assert_int_equal(json_integer_value(json_object_get(h, "index")), 0);
+	assert_string_equal(json_string_value(json_object_get(h, "status")), "exec_failed");
+	assert_true(json_is_null(json_object_get(h, "errno")));
+	assert_non_null(strstr(json_string_value(json_object_get(h, "reason")),
+			       "exited with status 1 before it tried to exec the hook"));
+	/* what it was about to run: the configured command */
+	assert_string_equal(json_string_value(json_array_get(json_object_get(h, "argv"), 2)), "c");
+	c = find(r, "container", "container", "c7");
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")), "hook_failed");
+	assert_int_equal(stage_n(c, "poststop", "failed"), 1);
+	assert_int_equal(json_array_size(r), 3); /* two hooks, the container, nothing else */
+	json_decref(r);
+}
+
+/*
+ * A delete killed before it finished leaves the container: the retried
+ * delete continues the same lifecycle, and its poststop hook, run once
+ * more, is the same configured hook (HOOK_RAN_TWICE).
+ */
+static void test_delete_killed_and_retried(void **state)
+{
+	struct fixture *f = *state;
+	char argv[256];
+	json_t *r, *c, *w;
+	int n, i;
+
+	write_config(f, "{\"poststop\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"c\"]}]}");
+	n = snprintf(argv, sizeof(argv), "runc%ccreate%c-b%c%s%cc8", 0, 0, 0, f->dir, 0);
+	ev_exec(f, 100, 1, HS_ROLE_RUNTIME, HS_ROLE_NONE, HS_F_NEW_ROOT, H_NS, 100,
+		"/usr/sbin/runc", argv, (size_t)n + 1, 0);
+	ev_exit(f, 100, 1, HS_ROLE_RUNTIME, 0, 0);
+	for (i = 0; i < 2; i++) {
+		__u32 d = 200 + 10 * (__u32)i;
+
+		ev_exec(f, d, 1, HS_ROLE_RUNTIME, HS_ROLE_NONE, HS_F_NEW_ROOT, H_NS, d,
+			"/usr/sbin/runc", A("runc\0delete\0c8"), 0);
+		ev_fork(f, d + 1, d, H_NS);
+		ev_exec(f, d + 1, d, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, H_NS, d + 1, "/bin/sh",
+			A("sh\0-c\0c"), 0);
+		ev_exit(f, d + 1, d, HS_ROLE_LEAF, 0, 0);
+		ev_exit(f, d, 1, HS_ROLE_RUNTIME, i ? 0 : 0, i ? 0 : 9);
+		r = records(f);
+		/* the killed delete did not end the lifecycle */
+		assert_true((find(r, "container", "container", "c8") != NULL) == (i == 1));
+		json_decref(r);
+	}
+	r = records(f);
+	c = find(r, "container", "container", "c8");
+	assert_int_equal(stage_n(c, "poststop", "configured"), 1);
+	assert_int_equal(stage_n(c, "poststop", "fired"), 2);
+	w = json_array_get(json_object_get(c, "warnings"), 0);
+	assert_string_equal(json_string_value(json_object_get(w, "code")), "HOOK_RAN_TWICE");
+	assert_non_null(strstr(json_string_value(json_object_get(w, "message")),
+			       "poststop[0] ran 2 times"));
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -782,6 +875,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nested_runtime, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_table_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relative_bundle_after_chdir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_died_before_exec, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delete_killed_and_retried, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("correlate", tests, NULL, NULL);

@@ -243,6 +243,128 @@ static void test_verdict_not_run_needs_a_warning(void **state)
 	assert_int_equal(r.stages[OCI_POSTSTART].mark, MARK_NONE);
 }
 
+static json_t *only_record(struct mem_out *m);
+
+static const char *warn_code(const struct ctr_rec *r, unsigned i)
+{
+	return i < r->nwarn ? r->warn[i].code : "";
+}
+
+/* POSTSTART_BEFORE_PROCESS: judged on exec times, runc named with its issue. */
+static void test_verdict_poststart_before_process(void **state)
+{
+	struct hook_rec h[2] = {
+		hook(OCI_PRESTART, 0, "a", 2, 2100000000ull, HOOK_OK),
+		hook(OCI_POSTSTART, 0, "b", 2, 2200000000ull, HOOK_OK),
+	};
+	struct ctr_rec r;
+
+	h[0].next = &h[1];
+	r = container("c1", h);
+	r.process = (struct proc_rec){ .started = true, .pid = 9, .start_ns = 2150000000ull };
+	verdict_fill(&r);
+	assert_int_equal(r.nwarn, 0); /* poststart after the process: as the spec says */
+
+	r.process.start_ns = 2212300000ull;
+	verdict_fill(&r);
+	assert_int_equal(r.nwarn, 1);
+	assert_string_equal(warn_code(&r, 0), "POSTSTART_BEFORE_PROCESS");
+	assert_int_equal(r.warn[0].stage, OCI_POSTSTART);
+	assert_non_null(strstr(r.warn[0].message, "poststart[0] 12.3ms before it"));
+	assert_non_null(strstr(r.warn[0].message, "runc#1710"));
+
+	r.runtime = "crun";
+	verdict_fill(&r);
+	assert_null(strstr(r.warn[0].message, "runc#1710"));
+
+	/* runc create without start: the process was never exec'd */
+	r.runtime = "runc";
+	r.state = "created";
+	r.process = (struct proc_rec){ 0 };
+	verdict_fill(&r);
+	assert_string_equal(warn_code(&r, 0), "POSTSTART_BEFORE_PROCESS");
+	assert_non_null(strstr(r.warn[0].message, "had not been exec'd (container created)"));
+
+	/* a prestart hook before the process is what prestart means */
+	h[1].stage = OCI_PRESTART;
+	h[1].index = 1;
+	verdict_fill(&r);
+	assert_int_equal(r.nwarn, 0);
+
+	h[1].stage = OCI_POSTSTART;
+	r.lost = true; /* an order seen through a loss is not evidence */
+	verdict_fill(&r);
+	assert_int_equal(r.nwarn, 0);
+}
+
+/* HOOK_RAN_TWICE: one configured entry run twice; two entries of one command never. */
+static void test_verdict_hook_ran_twice(void **state)
+{
+	struct hook_rec h[4] = {
+		hook(OCI_POSTSTOP, 0, "a", 2, 2100000000ull, HOOK_OK),
+		hook(OCI_POSTSTOP, 1, "a", 2, 2200000000ull, HOOK_OK),
+		hook(OCI_POSTSTOP, -1, "a", 2, 2300000000ull, HOOK_OK),
+		hook(-1, -1, "a", 2, 2400000000ull, HOOK_OK),
+	};
+	struct ctr_rec r;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		h[i].next = &h[i + 1];
+	r = container("c1", h);
+	r.stages[OCI_POSTSTOP] = (struct stage_rec){ .configured = 2, .due = true };
+	verdict_fill(&r);
+	assert_int_equal(r.nwarn, 0); /* unmatched and unknown-stage runs are no evidence */
+
+	h[2].index = 0;
+	h[3] = hook(OCI_POSTSTOP, 0, "a", 2, 2400000000ull, HOOK_FAILED);
+	verdict_fill(&r);
+	assert_int_equal(r.nwarn, 1);
+	assert_string_equal(warn_code(&r, 0), "HOOK_RAN_TWICE");
+	assert_non_null(strstr(r.warn[0].message, "poststop[0] ran 3 times"));
+	assert_int_equal(r.stages[OCI_POSTSTOP].fired, 4);
+	assert_int_equal(r.verdict, VERDICT_HOOK_FAILED);
+}
+
+/* Warnings are bounded, and both sinks show them after the lint findings. */
+static void test_warnings_rendered_and_bounded(void **state)
+{
+	struct hook_rec h[2 * (CTR_WARN_MAX + 2)];
+	struct mem_out m;
+	struct sink *sk;
+	struct ctr_rec r;
+	json_t *v, *w;
+	unsigned i;
+
+	for (i = 0; i < sizeof(h) / sizeof(h[0]); i++) {
+		h[i] = hook(OCI_POSTSTOP, (int)(i / 2), "a", 2, 2100000000ull + i, HOOK_OK);
+		h[i].next = i + 1 < sizeof(h) / sizeof(h[0]) ? &h[i + 1] : NULL;
+	}
+	r = container("c1", h);
+	verdict_fill(&r);
+	assert_int_equal(r.nwarn, CTR_WARN_MAX);
+	mem_open(&m, true);
+	sk = sink_json_new(&m.o);
+	sk->ops->container(sk, &r);
+	v = only_record(&m);
+	w = json_object_get(v, "warnings");
+	assert_int_equal(json_array_size(w), CTR_WARN_MAX);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(w, 0), "code")),
+			    "HOOK_RAN_TWICE");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(w, 0), "severity")),
+			    "warning");
+	json_decref(v);
+	sk->ops->free(sk);
+	mem_close(&m);
+
+	mem_open(&m, false);
+	sk = sink_text_new(&m.o);
+	sk->ops->container(sk, &r);
+	assert_non_null(strstr(mem_text(&m), "   warning HOOK_RAN_TWICE: poststop[0] ran 2 times"));
+	sk->ops->free(sk);
+	mem_close(&m);
+}
+
 /* ---- text sink ---- */
 
 static void test_text_hook_line_and_timeline(void **state)
@@ -365,6 +487,21 @@ static void test_json_hook_record(void **state)
 	assert_string_equal(json_string_value(json_object_get(v, "status")), "killed");
 	assert_string_equal(json_string_value(json_array_get(json_object_get(v, "argv"), 2)),
 			    "\\xff");
+	assert_null(json_object_get(v, "reason"));
+	json_decref(v);
+	mem_close(&m);
+
+	/* a runtime child that died before its exec: no errno, a reason */
+	h.status = HOOK_EXEC_FAILED;
+	h.signal = 0;
+	h.exit_code = 1;
+	h.reason = (char *)"crun's child exited with status 1";
+	mem_open(&m, true);
+	sk->ops->hook(sk, "c1", "crun", &h);
+	v = only_record(&m);
+	assert_true(json_is_null(json_object_get(v, "errno")));
+	assert_string_equal(json_string_value(json_object_get(v, "reason")),
+			    "crun's child exited with status 1");
 	json_decref(v);
 	sk->ops->free(sk);
 	mem_close(&m);
@@ -586,6 +723,9 @@ int main(void)
 		cmocka_unit_test(test_report_sink_limit),
 		cmocka_unit_test(test_verdict_marks),
 		cmocka_unit_test(test_verdict_not_run_needs_a_warning),
+		cmocka_unit_test(test_verdict_poststart_before_process),
+		cmocka_unit_test(test_verdict_hook_ran_twice),
+		cmocka_unit_test(test_warnings_rendered_and_bounded),
 		cmocka_unit_test(test_text_hook_line_and_timeline),
 		cmocka_unit_test(test_text_findings_wrap_within_100_columns),
 		cmocka_unit_test(test_json_hook_record),

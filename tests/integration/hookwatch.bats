@@ -1,0 +1,103 @@
+#!/usr/bin/env bats
+# What the timeline says beyond exit codes, against real runc and crun:
+# warnings about the order and count of hook runs (POSTSTART_BEFORE_PROCESS,
+# HOOK_RAN_TWICE), a runtime child that died before it exec'd its hook
+# (exec_failed, errno null, a reason), hooks still running (hook_running)
+# and the text timeline around them.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+C="crun --cgroup-manager=disabled"
+
+cid() { echo "hookmisc$$-${BATS_TEST_NUMBER}${1:-}"; }
+
+teardown() {
+	hs_teardown
+	for id in ${CIDS:-}; do cleanup_ctr "$id"; done
+	[ -z "${FIFO_PID:-}" ] || kill "$FIFO_PID" 2>/dev/null || true
+	true
+}
+
+hs_ci() { # ARGS... -- CMD : CI mode, JSON records in $HS_OUT
+	HS_OUT=$BATS_TEST_TMPDIR/ci.jsonl
+	run --separate-stderr "$HS" -j -o "$HS_OUT" --grace 5 "$@"
+}
+
+ctr() { q --arg c "$1" 'select(.type=="container" and .container==$c)'; }
+hooks_of() { q --arg c "$1" --arg s "$2" 'select(.type=="hook" and .container==$c and .stage==$s)'; }
+warn_codes() { ctr "$1" | jq -c '[.warnings[].code]'; }
+
+@test "runc runs poststart before the container process: POSTSTART_BEFORE_PROCESS (runc#1710)" {
+	CID=$(cid); CIDS=$CID
+	mkb "$BATS_TEST_TMPDIR/b" '{"poststart":[{"path":"/bin/sh","args":["sh","-c","cat >/dev/null"]}]}' "sleep 0.1"
+	hs_ci -c "$CID" -- runc run -b "$BATS_TEST_TMPDIR/b" "$CID"
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	c=$(ctr "$CID")
+	[ "$(echo "$c" | jq '.process.start_ns > 0')" = true ]
+	# the fact the warning states, from the records themselves
+	[ "$(hooks_of "$CID" poststart | jq --argjson p "$(echo "$c" | jq .process.start_ns)" '.start_ns < $p')" = true ]
+	[ "$(warn_codes "$CID")" = '["POSTSTART_BEFORE_PROCESS"]' ] || { echo "$c"; return 1; }
+	echo "$c" | jq -r '.warnings[0].message' | grep -q 'runc#1710'
+}
+
+@test "crun: POSTSTART_BEFORE_PROCESS exactly when its poststart hook exec'd before the process" {
+	for i in 1 2 3; do
+		CID=$(cid "-$i"); CIDS="$CIDS $CID"
+		rm -rf "$BATS_TEST_TMPDIR/b"
+		mkb "$BATS_TEST_TMPDIR/b" '{"poststart":[{"path":"/bin/sh","args":["sh","-c","cat >/dev/null"]}]}' "sleep 0.1"
+		hs_ci -c "$CID" -- "$ROOT/tools/with-cgroup2" $C run -b "$BATS_TEST_TMPDIR/b" "$CID"
+		[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+		c=$(ctr "$CID")
+		before=$(hooks_of "$CID" poststart | jq --argjson p "$(echo "$c" | jq .process.start_ns)" '.start_ns < $p')
+		if [ "$before" = true ]; then want='["POSTSTART_BEFORE_PROCESS"]'; else want='[]'; fi
+		[ "$(warn_codes "$CID")" = "$want" ] || { echo "$c"; return 1; }
+	done
+}
+
+# A poststop hook that kills the delete that runs it, once: the engine's
+# "delete timed out, kill it, retry" in one bundle.
+killer_hooks() {
+	echo '{"poststop":[{"path":"/bin/sh","args":["sh","-c","cat >/dev/null; echo ran >>'"$1"'/ran; [ -e '"$1"'/once ] || { touch '"$1"'/once; kill -9 $PPID; }"]}]}'
+}
+
+@test "crun: a delete killed in its poststop hook and retried runs the hook twice: HOOK_RAN_TWICE" {
+	CID=$(cid); CIDS=$CID
+	mkb "$BATS_TEST_TMPDIR/b" "$(killer_hooks "$BATS_TEST_TMPDIR")" "true"
+	hs_ci -c "$CID" -- "$ROOT/tools/with-cgroup2" sh -c "$C create -b '$BATS_TEST_TMPDIR/b' $CID </dev/null && $C start $CID && sleep 0.3; $C delete $CID; $C delete $CID"
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	[ "$(grep -c ran "$BATS_TEST_TMPDIR/ran")" -eq 2 ] # crun really ran it twice
+	[ "$(ctr "$CID" | grep -c .)" -eq 1 ]              # one lifecycle
+	[ "$(hooks_of "$CID" poststop | jq -c '[.index,.status]' | sort | uniq -c | awk '{print $1 $2}')" = '2[0,"ok"]' ]
+	[ "$(warn_codes "$CID")" = '["HOOK_RAN_TWICE"]' ] || { ctr "$CID"; return 1; }
+	[ "$(ctr "$CID" | jq -c '[.state,.stages.poststop.configured,.stages.poststop.fired]')" = '["deleted",1,2]' ]
+}
+
+@test "runc: the same killed delete is not retried into a second run (its state is gone first)" {
+	CID=$(cid); CIDS=$CID
+	mkb "$BATS_TEST_TMPDIR/b" "$(killer_hooks "$BATS_TEST_TMPDIR")" "true"
+	hs_ci -c "$CID" -- sh -c "runc create -b '$BATS_TEST_TMPDIR/b' $CID </dev/null && runc start $CID && sleep 0.3; runc delete $CID; runc delete $CID; true"
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	[ "$(grep -c ran "$BATS_TEST_TMPDIR/ran")" -eq 1 ]
+	[ "$(hooks_of "$CID" poststop | grep -c .)" -eq 1 ]
+	[ "$(ctr "$CID" | jq -c '[.warnings[].code]|index("HOOK_RAN_TWICE")')" = null ]
+}
+
+@test "crun: a poststop child that cannot chdir to the moved bundle dies before its exec: exec_failed, errno null, reason" {
+	CID=$(cid); CIDS=$CID
+	mkb "$BATS_TEST_TMPDIR/b" '{"poststop":[{"path":"/bin/sh","args":["sh","-c","cat >/dev/null; echo ran >'"$BATS_TEST_TMPDIR"'/ran"]}]}' "true"
+	hs_ci -c "$CID" -- "$ROOT/tools/with-cgroup2" sh -c "$C create -b '$BATS_TEST_TMPDIR/b' $CID </dev/null && $C start $CID && sleep 0.3 && mv '$BATS_TEST_TMPDIR/b' '$BATS_TEST_TMPDIR/moved' && $C delete $CID"
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; } # crun itself says nothing
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+	h=$(hooks_of "$CID" poststop)
+	[ "$(echo "$h" | grep -c .)" -eq 1 ]
+	[ "$(echo "$h" | jq -c '[.index,.status,.errno,.exit_code,.argv[0]]')" = '[0,"exec_failed",null,1,"sh"]' ] || { echo "$h"; return 1; }
+	echo "$h" | jq -r .reason | grep -q "exited with status 1 before it tried to exec the hook"
+	[ "$(ctr "$CID" | jq -c '[.verdict,.stages.poststop.failed]')" = '["hook_failed",1]' ]
+	# a hook path that does not exist is still the execve's own failure, with its errno
+	CID2=$(cid 2); CIDS="$CIDS $CID2"
+	mv "$BATS_TEST_TMPDIR/moved" "$BATS_TEST_TMPDIR/b"
+	rm -rf "$BATS_TEST_TMPDIR/b2"; mkb "$BATS_TEST_TMPDIR/b2" '{"poststop":[{"path":"/nonexistent/hook"}]}' "true"
+	hs_ci -c "$CID2" -- "$ROOT/tools/with-cgroup2" $C run -b "$BATS_TEST_TMPDIR/b2" "$CID2"
+	[ "$(hooks_of "$CID2" poststop | jq -c '[.status,.errno,has("reason")]')" = '["exec_failed",2,false]' ]
+}
