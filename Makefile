@@ -11,6 +11,8 @@
 #   make ARCH=arm64  cross-build build/arm64/hooksnoop (static); `make ARCH=arm64 bpf`
 #                    only the BPF object and skeleton
 #   make fuzz        build the libFuzzer targets
+#   make vmtest      smoke test on Debian 12's 6.1 kernel in a VM (TAP); vmtest-full:
+#                    the integration suites there
 #
 # Every object goes to $(OUTPUT); header dependencies are tracked with -MMD -MP.
 
@@ -83,7 +85,7 @@ FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_OBJS  := $(patsubst user/%.c,$(OUTPUT)/fuzzobj/%.o,$(USER_SRCS))
 FUZZ_LIB   := $(filter-out $(OUTPUT)/fuzzobj/main.o,$(FUZZ_OBJS))
 
-.PHONY: all clean test unit demo bench vmlinux deps fuzz check-libbpf bpf
+.PHONY: all clean test unit demo bench vmlinux deps fuzz check-libbpf bpf vmtest vmtest-full
 .DELETE_ON_ERROR:
 # Objects reached only through pattern rules (a new source's san/ or fuzzobj/
 # object) would otherwise be deleted as intermediates and rebuilt every time.
@@ -201,6 +203,19 @@ $(SYSROOT)/.hooksnoop-sysroot:
 	tools/vm/deps $(DEB_ARCH)
 	tools/vm/debs $(DEB_ARCH) $(SYSROOT) $(SYSROOT_PKGS) >/dev/null
 	@touch $@
+
+# VM lanes (tools/vm/): Debian 12's own 6.1 kernel under qemu (KVM when usable,
+# else TCG) on this machine's root, shared read-only. vmtest: the smoke test
+# (TAP); vmtest-full: the integration suites. Kernels come from Debian's
+# packages, unpacked under $(HS_VM_CACHE) by tools/vm/kernel.
+VM_RUN := tools/vm/run -c 2
+vmtest: all
+	tools/vm/deps amd64
+	$(VM_RUN) -t 600 -e HOOKSNOOP=$(abspath $(OUTPUT))/hooksnoop -e SMOKE_NAME="vm $$(tools/vm/kernel amd64 | sed 's|.*/||')" -- tools/vm/smoke
+
+vmtest-full: all $(HELPERS)
+	tools/vm/deps amd64
+	$(VM_RUN) -t 5400 -e HOOKSNOOP=$(abspath $(OUTPUT))/hooksnoop -- 'bats --tap tests/integration/*.bats'
 
 clean:
 	rm -rf $(OUTPUT)
