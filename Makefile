@@ -12,7 +12,7 @@
 #                    only the BPF object and skeleton
 #   make fuzz        build the libFuzzer targets
 #   make vmtest      smoke test on Debian 12's 6.1 kernel in a VM (TAP); vmtest-full:
-#                    the integration suites there
+#                    the integration suites there; vmtest-arm64: the smoke on arm64
 #
 # Every object goes to $(OUTPUT); header dependencies are tracked with -MMD -MP.
 
@@ -85,7 +85,8 @@ FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_OBJS  := $(patsubst user/%.c,$(OUTPUT)/fuzzobj/%.o,$(USER_SRCS))
 FUZZ_LIB   := $(filter-out $(OUTPUT)/fuzzobj/main.o,$(FUZZ_OBJS))
 
-.PHONY: all clean test unit demo bench vmlinux deps fuzz check-libbpf bpf vmtest vmtest-full
+.PHONY: all clean test unit demo bench vmlinux deps fuzz check-libbpf bpf vmtest vmtest-full \
+	vmtest-arm64
 .DELETE_ON_ERROR:
 # Objects reached only through pattern rules (a new source's san/ or fuzzobj/
 # object) would otherwise be deleted as intermediates and rebuilt every time.
@@ -153,6 +154,7 @@ deps:
 
 test: deps
 	$(MAKE) all unit fuzz
+	$(MAKE) ARCH=arm64 OUTPUT=$(OUTPUT)/arm64 all
 	tests/run
 
 demo: deps
@@ -212,6 +214,13 @@ VM_RUN := tools/vm/run -c 2
 vmtest: all
 	tools/vm/deps amd64
 	$(VM_RUN) -t 600 -e HOOKSNOOP=$(abspath $(OUTPUT))/hooksnoop -e SMOKE_NAME="vm $$(tools/vm/kernel amd64 | sed 's|.*/||')" -- tools/vm/smoke
+
+# The smoke on Debian's arm64 kernel under qemu-system-aarch64 (TCG), with the
+# cross-built binary and Debian's arm64 busybox and runc unpacked (tools/vm/arm64-smoke).
+vmtest-arm64:
+	tools/vm/deps arm64
+	$(MAKE) ARCH=arm64 OUTPUT=$(OUTPUT)/arm64 all
+	tools/vm/arm64-smoke $(OUTPUT)/arm64/hooksnoop
 
 vmtest-full: all $(HELPERS)
 	tools/vm/deps amd64
