@@ -31,7 +31,7 @@ static const struct {
 	[KF_BTF] = { "kernel BTF", KV(5, 4) },
 	[KF_TP_BTF] = { "tp_btf programs", KV(5, 5) },
 	[KF_RINGBUF] = { "the BPF ring buffer", KV(5, 8) },
-	[KF_TASK_STORAGE] = { "task storage in tracing programs", KV(5, 12) },
+	[KF_TASK_STORAGE] = { "task storage in tracing programs", KV(5, 13) },
 	[KF_TASK_PT_REGS] = { "the bpf_task_pt_regs helper", KV(5, 15) },
 	[KF_BPF_LOOP] = { "the bpf_loop helper", KV(5, 17) },
 	[KF_SYS_EXIT_TP] = { "syscall tracepoints (CONFIG_FTRACE_SYSCALLS)", KV(2, 6) },

@@ -50,7 +50,7 @@ static void test_several_in_order(void **state)
 	r.missing[KF_TASK_PT_REGS] = true;
 	assert_int_equal(kfeat__describe(&r, "5.10.0-28-amd64", buf, sizeof(buf)), 3);
 	assert_non_null(strstr(buf, "this kernel (5.10.0-28-amd64) lacks task storage in tracing "
-				    "programs (Linux 5.12), the bpf_task_pt_regs helper (Linux "
+				    "programs (Linux 5.13), the bpf_task_pt_regs helper (Linux "
 				    "5.15), the bpf_loop helper (Linux 5.17): hooksnoop needs "
 				    "Linux 5.17 or later"));
 	assert_null(strchr(buf, '\n'));
