@@ -46,6 +46,7 @@
 #include "rtargs.h"
 #include "rtdetect.h"
 #include "rtstate.h"
+#include "procpeek.h"
 #include "rtview.h"
 #include "util.h"
 #include "verdict.h"
@@ -56,6 +57,8 @@ struct inv;
 struct hook_node {
 	struct hook_rec r;
 	bool reported;
+	__u64 task_start_ns;	/* its process's start (monotonic): who it is in /proc */
+	__u64 next_slow_ns;	/* --slow: the running time of its next hook_running, 0 none yet */
 };
 
 #define HOOK_NODE(rec) ((struct hook_node *)((char *)(rec)-offsetof(struct hook_node, r)))
@@ -148,6 +151,8 @@ struct correlator {
 	unsigned nruns;
 	unsigned live_max;	/* containers whose lifecycle has not ended, at most */
 	unsigned long long evicted; /* reported early to stay within live_max */
+	__u64 slow_ns;		/* --slow, 0 off */
+	__u64 next_tick_ns;	/* when live hooks are looked at next */
 };
 
 /*
@@ -795,6 +800,7 @@ static struct hook_rec *hook_new(const struct hs_event *ev)
 	if (!n)
 		return NULL;
 	h = &n->r;
+	n->task_start_ns = ev->hdr->start_ns;
 	h->pid = ev->hdr->tgid;
 	h->ppid = ev->hdr->ppid;
 	h->path = strdup(ev->filename);
@@ -1172,6 +1178,84 @@ void correlator__on_event(struct correlator *c, const struct hs_event *ev)
 		report__event(c->rep, ev, role);
 	if (ev->type == HS_EV_EXIT && p)
 		proc_del(c, p);
+}
+
+/* ---- hooks that run long ------------------------------------------------------ */
+
+/* Live hooks are looked at this often: --slow's resolution. */
+#define SLOW_TICK_NS 100000000ull
+/* hook_running: descendants listed, bytes of each one's argv */
+#define SLOW_CHILDREN_MAX 16
+#define SLOW_ARGV_MAX 256
+
+void correlator__set_slow(struct correlator *c, __u64 slow_ns)
+{
+	c->slow_ns = slow_ns;
+}
+
+/*
+ * A hook_running record for h: where it sleeps and its descendants, the
+ * kernel's account of them when it followed them, /proc's otherwise.
+ */
+static void report_running(struct correlator *c, struct container *ct, struct hook_rec *h,
+			   __u64 now_ns)
+{
+	struct hook_node *n = HOOK_NODE(h);
+	unsigned long long ticks = procpeek_ticks(&c->view, n->task_start_ns);
+	struct child_rec *kids = NULL;
+	size_t nkids = 0;
+	bool trunc = false;
+	char wchan[128];
+	struct running_rec r = {
+		.hook = h,
+		.ts_ns = now_ns,
+		.running_ns = now_ns - h->start_ns,
+	};
+
+	if (!procpeek_wchan(h->pid, ticks, wchan, sizeof(wchan)))
+		r.wchan = wchan;
+	if (h->children_known) {
+		r.children_known = true;
+		r.children = h->children;
+		r.nchildren = h->nchildren;
+		r.children_trunc = h->children_trunc;
+	} else if (!procpeek_children(h->pid, ticks, &c->view, SLOW_CHILDREN_MAX, SLOW_ARGV_MAX,
+				      &kids, &nkids, &trunc)) {
+		r.children_known = true;
+		r.children = kids;
+		r.nchildren = nkids;
+		r.children_trunc = trunc;
+	}
+	h->run = run_at(c, ct->born_ns);
+	report__running(c->rep, ct->id, ct->runtime, &r);
+	procpeek_children_free(kids, nkids);
+}
+
+void correlator__tick(struct correlator *c, __u64 now_ns)
+{
+	struct proc *p, *tmp;
+
+	if (!c->slow_ns || now_ns < c->next_tick_ns)
+		return;
+	c->next_tick_ns = now_ns + SLOW_TICK_NS;
+	HASH_ITER(hh, c->procs, p, tmp) {
+		struct hook_rec *h = p->hook;
+		struct hook_node *n;
+		__u64 running;
+
+		if (!h || h->ended || !p->hook_c || now_ns <= h->start_ns)
+			continue;
+		n = HOOK_NODE(h);
+		if (!n->next_slow_ns)
+			n->next_slow_ns = c->slow_ns;
+		running = now_ns - h->start_ns;
+		if (running < n->next_slow_ns)
+			continue;
+		/* then at each doubling; a tracer that fell behind skips the ones it missed */
+		while (n->next_slow_ns <= running && n->next_slow_ns < (1ull << 62))
+			n->next_slow_ns *= 2;
+		report_running(c, p->hook_c, h, now_ns);
+	}
 }
 
 void correlator__on_lost(struct correlator *c, unsigned long long n)

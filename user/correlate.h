@@ -34,6 +34,17 @@ unsigned long long correlator__evicted(const struct correlator *c);
 void correlator__set_live_max(struct correlator *c, unsigned n);
 /* Were records lost, or a container's verdict made unknown by a loss? */
 bool correlator__lost_any(const struct correlator *c);
+/*
+ * --slow: a hook still running after slow_ns (then at each doubling of its
+ * running time) is reported as hook_running. 0 turns it off.
+ */
+void correlator__set_slow(struct correlator *c, __u64 slow_ns);
+/*
+ * Time passes (the driver calls it between polls; it looks at live hooks
+ * at most every 100 ms): report the hooks that crossed their next --slow
+ * mark. Reads /proc through saferead, bounded.
+ */
+void correlator__tick(struct correlator *c, __u64 now_ns);
 /* Runtime and hook processes started after tracing began that still run. */
 unsigned correlator__inflight(struct correlator *c);
 /* Any runtime or hook process alive (seeded ones included)? Sets the poll pace. */

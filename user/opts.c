@@ -26,6 +26,7 @@ enum {
 	OPT_REPEAT,
 	OPT_MAX,
 	OPT_TRACE_OUT,
+	OPT_SLOW,
 };
 
 static const struct option long_opts[] = {
@@ -49,6 +50,7 @@ static const struct option long_opts[] = {
 	{ "max", required_argument, NULL, OPT_MAX },
 	{ "repeat", required_argument, NULL, OPT_REPEAT },
 	{ "trace-out", required_argument, NULL, OPT_TRACE_OUT },
+	{ "slow", required_argument, NULL, OPT_SLOW },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -87,6 +89,9 @@ void opts_usage(FILE *f)
 	      "                         \"run\" (0-based); stops after the first failed run\n"
 	      "      --grace SEC        CI mode: wait up to SEC for in-flight runtime/hook\n"
 	      "                         processes after CMD exits (default 5)\n"
+	      "      --slow SEC         report a hook still running after SEC (default 10)\n"
+	      "                         and each time its running time doubles: what it\n"
+	      "                         waits in (wchan) and its children; 0 turns it off\n"
 	      "      --argv-bytes N     argv bytes captured per exec (default 4096, max 32768)\n"
 	      "      --ringbuf-size N   kernel ring buffer size, K/M suffix (default 1M)\n"
 	      "      --max-tracked N    processes followed at once (default 8192)\n"
@@ -282,6 +287,7 @@ int opts_parse(int argc, char **argv, struct settings *s)
 
 	memset(s, 0, sizeof(*s));
 	s->grace = 5;
+	s->slow = 10;
 	s->argv_bytes = HS_ARGV_DEFAULT;
 	s->ringbuf_bytes = 1 << 20;
 	s->max_tracked = 8192;
@@ -327,6 +333,10 @@ int opts_parse(int argc, char **argv, struct settings *s)
 			break;
 		case OPT_GRACE:
 			if (parse_seconds("--grace", optarg, &s->grace))
+				return -1;
+			break;
+		case OPT_SLOW:
+			if (parse_seconds("--slow", optarg, &s->slow))
 				return -1;
 			break;
 		case OPT_EXPECT:

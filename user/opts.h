@@ -31,6 +31,7 @@ struct settings {
 	const char *plot_out;        /* SVG timeline at the end: the demo's, no option */
 	double duration;             /* -d SEC, 0 = until signal */
 	double grace;                /* --grace SEC (CI mode) */
+	double slow;                 /* --slow SEC: hook_running after SEC, then at each doubling; 0 off */
 	const char *containers[HS_MAX_FILTERS]; /* -c globs */
 	size_t ncontainers;
 	const char *runtimes[HS_RUNTIME_NAMES]; /* all runtime comm names (defaults + -r) */

@@ -139,6 +139,22 @@ struct hook_rec {
 	bool children_trunc;	/* more descendants than were followed */
 };
 
+/*
+ * A hook still running after --slow, and again each time its running time
+ * doubled (SPEC `hook_running`): where it waits and what it started. A
+ * progress report: its hook record comes when it ends.
+ */
+struct running_rec {
+	const struct hook_rec *hook;	/* stage, index, pid, argv, start; not ended */
+	__u64 ts_ns;			/* when it was looked at */
+	__u64 running_ns;		/* ts_ns - the hook's start */
+	const char *wchan;		/* the kernel function it sleeps in, "" running; NULL unknown */
+	bool children_known;		/* false: neither followed nor readable */
+	const struct child_rec *children; /* its descendants alive now (or followed so far) */
+	size_t nchildren;
+	bool children_trunc;
+};
+
 /* Free what a hook_rec owns (not the record itself). */
 void hook_rec_free_fields(struct hook_rec *h);
 

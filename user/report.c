@@ -68,6 +68,14 @@ void report__hook(struct report *r, const char *container, const char *runtime,
 	FAN_OUT(r, hook, container, runtime, h);
 }
 
+void report__running(struct report *r, const char *container, const char *runtime,
+		     const struct running_rec *rr)
+{
+	if (!report__wants(r, container))
+		return;
+	FAN_OUT(r, running, container, runtime, rr);
+}
+
 void report__container(struct report *r, const struct ctr_rec *rec)
 {
 	if (!report__wants(r, rec->id))

@@ -24,6 +24,9 @@ struct sink_ops {
 	/* a hook ended (or, when its container's record is written, never did) */
 	void (*hook)(struct sink *sk, const char *container, const char *runtime,
 		     const struct hook_rec *h);
+	/* a hook still running after --slow (and at each doubling) */
+	void (*running)(struct sink *sk, const char *container, const char *runtime,
+			const struct running_rec *r);
 	/* a container's lifecycle ended, or tracing stopped */
 	void (*container)(struct sink *sk, const struct ctr_rec *rec);
 	void (*lost)(struct sink *sk, const struct loss_rec *l);
@@ -55,6 +58,8 @@ bool report__wants(const struct report *r, const char *id);
 void report__event(struct report *r, const struct hs_event *ev, enum hs_urole role);
 void report__hook(struct report *r, const char *container, const char *runtime,
 		  const struct hook_rec *h);
+void report__running(struct report *r, const char *container, const char *runtime,
+		     const struct running_rec *rr);
 void report__container(struct report *r, const struct ctr_rec *rec);
 void report__lost(struct report *r, const struct loss_rec *l);
 void report__summary(struct report *r, unsigned long long lost, unsigned long long evicted,

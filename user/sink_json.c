@@ -173,19 +173,21 @@ static void put_state(struct jw *w, const struct hook_rec *h)
 	json_decref(v);
 }
 
-static void put_children(struct jw *w, const struct hook_rec *h)
+/* children: [{"pid","argv","start_ns","end_ns","exit_code","signal","outlived"}] or null. */
+static void put_children_of(struct jw *w, bool known, const struct child_rec *v, size_t n,
+			    bool trunc)
 {
 	size_t i;
 
 	jw_key(w, "children");
-	if (!h->children_known) {
+	if (!known) {
 		jw_null(w);
 		jw_knull(w, "children_truncated");
 		return;
 	}
 	jw_arr_open(w);
-	for (i = 0; i < h->nchildren; i++) {
-		const struct child_rec *c = &h->children[i];
+	for (i = 0; i < n; i++) {
+		const struct child_rec *c = &v[i];
 
 		jw_obj_open(w);
 		jw_ku64(w, "pid", c->pid);
@@ -208,7 +210,12 @@ static void put_children(struct jw *w, const struct hook_rec *h)
 		jw_obj_close(w);
 	}
 	jw_arr_close(w);
-	jw_kbool(w, "children_truncated", h->children_trunc);
+	jw_kbool(w, "children_truncated", trunc);
+}
+
+static void put_children(struct jw *w, const struct hook_rec *h)
+{
+	put_children_of(w, h->children_known, h->children, h->nchildren, h->children_trunc);
 }
 
 /* The second-round fields: what the hook said and saw. */
@@ -274,6 +281,38 @@ static void json_hook(struct sink *sk, const char *container, const char *runtim
 	put_hook_io(&w, h);
 	put_origin(&w, h);
 	put_time(&w, o, h->start_ns);
+	jw_obj_close(&w);
+	emit(o, &w);
+}
+
+static void json_running(struct sink *sk, const char *container, const char *runtime,
+			 const struct running_rec *r)
+{
+	const struct hook_rec *h = r->hook;
+	struct output *o = out_of(sk);
+	struct jw w;
+
+	jw_init(&w, &o->line);
+	jw_obj_open(&w);
+	jw_kstr(&w, "type", "hook_running");
+	jw_kstr(&w, "container", container);
+	jw_kstr(&w, "runtime", runtime);
+	put_run(&w, &h->run);
+	jw_kstr(&w, "stage", h->stage >= 0 ? oci_stage_name(h->stage) : "unknown");
+	if (h->index >= 0)
+		jw_ki64(&w, "index", h->index);
+	else
+		jw_knull(&w, "index");
+	jw_kbool(&w, "inferred", h->inferred);
+	jw_ku64(&w, "pid", h->pid);
+	jw_key(&w, "argv");
+	jw_argv(&w, h->argv, h->argv_len);
+	jw_kbool(&w, "argv_truncated", h->argv_trunc);
+	jw_ku64(&w, "start_ns", h->start_ns);
+	jw_ku64(&w, "running_ns", r->running_ns);
+	jw_kstr(&w, "wchan", r->wchan); /* NULL writes null */
+	put_children_of(&w, r->children_known, r->children, r->nchildren, r->children_trunc);
+	put_time(&w, o, r->ts_ns);
 	jw_obj_close(&w);
 	emit(o, &w);
 }
@@ -406,6 +445,7 @@ static void json_free(struct sink *sk)
 static const struct sink_ops json_ops = {
 	.event = json_event,
 	.hook = json_hook,
+	.running = json_running,
 	.container = json_container,
 	.lost = json_lost,
 	.summary = json_summary,

@@ -143,6 +143,68 @@ static void text_hook(struct sink *sk, const char *container, const char *runtim
 		wrap_line(o, "             why: ", h->reason, 18);
 }
 
+/* Descendants listed under a line about a hook (the rest are counted). */
+#define TEXT_CHILDREN_MAX 5
+
+static void text_children(struct output *o, const struct child_rec *v, size_t n, bool trunc,
+			  bool live_only, const char *indent)
+{
+	struct sbuf *sb = &o->line;
+	size_t i, shown = 0, more = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct child_rec *c = &v[i];
+
+		if (live_only && c->ended)
+			continue;
+		if (shown == TEXT_CHILDREN_MAX) {
+			more++;
+			continue;
+		}
+		shown++;
+		sbuf_addf(sb, "%schild %u: ", indent, c->pid);
+		if (c->argv && c->argv_len)
+			esc_argv_text(sb, c->argv,
+				      c->argv_len > TIMELINE_ARGV_MAX ? TIMELINE_ARGV_MAX : c->argv_len);
+		output__flush_line(o);
+	}
+	if (more || trunc) {
+		sbuf_addf(sb, "%s... %zu more%s", indent, more, trunc ? " (and more not followed)" : "");
+		output__flush_line(o);
+	}
+}
+
+/* A hook still running after --slow: how long, where it waits, what it started. */
+static void text_running(struct sink *sk, const char *container, const char *runtime,
+			 const struct running_rec *r)
+{
+	const struct hook_rec *h = r->hook;
+	struct output *o = text_of(sk)->o;
+	struct sbuf *sb = &o->line;
+	char t[64], d[32];
+
+	output__text_time(o, r->ts_ns, t, sizeof(t));
+	fmt_duration(d, sizeof(d), r->running_ns);
+	sbuf_addf(sb, "%-12s ", t);
+	esc_text(sb, container, min_len(container, 16));
+	sbuf_addf(sb, " %s %s", runtime, stage_label(h->stage));
+	if (h->index >= 0)
+		sbuf_addf(sb, "[%d]", h->index);
+	if (h->inferred)
+		sbuf_puts(sb, "?");
+	sbuf_addf(sb, " still running after %s, pid %u", d, h->pid);
+	if (r->wchan && *r->wchan)
+		sbuf_addf(sb, " waiting in %s", r->wchan); /* [A-Za-z0-9_.] only */
+	else if (r->wchan)
+		sbuf_puts(sb, " on a CPU");
+	sbuf_puts(sb, "  ");
+	hook_command(sb, h, h->argv_len);
+	output__flush_line(o);
+	if (r->children_known)
+		text_children(o, r->children, r->nchildren, r->children_trunc, true,
+			      "             ");
+}
+
 static const char *mark_text(enum stage_mark m)
 {
 	switch (m) {
@@ -383,6 +445,7 @@ static void text_free(struct sink *sk)
 static const struct sink_ops text_ops = {
 	.event = text_event,
 	.hook = text_hook,
+	.running = text_running,
 	.container = text_container,
 	.lost = text_lost,
 	.summary = text_summary,

@@ -194,6 +194,8 @@ static int trace_pipeline(struct trace *t)
 		}
 	}
 	t->corr = correlator__new(&t->rep, t->s->all);
+	if (t->corr)
+		correlator__set_slow(t->corr, (__u64)llround(t->s->slow * 1e9));
 	return t->corr ? 0 : -ENOMEM;
 }
 
@@ -376,6 +378,7 @@ int trace_run(const struct settings *sp)
 		}
 		check_drops(&t);
 		now = mono_now_ns();
+		correlator__tick(t.corr, now); /* --slow: hooks still running */
 		if (child_pid > 0 && !child_done) {
 			pid_t w = waitpid(child_pid, &status, WNOHANG);
 

@@ -101,3 +101,75 @@ killer_hooks() {
 	hs_ci -c "$CID2" -- "$ROOT/tools/with-cgroup2" $C run -b "$BATS_TEST_TMPDIR/b2" "$CID2"
 	[ "$(hooks_of "$CID2" poststop | jq -c '[.status,.errno,has("reason")]')" = '["exec_failed",2,false]' ]
 }
+
+# A prestart hook that reads a FIFO whose writer never writes: it blocks in
+# pipe_read until the writer goes away ($1: the FIFO).
+fifo_hooks() {
+	echo '{"prestart":[{"path":"/bin/sh","args":["sh","-c","cat >/dev/null; sleep 5 & read x < '"$1"'; exit 0"]}]}'
+}
+fifo_writer() { # FIFO SEC : hold the FIFO open for writing, write nothing, for SEC
+	mkfifo "$1"
+	sh -c 'exec 3>"$1"; sleep "$2"' sh "$1" "$2" &
+	FIFO_PID=$!
+}
+
+check_running() { # CID RUNTIME
+	r=$(q --arg c "$1" 'select(.type=="hook_running" and .container==$c)')
+	[ "$(echo "$r" | grep -c .)" -ge 2 ] || { echo "running: $r"; return 1; }
+	first=$(echo "$r" | head -1); second=$(echo "$r" | sed -n 2p)
+	[ "$(echo "$first" | jq -c '[.runtime,.stage,.index,.argv[0]]')" = "[\"$2\",\"prestart\",0,\"sh\"]" ] || { echo "$first"; return 1; }
+	# reported after --slow 1, and again once its running time doubled
+	[ "$(echo "$first" | jq '.running_ns >= 1000000000 and .running_ns < 2000000000')" = true ] || { echo "$first"; return 1; }
+	[ "$(echo "$second" | jq '.running_ns >= 2000000000')" = true ] || { echo "$second"; return 1; }
+	echo "$first" | jq -r .wchan | grep -Eq 'pipe|fifo' || { echo "$first"; return 1; }
+	# its live child, read from /proc with its argv
+	[ "$(echo "$first" | jq -c '[.children[]|select(.argv==["sleep","5"])]|length')" -eq 1 ] || { echo "$first"; return 1; }
+	# the same process the hook record names when it ends
+	h=$(hooks_of "$1" prestart)
+	[ "$(echo "$h" | jq .pid)" = "$(echo "$first" | jq .pid)" ]
+	[ "$(echo "$h" | jq -r .status)" = ok ]
+	[ "$(echo "$h" | jq '.duration_ns >= 2500000000')" = true ]
+}
+
+@test "runc, CI mode: a hook blocked on a FIFO is hook_running after --slow, then after doubling, with wchan and children" {
+	CID=$(cid); CIDS=$CID
+	mkb "$BATS_TEST_TMPDIR/b" "$(fifo_hooks "$BATS_TEST_TMPDIR/fifo")" "true"
+	fifo_writer "$BATS_TEST_TMPDIR/fifo" 2.8
+	hs_ci --slow 1 -c "$CID" -- runc run -b "$BATS_TEST_TMPDIR/b" "$CID"
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	check_running "$CID" runc
+}
+
+@test "crun, live mode: the same hook_running records, and the text timeline's still-running line" {
+	CID=$(cid); CIDS=$CID
+	mkb "$BATS_TEST_TMPDIR/b" "$(fifo_hooks "$BATS_TEST_TMPDIR/fifo")" "true"
+	fifo_writer "$BATS_TEST_TMPDIR/fifo" 2.8
+	hs_start --slow 1 -c "$CID"
+	run_crun "$BATS_TEST_TMPDIR/b" "$CID"
+	sleep 0.3
+	hs_stop
+	check_running "$CID" crun
+	# text: one "still running" line per report, its child under it
+	rm -f "$BATS_TEST_TMPDIR/fifo"
+	fifo_writer "$BATS_TEST_TMPDIR/fifo" 1.5
+	CID=$(cid 2); CIDS="$CIDS $CID"
+	run --separate-stderr "$HS" --slow 1 -c "$CID" -- "$ROOT/tools/with-cgroup2" $C run -b "$BATS_TEST_TMPDIR/b" "$CID"
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	echo "$output" | grep -E "^[0-9.]+ +$CID crun prestart\[0\] still running after 1[0-9.]+ms, pid [0-9]+ waiting in [a-z_]*(pipe|fifo)" ||
+		{ echo "$output"; return 1; }
+	echo "$output" | grep -Eq "^ +child [0-9]+: sleep 5$"
+}
+
+@test "--slow: bad values are one error line; 0 turns hook_running off" {
+	run --separate-stderr "$HS" --slow abc -- true
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "$(echo "$stderr" | grep -c .)" -eq 1 ]
+	echo "$stderr" | grep -q "invalid --slow 'abc'"
+	CID=$(cid); CIDS=$CID
+	mkb "$BATS_TEST_TMPDIR/b" '{"prestart":[{"path":"/bin/sh","args":["sh","-c","cat >/dev/null; sleep 1.3"]}]}' "true"
+	hs_ci --slow 0 -c "$CID" -- runc run -b "$BATS_TEST_TMPDIR/b" "$CID"
+	[ "$status" -eq 0 ]
+	[ "$(q 'select(.type=="hook_running")' | grep -c .)" -eq 0 ]
+	[ "$(hooks_of "$CID" prestart | jq '.duration_ns > 1000000000')" = true ]
+}

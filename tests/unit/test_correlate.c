@@ -857,6 +857,74 @@ static void test_delete_killed_and_retried(void **state)
 	json_decref(r);
 }
 
+/* the hook_running records written so far, as their running_ns */
+static size_t running_ns(struct fixture *f, long long *v, size_t max)
+{
+	json_t *r = records(f), *x;
+	size_t i, n = 0;
+
+	json_array_foreach(r, i, x)
+		if (!strcmp(json_string_value(json_object_get(x, "type")), "hook_running") && n < max)
+			v[n++] = json_integer_value(json_object_get(x, "running_ns"));
+	json_decref(r);
+	return n;
+}
+
+/*
+ * --slow: a live hook is reported once its running time passes the mark,
+ * then at each doubling; a tracer that fell behind reports once and skips
+ * the marks it missed. Its (synthetic) pid is nobody's in /proc: wchan and
+ * children are null, never another process's.
+ */
+static void test_slow_hook_running(void **state)
+{
+	struct fixture *f = *state;
+	const __u64 s = 1000000000ull;
+	char argv[256];
+	long long v[8];
+	json_t *r, *x;
+	__u64 t0;
+	int n;
+
+	write_config(f, "{\"createRuntime\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"a\"]}]}");
+	correlator__set_slow(f->c, s);
+	n = snprintf(argv, sizeof(argv), "runc%crun%c-b%c%s%cc10", 0, 0, 0, f->dir, 0);
+	ev_exec(f, 100, 1, HS_ROLE_RUNTIME, HS_ROLE_NONE, HS_F_NEW_ROOT, H_NS, 100, "/usr/sbin/runc",
+		argv, (size_t)n + 1, 0);
+	ev_fork(f, 4000001, 100, H_NS);
+	next_start_ns = 1; /* a start time no live pid 4000001 can have */
+	ev_exec(f, 4000001, 100, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, H_NS, 4000001, "/bin/sh",
+		A("sh\0-c\0a"), 0);
+	t0 = f->ts; /* the hook's exec */
+	correlator__tick(f->c, t0 + s / 2);
+	assert_int_equal(running_ns(f, v, 8), 0);
+	correlator__tick(f->c, t0 + s + 1);
+	assert_int_equal(running_ns(f, v, 8), 1);
+	assert_int_equal(v[0], (long long)s + 1);
+	correlator__tick(f->c, t0 + s + s / 2); /* between marks */
+	correlator__tick(f->c, t0 + 2 * s - s / 20);
+	correlator__tick(f->c, t0 + 2 * s + 1000); /* within 100 ms of the last look: too soon */
+	assert_int_equal(running_ns(f, v, 8), 1);
+	correlator__tick(f->c, t0 + 2 * s + s / 5);
+	assert_int_equal(running_ns(f, v, 8), 2);
+	correlator__tick(f->c, t0 + 9 * s); /* 4 s and 8 s missed: one report, next at 16 s */
+	correlator__tick(f->c, t0 + 15 * s);
+	assert_int_equal(running_ns(f, v, 8), 3);
+	correlator__tick(f->c, t0 + 16 * s + 1);
+	assert_int_equal(running_ns(f, v, 8), 4);
+	r = records(f);
+	x = find(r, "hook_running", NULL, NULL);
+	assert_string_equal(json_string_value(json_object_get(x, "container")), "c10");
+	assert_string_equal(json_string_value(json_object_get(x, "stage")), "createRuntime");
+	assert_true(json_is_null(json_object_get(x, "wchan")));
+	assert_true(json_is_null(json_object_get(x, "children")));
+	json_decref(r);
+	ev_exit(f, 4000001, 100, HS_ROLE_LEAF, 0, 0);
+	correlator__tick(f->c, t0 + 40 * s); /* ended: never again */
+	assert_int_equal(running_ns(f, v, 8), 4);
+	correlator__set_slow(f->c, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -877,6 +945,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_relative_bundle_after_chdir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_died_before_exec, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_killed_and_retried, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slow_hook_running, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("correlate", tests, NULL, NULL);

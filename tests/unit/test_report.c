@@ -365,6 +365,83 @@ static void test_warnings_rendered_and_bounded(void **state)
 	mem_close(&m);
 }
 
+/* hook_running: SPEC's record, and the text sink's still-running line with live children only. */
+static void test_running_record(void **state)
+{
+	static const char argv[] = "sh\0-c\0read x < /f\x1b";
+	struct hook_rec h = hook(OCI_PRESTART, 0, argv, sizeof(argv) - 1, 2000000000ull,
+				 HOOK_UNFINISHED);
+	struct child_rec kids[7];
+	struct running_rec r = {
+		.hook = &h,
+		.ts_ns = 12000000000ull,
+		.running_ns = 10000000000ull,
+		.wchan = "pipe_read",
+		.children_known = true,
+		.children = kids,
+		.nchildren = 7,
+	};
+	struct mem_out m;
+	struct sink *sk;
+	const char *t;
+	json_t *v, *c;
+	unsigned i;
+
+	memset(kids, 0, sizeof(kids));
+	for (i = 0; i < 7; i++) {
+		kids[i].pid = 100 + i;
+		kids[i].argv = (char *)"sleep\0" "5";
+		kids[i].argv_len = 8;
+		kids[i].start_ns = 2100000000ull;
+	}
+	kids[0].ended = true; /* gone: not listed as waiting */
+	mem_open(&m, true);
+	sk = sink_json_new(&m.o);
+	sk->ops->running(sk, "c1", "runc", &r);
+	v = only_record(&m);
+	assert_true(strncmp(mem_text(&m), "{\"type\":\"hook_running\",", 23) == 0);
+	assert_string_equal(json_string_value(json_object_get(v, "stage")), "prestart");
+	assert_int_equal(json_integer_value(json_object_get(v, "index")), 0);
+	assert_int_equal(json_integer_value(json_object_get(v, "pid")), 4242);
+	assert_int_equal(json_integer_value(json_object_get(v, "running_ns")), 10000000000ll);
+	assert_string_equal(json_string_value(json_object_get(v, "wchan")), "pipe_read");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(v, "argv"), 2)),
+			    "read x < /f\x1b");
+	c = json_object_get(v, "children");
+	assert_int_equal(json_array_size(c), 7);
+	assert_true(json_is_null(json_object_get(json_array_get(c, 1), "end_ns")));
+	assert_false(json_is_true(json_object_get(v, "children_truncated")));
+	json_decref(v);
+	mem_close(&m);
+
+	r.wchan = NULL; /* unreadable: null, never a guess */
+	r.children_known = false;
+	mem_open(&m, true);
+	sk->ops->running(sk, "c1", "runc", &r);
+	v = only_record(&m);
+	assert_true(json_is_null(json_object_get(v, "wchan")));
+	assert_true(json_is_null(json_object_get(v, "children")));
+	json_decref(v);
+	sk->ops->free(sk);
+	mem_close(&m);
+
+	r.wchan = "pipe_read";
+	r.children_known = true;
+	mem_open(&m, false);
+	sk = sink_text_new(&m.o);
+	sk->ops->running(sk, "c1", "runc", &r);
+	t = mem_text(&m);
+	assert_non_null(strstr(t, "c1 runc prestart[0] still running after 10.0s, pid 4242 waiting in "
+				  "pipe_read  sh -c \"read x < /f\\x1b\"\n"));
+	assert_null(strstr(t, "child 100:")); /* ended */
+	assert_non_null(strstr(t, "             child 101: sleep 5\n"));
+	assert_non_null(strstr(t, "child 105: sleep 5\n"));
+	assert_null(strstr(t, "child 106:"));
+	assert_non_null(strstr(t, "... 1 more\n"));
+	sk->ops->free(sk);
+	mem_close(&m);
+}
+
 /* ---- text sink ---- */
 
 static void test_text_hook_line_and_timeline(void **state)
@@ -726,6 +803,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_poststart_before_process),
 		cmocka_unit_test(test_verdict_hook_ran_twice),
 		cmocka_unit_test(test_warnings_rendered_and_bounded),
+		cmocka_unit_test(test_running_record),
 		cmocka_unit_test(test_text_hook_line_and_timeline),
 		cmocka_unit_test(test_text_findings_wrap_within_100_columns),
 		cmocka_unit_test(test_json_hook_record),
