@@ -13,6 +13,8 @@
 #   make fuzz        build the libFuzzer targets
 #   make vmtest      smoke test on Debian 12's 6.1 kernel in a VM (TAP); vmtest-full:
 #                    the integration suites there; vmtest-arm64: the smoke on arm64
+#   make install     install binary, man page, systemd unit and docs under
+#                    $(DESTDIR)$(PREFIX) (PREFIX=/usr/local); make uninstall
 #
 # Every object goes to $(OUTPUT); header dependencies are tracked with -MMD -MP.
 
@@ -86,7 +88,7 @@ FUZZ_OBJS  := $(patsubst user/%.c,$(OUTPUT)/fuzzobj/%.o,$(USER_SRCS))
 FUZZ_LIB   := $(filter-out $(OUTPUT)/fuzzobj/main.o,$(FUZZ_OBJS))
 
 .PHONY: all clean test unit demo bench vmlinux deps fuzz check-libbpf bpf vmtest vmtest-full \
-	vmtest-arm64
+	vmtest-arm64 install uninstall
 .DELETE_ON_ERROR:
 # Objects reached only through pattern rules (a new source's san/ or fuzzobj/
 # object) would otherwise be deleted as intermediates and rebuilt every time.
@@ -225,6 +227,35 @@ vmtest-arm64:
 vmtest-full: all $(HELPERS)
 	tools/vm/deps amd64
 	$(VM_RUN) -t 5400 -e HOOKSNOOP=$(abspath $(OUTPUT))/hooksnoop -- 'bats --tap tests/integration/*.bats'
+
+# Installation. The binary goes to sbin: it needs root (CAP_BPF, CAP_PERFMON),
+# its manual is in section 8, and Debian's BPF tools (libbpf-tools) live in
+# /usr/sbin too. The unit goes where systemd looks for the units of this
+# prefix (/usr/local/lib/systemd/system is on its search path); the Debian
+# package sets SYSTEMDUNITDIR=/lib/systemd/system.
+PREFIX         ?= /usr/local
+SBINDIR        ?= $(PREFIX)/sbin
+MANDIR         ?= $(PREFIX)/share/man
+DOCDIR         ?= $(PREFIX)/share/doc/hooksnoop
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+INSTALL        ?= install
+DOCS           := README.md BENCHMARKS.md docs/architecture.md docs/lint-codes.md docs/plot.png
+
+install: $(OUTPUT)/hooksnoop
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(DOCDIR)/docs
+	$(INSTALL) -m 0755 $(OUTPUT)/hooksnoop $(DESTDIR)$(SBINDIR)/hooksnoop
+	$(INSTALL) -m 0644 man/hooksnoop.8 $(DESTDIR)$(MANDIR)/man8/hooksnoop.8
+	# the unit names the installed binary
+	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/hooksnoop.service.in > $(DESTDIR)$(SYSTEMDUNITDIR)/hooksnoop.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/hooksnoop.service
+	$(INSTALL) -m 0644 $(filter-out docs/%,$(DOCS)) $(DESTDIR)$(DOCDIR)/
+	$(INSTALL) -m 0644 $(filter docs/%,$(DOCS)) $(DESTDIR)$(DOCDIR)/docs/
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/hooksnoop $(DESTDIR)$(MANDIR)/man8/hooksnoop.8 \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/hooksnoop.service
+	rm -rf $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -rf $(OUTPUT)
