@@ -62,6 +62,11 @@ LDLIBS    := $(LIBBPF_A) -lelf -lz -ljansson -lpcre2-8 -lm
 ifeq ($(STATIC),1)
 LDFLAGS   += -static
 LDLIBS    += -lzstd
+# No libmicrohttpd: Debian has no static build of its TLS library's dependencies
+# (p11-kit). A static hooksnoop serves no HTTP; --metrics-file still works.
+else
+CPPFLAGS  += -DHAVE_MICROHTTPD
+LDLIBS    += -lmicrohttpd -lpthread
 endif
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \

@@ -1299,6 +1299,11 @@ unsigned correlator__inflight(struct correlator *c)
 	return n;
 }
 
+unsigned correlator__tracked(const struct correlator *c)
+{
+	return HASH_COUNT(c->procs);
+}
+
 bool correlator__busy(const struct correlator *c)
 {
 	const struct proc *p, *tmp;

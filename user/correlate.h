@@ -47,6 +47,8 @@ void correlator__set_slow(struct correlator *c, __u64 slow_ns);
 void correlator__tick(struct correlator *c, __u64 now_ns);
 /* Runtime and hook processes started after tracing began that still run. */
 unsigned correlator__inflight(struct correlator *c);
+/* Processes the model follows now (runtimes, hooks, container processes): a gauge. */
+unsigned correlator__tracked(const struct correlator *c);
 /* Any runtime or hook process alive (seeded ones included)? Sets the poll pace. */
 bool correlator__busy(const struct correlator *c);
 /*

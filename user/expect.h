@@ -37,6 +37,34 @@ struct sink *expect_sink_new(const struct settings *s);
  */
 enum expect_result expect_sink_result(struct sink *sk, bool lost_any, FILE *err);
 
+/*
+ * One judged check, as --junit reports it: a container and one expected
+ * stage (name "poststart") or one stage's budget (name "max poststart=2s"),
+ * or, when no container was seen at all, the run itself (id NULL).
+ * message: the first line stderr says for it, without "hooksnoop: " (NULL
+ * when it passed); detail: every line stderr says for it ('\n'-separated,
+ * "why:" lines included), or NULL. secs: how long the hooks it covers ran.
+ * Pointers are valid for the duration of the callback.
+ */
+struct expect_case {
+	const char *id;		/* escaped for the terminal, as stderr shows it */
+	const char *runtime;
+	const char *name;
+	enum expect_result r;	/* PASS, FAIL or UNKNOWN */
+	const char *message;
+	const char *detail;
+	double secs;
+};
+
+typedef void (*expect_case_fn)(void *ctx, const struct expect_case *c);
+
+/*
+ * expect_sink_result(), handing each judged check to fn as well (the same
+ * judgement, said once on err, collected by --junit).
+ */
+enum expect_result expect_sink_judge(struct sink *sk, bool lost_any, FILE *err,
+				     expect_case_fn fn, void *ctx);
+
 /* "pass" | "fail" | "none", as the summary record says it. */
 const char *expect_result_word(enum expect_result r);
 

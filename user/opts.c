@@ -27,6 +27,9 @@ enum {
 	OPT_MAX,
 	OPT_TRACE_OUT,
 	OPT_SLOW,
+	OPT_METRICS,
+	OPT_METRICS_FILE,
+	OPT_JUNIT,
 };
 
 static const struct option long_opts[] = {
@@ -51,6 +54,9 @@ static const struct option long_opts[] = {
 	{ "repeat", required_argument, NULL, OPT_REPEAT },
 	{ "trace-out", required_argument, NULL, OPT_TRACE_OUT },
 	{ "slow", required_argument, NULL, OPT_SLOW },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
+	{ "junit", required_argument, NULL, OPT_JUNIT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -75,6 +81,14 @@ void opts_usage(FILE *f)
 	      "  -o, --output FILE      write records to FILE instead of stdout\n"
 	      "      --trace-out FILE   also write a Chrome trace-event JSON file (open it in\n"
 	      "                         ui.perfetto.dev or chrome://tracing)\n"
+	      "      --metrics ADDR     serve Prometheus metrics at http://ADDR/metrics; ADDR\n"
+	      "                         is [HOST]:PORT or PORT, loopback unless HOST is given\n"
+	      "                         as a number (:9464 = 127.0.0.1:9464; 0.0.0.0:9464 =\n"
+	      "                         every interface; [::1]:9464)\n"
+	      "      --metrics-file PATH  write the metrics to PATH every 5s and at exit, by\n"
+	      "                         atomic rename (node_exporter textfile collector)\n"
+	      "      --junit FILE       CI mode: JUnit XML, a test case per container and\n"
+	      "                         expectation or budget, failures as stderr says them\n"
 	      "  -c, --container ID     only this container (glob; repeatable)\n"
 	      "  -r, --runtime NAME     also follow runtime binaries of this comm (repeatable)\n"
 	      "  -a, --all              also show every exec/exit in runtime trees\n"
@@ -112,6 +126,8 @@ void opts_usage(FILE *f)
 	      "  hooksnoop compare base.jsonl new.jsonl\n"
 	      "  hooksnoop -j -o run.jsonl --trace-out run.json -- runc run -b b c1\n"
 	      "  hooksnoop plot -o run.svg run.jsonl\n"
+	      "  hooksnoop --metrics :9464 --metrics-file /var/lib/node_exporter/hooksnoop.prom\n"
+	      "  hooksnoop --junit hooks.xml --expect all -- podman run --rm img true\n"
 	      "  hooksnoop lint bundle/config.json /etc/containers/oci/hooks.d\n",
 	      f);
 }
@@ -385,6 +401,25 @@ int opts_parse(int argc, char **argv, struct settings *s)
 			}
 			s->trace_out = optarg;
 			break;
+		case OPT_METRICS: {
+			const char *why;
+
+			if (metrics_parse_addr(optarg, &s->metrics_at, &why)) {
+				hs_err("invalid --metrics '%.64s': %s", optarg, why);
+				return -1;
+			}
+			s->metrics_addr = optarg;
+			break;
+		}
+		case OPT_METRICS_FILE:
+		case OPT_JUNIT:
+			if (!*optarg) {
+				hs_err("invalid %s '': give a file to write",
+				       c == OPT_JUNIT ? "--junit" : "--metrics-file");
+				return -1;
+			}
+			*(c == OPT_JUNIT ? &s->junit : &s->metrics_file) = optarg;
+			break;
 		case OPT_MAX:
 			if (add_budget(s, optarg, named, &all_ns, &all_text))
 				return -1;
@@ -431,6 +466,16 @@ int opts_parse(int argc, char **argv, struct settings *s)
 	}
 	if (s->repeat && !s->cmd) {
 		hs_err("--repeat needs a command to repeat: hooksnoop --repeat N -- CMD ARGS");
+		return -1;
+	}
+	if (s->junit && !s->cmd) {
+		hs_err("--junit needs a command to judge: hooksnoop --junit FILE --expect STAGE -- "
+		       "CMD ARGS");
+		return -1;
+	}
+	if (s->junit && !s->nexpect && !s->budgets) {
+		hs_err("--junit has nothing to report: its test cases are the --expect and --max "
+		       "checks");
 		return -1;
 	}
 	if (s->cmd && s->duration) {

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "hooksnoop.h"
+#include "metrics_http.h"
 #include "oci.h"
 
 #define HS_MAX_FILTERS 64
@@ -28,6 +29,10 @@ struct settings {
 	int verbose;
 	const char *output;          /* -o FILE, NULL = stdout */
 	const char *trace_out;       /* --trace-out FILE: Chrome trace-event JSON, NULL = none */
+	const char *metrics_addr;    /* --metrics ADDR as given, NULL = no HTTP server */
+	struct metrics_addr metrics_at; /* ... parsed */
+	const char *metrics_file;    /* --metrics-file PATH: node_exporter textfile, NULL = none */
+	const char *junit;           /* --junit FILE (CI mode): JUnit XML of the expectations */
 	const char *plot_out;        /* SVG timeline at the end: the demo's, no option */
 	double duration;             /* -d SEC, 0 = until signal */
 	double grace;                /* --grace SEC (CI mode) */

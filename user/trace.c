@@ -16,15 +16,18 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "correlate.h"
 #include "expect.h"
 #include "jsonw.h"
+#include "junit.h"
 #include "loader.h"
 #include "log.h"
 #include "output.h"
 #include "report.h"
+#include "sink_metrics.h"
 #include "sink_plot.h"
 #include "sink_trace.h"
 #include "sinks.h"
@@ -47,6 +50,7 @@ struct trace {
 	struct output out;
 	struct report rep;
 	struct sink *expect; /* owned by rep */
+	struct sink *metrics; /* owned by rep; NULL without --metrics / --metrics-file */
 	struct tracer tr;
 	struct correlator *corr;
 	__u64 drops_seen; /* ring buffer + tracking drops already reported */
@@ -157,8 +161,9 @@ static void check_drops(struct trace *t)
 
 /*
  * The pipeline after the tracer: model -> report -> sinks (the output
- * format, the --expect checker, the --trace-out file, the demo's SVG). 0, -ENOMEM, or -EIO
- * when the trace file cannot be written (already said).
+ * format, the --expect checker, the --trace-out file, the metrics, the demo's SVG). 0,
+ * -ENOMEM, or -EIO when a file cannot be written or the metrics address not served
+ * (already said).
  */
 static int trace_pipeline(struct trace *t)
 {
@@ -180,6 +185,16 @@ static int trace_pipeline(struct trace *t)
 			return -EIO;
 		if (report__add(&t->rep, tr)) {
 			tr->ops->free(tr);
+			return -ENOMEM;
+		}
+	}
+	if (t->s->metrics_addr || t->s->metrics_file) {
+		t->metrics = sink_metrics_new(t->s);
+		if (!t->metrics)
+			return -EIO;
+		if (report__add(&t->rep, t->metrics)) {
+			t->metrics->ops->free(t->metrics);
+			t->metrics = NULL;
 			return -ENOMEM;
 		}
 	}
@@ -305,10 +320,13 @@ int trace_run(const struct settings *sp)
 	__u64 start, deadline = 0, grace_deadline = 0;
 	int gate = -1, status = 0, rc = 0, err;
 	enum expect_result expect = EXPECT_NONE;
+	time_t started = time(NULL);
+	struct junit ju;
 	bool child_done = false;
 	unsigned run = 0;
 
 	memset(&t, 0, sizeof(t));
+	junit_init(&ju);
 	t.s = &s;
 	if (getenv("HOOKSNOOP_STATS")) {
 		t.st.lat_us = malloc(LAT_SAMPLES * sizeof(__u32));
@@ -322,6 +340,10 @@ int trace_run(const struct settings *sp)
 
 	if (output__open(&t.out, &s))
 		return 1;
+	if (s.junit && junit_probe(s.junit)) {
+		output__close(&t.out);
+		return 1;
+	}
 	err = trace_pipeline(&t);
 	if (err) {
 		if (err == -ENOMEM)
@@ -379,6 +401,8 @@ int trace_run(const struct settings *sp)
 		check_drops(&t);
 		now = mono_now_ns();
 		correlator__tick(t.corr, now); /* --slow: hooks still running */
+		if (t.metrics)
+			sink_metrics_tick(t.metrics, correlator__tracked(t.corr), now);
 		if (child_pid > 0 && !child_done) {
 			pid_t w = waitpid(child_pid, &status, WNOHANG);
 
@@ -420,8 +444,10 @@ int trace_run(const struct settings *sp)
 	if (t.st.on)
 		print_stats(&t);
 	correlator__finish(t.corr, tracer__drops(&t.tr), mono_now_ns());
-	expect = expect_sink_result(t.expect, t.drops_seen || correlator__lost_any(t.corr),
-				    stderr);
+	expect = expect_sink_judge(t.expect, t.drops_seen || correlator__lost_any(t.corr), stderr,
+				   s.junit ? junit_add : NULL, &ju);
+	if (s.junit && junit_write(&ju, s.junit, started, (double)(mono_now_ns() - start) / 1e9))
+		rc = 1; /* said; CI must not read an old file as this run's */
 	report__summary(&t.rep, t.drops_seen, correlator__evicted(t.corr),
 			expect_result_word(expect));
 
@@ -438,6 +464,7 @@ out_child:
 		child_done = rc == 0;
 	}
 	trace_pipeline_free(&t);
+	junit_free(&ju);
 	free(t.st.lat_us);
 	return expect_exit_status(rc, s.cmd && child_done, status, expect);
 }

@@ -553,6 +553,35 @@ static void test_expect(void **state)
 	assert_error_names(parse(&s, &c, argv), &c, "too many --expect");
 }
 
+static void test_metrics_junit(void **state)
+{
+	struct settings s;
+	struct cap c;
+
+	assert_ok(PARSE(&s, &c, "--metrics", ":9464", "--metrics-file", "/tmp/m.prom"), &c);
+	assert_string_equal(s.metrics_addr, ":9464");
+	assert_string_equal(s.metrics_at.text, "127.0.0.1:9464");
+	assert_true(s.metrics_at.loopback);
+	assert_string_equal(s.metrics_file, "/tmp/m.prom");
+	assert_ok(PARSE(&s, &c, "--metrics", "0.0.0.0:9464"), &c);
+	assert_false(s.metrics_at.loopback);
+	assert_error_names(PARSE(&s, &c, "--metrics", "node1:9464"), &c, "'node1:9464'");
+	assert_non_null(strstr(c.err, "names are not resolved"));
+	assert_error_names(PARSE(&s, &c, "--metrics", ":99999"), &c, "0 to 65535");
+	assert_error_names(PARSE(&s, &c, "--metrics-file", ""), &c, "--metrics-file ''");
+
+	assert_ok(PARSE(&s, &c, "--junit", "j.xml", "--expect", "all", "--", "true"), &c);
+	assert_string_equal(s.junit, "j.xml");
+	assert_ok(PARSE(&s, &c, "--junit", "j.xml", "--max", "all=1s", "--", "true"), &c);
+	/* JUnit is CI mode's, and its test cases are the expectations */
+	assert_error_names(PARSE(&s, &c, "--junit", "j.xml", "--expect", "all"), &c,
+			   "needs a command");
+	assert_error_names(PARSE(&s, &c, "--junit", "j.xml", "--", "true"), &c,
+			   "--expect and --max");
+	assert_error_names(PARSE(&s, &c, "--junit", "", "--expect", "all", "--", "true"), &c,
+			   "--junit ''");
+}
+
 static void test_help_version(void **state)
 {
 	struct settings s;
@@ -564,6 +593,9 @@ static void test_help_version(void **state)
 	assert_non_null(strstr(c.out, "--max STAGE=DUR"));
 	assert_non_null(strstr(c.out, "--repeat N"));
 	assert_non_null(strstr(c.out, "hooksnoop compare"));
+	assert_non_null(strstr(c.out, "--metrics ADDR"));
+	assert_non_null(strstr(c.out, "--metrics-file PATH"));
+	assert_non_null(strstr(c.out, "--junit FILE"));
 	/* the usage text fits 80 columns */
 	for (const char *l = c.out; *l;) {
 		const char *nl = strchr(l, '\n');
@@ -671,6 +703,7 @@ int main(void)
 		cmocka_unit_test(test_containers),
 		cmocka_unit_test(test_runtimes),
 		cmocka_unit_test(test_expect),
+		cmocka_unit_test(test_metrics_junit),
 		cmocka_unit_test(test_help_version),
 		cmocka_unit_test(test_unknown_and_missing),
 		cmocka_unit_test(test_ci_mode),
