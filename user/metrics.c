@@ -268,6 +268,6 @@ void metrics_render(const struct metrics *m, struct sbuf *sb)
 	sample(sb, "hooksnoop_lost_events_total",
 	       (const char *const[]){ "cause", "unwatched", NULL }, m->lost_unwatched);
 	family(sb, "hooksnoop_tracked_processes", "gauge",
-	       "Runtime and hook processes hooksnoop follows now.");
+	       "Processes hooksnoop follows now: runtimes, hooks, container processes.");
 	sample(sb, "hooksnoop_tracked_processes", (const char *const[]){ NULL }, m->tracked);
 }
