@@ -98,6 +98,20 @@ struct container {
 	UT_hash_handle hh;
 };
 
+/*
+ * A container whose lifecycle ended in a delete (or a run that returned),
+ * remembered for CORR_GONE_NS: containerd's runc shim deletes every
+ * container twice (`runc delete ID`, then `runc delete --force ID` from
+ * `containerd-shim-runc-v2 delete`), and people clean up after a failed
+ * `runc run` with `runc delete`. Such a delete of a container whose state
+ * is already gone acts on the container we reported, not on a new one.
+ */
+struct gone {
+	char *key;
+	__u64 ts_ns;	/* when its record went out (kernel clock) */
+	UT_hash_handle hh;
+};
+
 struct inv {
 	__u32 pid;
 	__u64 start_ns;
@@ -144,6 +158,7 @@ struct correlator {
 	bool all;		/* --all: every event goes to the report too */
 	struct proc *procs;
 	struct container *containers; /* live, by key */
+	struct gone *gone;	/* deleted moments ago, by key */
 	struct confsrc *conf;
 	struct rtview view;	/* our mount namespace, /proc's clock */
 	bool lost_any;
@@ -161,6 +176,15 @@ struct correlator {
  * for as long as hooksnoop runs.
  */
 #define CORR_LIVE_MAX 4096
+
+/*
+ * How long a deleted container is remembered (the shim's second delete
+ * comes milliseconds after the first), and how many at most: a storm of
+ * short containers forgets its oldest first, which only costs a stray
+ * record.
+ */
+#define CORR_GONE_NS 10000000000ull
+#define CORR_GONE_MAX 1024
 
 /* ---- process table ------------------------------------------------------ */
 
@@ -352,19 +376,76 @@ static void evict_oldest(struct correlator *c, const struct hs_hdr *h)
 	container_finish(c, old, h->drops, h->ts_ns);
 }
 
+/* A container is one per (runtime, state root, id). */
+static void ctr_key(char *key, size_t sz, const struct inv *iv, const char *root)
+{
+	snprintf(key, sz, "%s|%s|%s", rt_kind_name(iv->kind), root ? root : rt_default_root(iv->kind),
+		 iv->id);
+}
+
+static void gone_del(struct correlator *c, struct gone *g)
+{
+	HASH_DEL(c->gone, g);
+	free(g->key);
+	free(g);
+}
+
+/* Forget what is older than CORR_GONE_NS at ts, and the oldest beyond the cap. */
+static void gone_expire(struct correlator *c, __u64 ts_ns)
+{
+	struct gone *g, *tmp;
+
+	/* insertion order is time order: the oldest come first */
+	HASH_ITER(hh, c->gone, g, tmp) {
+		if ((ts_ns < g->ts_ns || ts_ns - g->ts_ns <= CORR_GONE_NS) &&
+		    HASH_COUNT(c->gone) <= CORR_GONE_MAX)
+			break;
+		gone_del(c, g);
+	}
+}
+
+static void gone_add(struct correlator *c, const char *key, __u64 ts_ns)
+{
+	struct gone *g;
+
+	HASH_FIND_STR(c->gone, key, g);
+	if (g)
+		gone_del(c, g); /* re-added last: the table stays in time order */
+	g = calloc(1, sizeof(*g));
+	if (!g || !(g->key = strdup(key))) {
+		free(g);
+		return;
+	}
+	g->ts_ns = ts_ns;
+	HASH_ADD_KEYPTR(hh, c->gone, g->key, strlen(g->key), g);
+	gone_expire(c, ts_ns);
+}
+
+static struct gone *gone_find(struct correlator *c, const char *key, __u64 ts_ns)
+{
+	struct gone *g;
+
+	gone_expire(c, ts_ns);
+	HASH_FIND_STR(c->gone, key, g);
+	return g;
+}
+
 static struct container *container_get(struct correlator *c, struct inv *iv, const char *root,
 				       bool create, const struct hs_hdr *h)
 {
 	struct container *ct;
+	struct gone *g;
 	char key[PATH_MAX + 512];
 
 	if (!iv->id)
 		return NULL;
-	snprintf(key, sizeof(key), "%s|%s|%s", rt_kind_name(iv->kind),
-		 root ? root : rt_default_root(iv->kind), iv->id);
+	ctr_key(key, sizeof(key), iv, root);
 	HASH_FIND_STR(c->containers, key, ct);
 	if (ct || !create)
 		return ct;
+	HASH_FIND_STR(c->gone, key, g);
+	if (g)
+		gone_del(c, g); /* the ID is reused: a delete now is this container's */
 	if (HASH_COUNT(c->containers) >= c->live_max)
 		evict_oldest(c, h);
 	ct = calloc(1, sizeof(*ct));
@@ -459,6 +540,8 @@ static void container_finish(struct correlator *c, struct container *ct, unsigne
 	}
 	HASH_DEL(c->containers, ct);
 	report_container(c, ct, end_ns);
+	if (ct->deleted && !ct->evicted)
+		gone_add(c, ct->key, end_ns);
 	container_release(c, ct);
 }
 
@@ -621,6 +704,32 @@ static void note_nesting(struct correlator *c, struct container *ct, const struc
 		}
 }
 
+/*
+ * A delete of a container whose lifecycle we saw end moments ago (same
+ * runtime, state root and ID) and whose state is gone: the shim's second
+ * `delete --force`, or a delete after a failed run. It finds nothing to
+ * delete and runs no hook (runtimes run poststop hooks from the state they
+ * find), so it belongs to the container already reported. When the state
+ * is there, a container of the same ID was created where we did not see
+ * it, and this delete is its own.
+ */
+static bool deleted_again(struct correlator *c, struct inv *iv, const char *root,
+			  const struct hs_hdr *h)
+{
+	char key[PATH_MAX + 512];
+	struct rt_state st;
+	int err;
+
+	ctr_key(key, sizeof(key), iv, root);
+	if (!gone_find(c, key, h->ts_ns))
+		return false;
+	if (root_error(iv))
+		return true; /* it came and went: nothing to read either way */
+	err = rt_state_lookup(iv->kind, &iv->root, root, iv->id, &st);
+	rt_state_free(&st);
+	return err != 0;
+}
+
 /* Which container an invocation acts on, creating it (and reading its config) as needed. */
 static struct container *inv_container(struct correlator *c, struct inv *iv,
 				       const struct rt_invocation *ri, const struct hs_hdr *h)
@@ -641,6 +750,8 @@ static struct container *inv_container(struct correlator *c, struct inv *iv,
 		}
 	} else if (iv->cmd == RT_CMD_START || iv->cmd == RT_CMD_DELETE || iv->cmd == RT_CMD_KILL) {
 		ct = container_get(c, iv, ri->root, false, h);
+		if (!ct && iv->cmd == RT_CMD_DELETE && iv->id && deleted_again(c, iv, ri->root, h))
+			return NULL; /* the container we reported moments ago: no new one */
 		if (!ct && iv->cmd != RT_CMD_KILL && iv->id) {
 			/* create happened before tracing: the state dir knows the bundle */
 			ct = container_get(c, iv, ri->root, true, h);
@@ -1368,6 +1479,8 @@ void correlator__free(struct correlator *c)
 		HASH_DEL(c->containers, ct);
 		container_free(c, ct);
 	}
+	while (c->gone)
+		gone_del(c, c->gone);
 	confsrc__free(c->conf);
 	rtview_fini(&c->view);
 	free(c->run_start);

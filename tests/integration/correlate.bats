@@ -45,7 +45,8 @@ check_full_timeline() { # CID RUNTIME [MARK]
 @test "crun run: six hooks, each in its stage with index 0, verdict ok" {
 	CID=$(tid); CIDS=$CID
 	mkb "$BATS_TEST_TMPDIR/b" "$(hooks_json "$CID")" "true"
-	hs_ci -- "$ROOT/tools/with-cgroup2" crun --cgroup-manager=disabled run -b "$BATS_TEST_TMPDIR/b" "$CID"
+	# -c: the summary counts our container only, whatever else runs on the host
+	hs_ci -c "$CID" -- "$ROOT/tools/with-cgroup2" crun --cgroup-manager=disabled run -b "$BATS_TEST_TMPDIR/b" "$CID"
 	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
 	check_full_timeline "$CID" crun
 	# host-side stages come from crun, container-side ones from the container init
@@ -109,6 +110,16 @@ create_start_delete() { # RUNTIME-CMD...
 		[ "$(echo "$c" | jq '.stages.startContainer.fired')" -eq 0 ]
 		[ -z "$(hook "$CID" startContainer)" ]
 	done
+}
+
+@test "deletes after the lifecycle ended (a failed run cleaned up, a second --force) add no container" {
+	CID=$(tid); CIDS=$CID
+	mkb "$BATS_TEST_TMPDIR/b" "$(hooks_json "$CID" 'createRuntime=exit 1')"
+	hs_ci -c "$CID" -- sh -c "runc run -b $BATS_TEST_TMPDIR/b $CID </dev/null; runc delete $CID; runc delete --force $CID; true"
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	[ "$(ctr "$CID" | grep -c .)" -eq 1 ] || { cat "$HS_OUT"; return 1; }
+	[ "$(ctr "$CID" | jq -c '[.state,.verdict,.bundle != null]')" = '["failed","hook_failed",true]' ]
+	[ "$(q 'select(.type=="summary")|.containers')" -eq 1 ]
 }
 
 @test "timeout 1 with a hook that sleeps 5: status timeout" {

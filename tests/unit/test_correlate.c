@@ -360,6 +360,66 @@ static void test_repeat_before_first_run(void **state)
 	json_decref(r);
 }
 
+/* How many records of this type name container id. */
+static int count(json_t *arr, const char *type, const char *id)
+{
+	size_t i;
+	json_t *v;
+	int n = 0;
+
+	json_array_foreach(arr, i, v)
+		if (!strcmp(json_string_value(json_object_get(v, "type")), type) &&
+		    !strcmp(json_string_value(json_object_get(v, "container")) ?: "", id))
+			n++;
+	return n;
+}
+
+/* runc delete [--force] id, a process of its own that exits with code */
+static void runc_delete(struct fixture *f, __u32 pid, const char *id, bool force, int code)
+{
+	char argv[256];
+	int n;
+
+	n = force ? snprintf(argv, sizeof(argv), "runc%cdelete%c--force%c%s", 0, 0, 0, id)
+		  : snprintf(argv, sizeof(argv), "runc%cdelete%c%s", 0, 0, id);
+	ev_exec(f, pid, 1, HS_ROLE_RUNTIME, HS_ROLE_NONE, HS_F_NEW_ROOT, H_NS, pid,
+		"/usr/sbin/runc", argv, (size_t)n + 1, 0);
+	ev_exit(f, pid, 1, HS_ROLE_RUNTIME, code, 0);
+}
+
+/*
+ * containerd's runc shim deletes twice (`delete`, then `delete --force`),
+ * and people run `runc delete` after a failed `runc run`: a delete of a
+ * container reported moments ago whose state is gone is that container's,
+ * not a new one. Later than that, or for an ID never seen, it is reported.
+ */
+static void test_second_delete_merged(void **state)
+{
+	struct fixture *f = *state;
+	json_t *r;
+
+	write_config(f, "{\"createRuntime\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"a\"]}],"
+			"\"startContainer\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"b\"]}],"
+			"\"poststop\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"c\"]}]}");
+	runc_run(f, "hs-unit-m1", false, false);
+	runc_delete(f, 200, "hs-unit-m1", true, 0);	/* the shim's second delete */
+	runc_delete(f, 201, "hs-unit-m1", false, 1);	/* and a user's, after it */
+	runc_run(f, "hs-unit-m2", true, false);		/* a failed run ... */
+	runc_delete(f, 202, "hs-unit-m2", false, 1);	/* ... cleaned up */
+	runc_delete(f, 203, "hs-unit-never", true, 0);	/* never seen: reported */
+	f->ts += 11000000000ull;
+	runc_delete(f, 204, "hs-unit-m1", true, 0);	/* not moments ago: reported */
+	correlator__finish(f->c, 0, f->ts + 1);
+	r = records(f);
+	assert_int_equal(count(r, "container", "hs-unit-m2"), 1);
+	assert_string_equal(json_string_value(json_object_get(
+				    find(r, "container", "container", "hs-unit-m2"), "state")),
+			    "failed");
+	assert_int_equal(count(r, "container", "hs-unit-never"), 1);
+	assert_int_equal(count(r, "container", "hs-unit-m1"), 2);
+	json_decref(r);
+}
+
 /*
  * Where each hook came from: the configuration file, or (Docker's
  * libnetwork-setkey) the engine's own binary behind /proc/PID/exe, read as
@@ -932,6 +992,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_repeat_runs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_repeat_before_first_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exec_failed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_second_delete_merged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_origin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loss_makes_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
