@@ -125,6 +125,7 @@ struct inv {
 	struct container *last_c; /* podman: container of its last runtime call */
 	struct inv *parent;
 	char **hooks_dirs; /* podman: --hooks-dir values or the defaults */
+	char *conmon_id;   /* podman: the container of the conmon it started last */
 	size_t nhooks_dirs;
 	unsigned refs;
 	bool exited;
@@ -570,6 +571,7 @@ static void inv_put(struct inv *iv)
 	for (i = 0; i < iv->nhooks_dirs; i++)
 		free(iv->hooks_dirs[i]);
 	free(iv->hooks_dirs);
+	free(iv->conmon_id);
 	sr_root_close(&iv->root);
 	free(iv->id);
 	free(iv);
@@ -786,12 +788,49 @@ static void ctr_add_inv(struct container *ct, struct inv *iv)
 	iv->slot = (int)ct->ninvs++;
 }
 
+/*
+ * The podman invocation behind a runtime invocation: its parent, or (podman
+ * starts `runc create` through conmon, which is not followed) the live
+ * podman that started a conmon for the same container. It knows the
+ * hooks.d directories, and runs the container's own poststop hooks.
+ */
+static struct inv *podman_of(struct correlator *c, const struct inv *iv)
+{
+	struct proc *p, *tmp;
+
+	if (iv->parent && iv->parent->kind == RT_PODMAN)
+		return iv->parent;
+	if (!iv->id || iv->parent)
+		return NULL;
+	HASH_ITER(hh, c->procs, p, tmp)
+		if (p->inv && p->inv->kind == RT_PODMAN && !p->inv->exited && p->inv->conmon_id &&
+		    !strcmp(p->inv->conmon_id, iv->id))
+			return p->inv;
+	return NULL;
+}
+
+/* podman exec'd conmon: remember which container it is for (conmon -c ID). */
+static void note_conmon(struct inv *pod, const struct hs_event *ev)
+{
+	struct rt_invocation ri;
+
+	if (rt_kind_from_name(ev->filename) != RT_CONMON)
+		return;
+	if (!rt_parse_cmdline(RT_CONMON, ev->argv ? ev->argv : "", ev->argv_len,
+			      ev->argv_truncated, &ri) &&
+	    ri.id && rt_id_valid(ri.id)) {
+		free(pod->conmon_id);
+		pod->conmon_id = strdup(ri.id);
+	}
+	rt_invocation_free(&ri);
+}
+
 static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, struct proc *p)
 {
 	const struct hs_hdr *h = ev->hdr;
 	struct rt_invocation ri;
 	struct container *ct;
-	struct inv *iv;
+	struct inv *iv, *pod;
 	enum rt_kind kind;
 	char *argv0;
 
@@ -844,14 +883,14 @@ static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, stru
 		note_nesting(c, ct, h);
 	if (!(h->flags & HS_F_SEEDED) || !attrib_creates(iv->cmd))
 		attrib_mark_due(&ct->at, ct->kind, iv->cmd); /* a seeded create ran its hooks already */
-	if (iv->parent && iv->parent->kind == RT_PODMAN) {
-		iv->parent->last_c = ct;
+	pod = podman_of(c, iv);
+	if (pod) {
+		pod->last_c = ct;
 		if (!ct->holder) {
-			ct->holder = iv->parent;
+			ct->holder = pod;
 			ct->holder->refs++;
 		}
-		confsrc__podman_own(&ct->conf, &iv->parent->root, iv->parent->hooks_dirs,
-				    iv->parent->nhooks_dirs);
+		confsrc__podman_own(&ct->conf, &pod->root, pod->hooks_dirs, pod->nhooks_dirs);
 	}
 	return iv;
 }
@@ -1002,6 +1041,7 @@ static void on_leaf_exec(struct correlator *c, struct proc *p, const struct hs_e
 
 	ct = iv ? iv->c : NULL;
 	if (iv && iv->kind == RT_PODMAN) {
+		note_conmon(iv, ev);
 		ct = iv->last_c;
 		podman_own = true;
 	}

@@ -233,6 +233,11 @@ podman_image() {
 		CID=$(q --arg m "$M-prestart" 'select(.type=="hook" and .argv[-1]==$m)|.container' | head -1 | tr -d '"')
 		[ ${#CID} -eq 64 ] || { echo "$rt: no container for $M"; cat "$HS_OUT"; return 1; }
 		check_full_timeline "$CID" "$rt" "$M"
+		# podman copied them into config.json; each says which hooks.d file it came from
+		for st in $STAGES; do
+			[ "$(hook "$CID" "$st" | jq -c .origin)" = "{\"kind\":\"hooks.d\",\"file\":\"$BATS_TEST_TMPDIR/hooks.d/$st.json\"}" ] ||
+				{ echo "$rt $st: $(hook "$CID" "$st")"; return 1; }
+		done
 	done
 }
 
