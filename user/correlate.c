@@ -95,6 +95,8 @@ struct container {
 	bool done;
 	bool deleted;
 	bool evicted;	   /* reported before its lifecycle ended: the table was full */
+	bool ghost;	   /* made by a delete of an ID with no state: no container unless
+			    * a hook runs (cleanup scripts delete what does not exist) */
 	UT_hash_handle hh;
 };
 
@@ -540,6 +542,10 @@ static void container_finish(struct correlator *c, struct container *ct, unsigne
 		report_hook(c, ct, h);
 	}
 	HASH_DEL(c->containers, ct);
+	if (ct->ghost && !ct->hooks && !ct->lost) {
+		container_release(c, ct); /* deleted nothing, ran nothing: no container */
+		return;
+	}
 	report_container(c, ct, end_ns);
 	if (ct->deleted && !ct->evicted)
 		gone_add(c, ct->key, end_ns);
@@ -715,21 +721,26 @@ static void note_nesting(struct correlator *c, struct container *ct, const struc
  * is there, a container of the same ID was created where we did not see
  * it, and this delete is its own.
  */
+/* Why the runtime's state of iv's container cannot be read (0: it can). */
+static int state_error(struct inv *iv, const char *root)
+{
+	struct rt_state st;
+	int err;
+
+	if (root_error(iv))
+		return -ESRCH; /* it came and went before we could look */
+	err = rt_state_lookup(iv->kind, &iv->root, root, iv->id, &st);
+	rt_state_free(&st);
+	return err;
+}
+
 static bool deleted_again(struct correlator *c, struct inv *iv, const char *root,
 			  const struct hs_hdr *h)
 {
 	char key[PATH_MAX + 512];
-	struct rt_state st;
-	int err;
 
 	ctr_key(key, sizeof(key), iv, root);
-	if (!gone_find(c, key, h->ts_ns))
-		return false;
-	if (root_error(iv))
-		return true; /* it came and went: nothing to read either way */
-	err = rt_state_lookup(iv->kind, &iv->root, root, iv->id, &st);
-	rt_state_free(&st);
-	return err != 0;
+	return gone_find(c, key, h->ts_ns) && state_error(iv, root);
 }
 
 /* Which container an invocation acts on, creating it (and reading its config) as needed. */
@@ -759,6 +770,9 @@ static struct container *inv_container(struct correlator *c, struct inv *iv,
 			ct = container_get(c, iv, ri->root, true, h);
 			if (ct)
 				load_state(c, ct, iv, ri->root);
+			if (ct && iv->cmd == RT_CMD_DELETE && !ctr_conf_hooks(&ct->conf) &&
+			    state_error(iv, ri->root) == -ENOENT)
+				ct->ghost = true;
 			if (ct && ct->init_pid)
 				adopt_init(c, ct, h->mntns);
 		} else if (ct && !ctr_conf_hooks(&ct->conf)) {

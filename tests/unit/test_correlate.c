@@ -391,7 +391,9 @@ static void runc_delete(struct fixture *f, __u32 pid, const char *id, bool force
  * containerd's runc shim deletes twice (`delete`, then `delete --force`),
  * and people run `runc delete` after a failed `runc run`: a delete of a
  * container reported moments ago whose state is gone is that container's,
- * not a new one. Later than that, or for an ID never seen, it is reported.
+ * not a new one. A delete of an ID never seen whose state does not exist
+ * is no container either, unless it runs a hook (its state went while we
+ * looked: the hook is reported, with its container).
  */
 static void test_second_delete_merged(void **state)
 {
@@ -406,17 +408,27 @@ static void test_second_delete_merged(void **state)
 	runc_delete(f, 201, "hs-unit-m1", false, 1);	/* and a user's, after it */
 	runc_run(f, "hs-unit-m2", true, false);		/* a failed run ... */
 	runc_delete(f, 202, "hs-unit-m2", false, 1);	/* ... cleaned up */
-	runc_delete(f, 203, "hs-unit-never", true, 0);	/* never seen: reported */
+	runc_delete(f, 203, "hs-unit-never", true, 0);	/* never seen, no state: nothing */
 	f->ts += 11000000000ull;
-	runc_delete(f, 204, "hs-unit-m1", true, 0);	/* not moments ago: reported */
+	runc_delete(f, 204, "hs-unit-m1", true, 0);	/* long after: nothing either */
+	/* never seen, no state, but a poststop hook ran: a container */
+	ev_exec(f, 205, 1, HS_ROLE_RUNTIME, HS_ROLE_NONE, HS_F_NEW_ROOT, H_NS, 205,
+		"/usr/sbin/runc", A("runc\0delete\0hs-unit-raced"), 0);
+	ev_fork(f, 206, 205, H_NS);
+	ev_exec(f, 206, 205, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, H_NS, 206, "/bin/sh",
+		A("sh\0-c\0c"), 0);
+	ev_exit(f, 206, 205, HS_ROLE_LEAF, 0, 0);
+	ev_exit(f, 205, 1, HS_ROLE_RUNTIME, 0, 0);
 	correlator__finish(f->c, 0, f->ts + 1);
 	r = records(f);
+	assert_int_equal(count(r, "container", "hs-unit-m1"), 1);
 	assert_int_equal(count(r, "container", "hs-unit-m2"), 1);
 	assert_string_equal(json_string_value(json_object_get(
 				    find(r, "container", "container", "hs-unit-m2"), "state")),
 			    "failed");
-	assert_int_equal(count(r, "container", "hs-unit-never"), 1);
-	assert_int_equal(count(r, "container", "hs-unit-m1"), 2);
+	assert_int_equal(count(r, "container", "hs-unit-never"), 0);
+	assert_int_equal(count(r, "container", "hs-unit-raced"), 1);
+	assert_int_equal(count(r, "hook", "hs-unit-raced"), 1);
 	json_decref(r);
 }
 
@@ -428,7 +440,7 @@ static void test_second_delete_merged(void **state)
 static void test_origin(void **state)
 {
 	struct fixture *f = *state;
-	char hooks[512], exe[PATH_MAX], path[PATH_MAX], cfgpath[128], argv[256];
+	char hooks[512], exe[PATH_MAX], path[64], cfgpath[128], argv[256];
 	json_t *r, *h, *o;
 	ssize_t l;
 	int n;
