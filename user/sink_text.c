@@ -59,19 +59,21 @@ static void hook_command(struct sbuf *sb, const struct hook_rec *h, size_t max)
 
 /*
  * Where a hook came from when an engine put it in the configuration:
- * "  [engine /usr/sbin/dockerd]", "  [hooks.d FILE]". The configuration's
- * own hooks say nothing: that is every other hook.
+ * "engine /usr/sbin/dockerd", "hooks.d FILE". The configuration's own
+ * hooks say nothing: that is every other hook.
  */
+static bool origin_shown(const struct hook_rec *h)
+{
+	return h->origin != ORIGIN_NONE && h->origin != ORIGIN_CONFIG;
+}
+
 static void hook_origin_text(struct sbuf *sb, const struct hook_rec *h)
 {
-	if (h->origin == ORIGIN_NONE || h->origin == ORIGIN_CONFIG)
-		return;
-	sbuf_addf(sb, "  [%s", origin_kind_name(h->origin));
+	sbuf_puts(sb, origin_kind_name(h->origin));
 	if (h->origin_file) {
 		sbuf_puts(sb, " ");
 		esc_text(sb, h->origin_file, strlen(h->origin_file));
 	}
-	sbuf_puts(sb, "]");
 }
 
 /* Append text, wrapped at WRAP_COLS, continuation lines indented by `indent`. */
@@ -137,7 +139,11 @@ static void text_hook(struct sink *sk, const char *container, const char *runtim
 		sbuf_puts(sb, "(no exec)");
 	sbuf_puts(sb, "  ");
 	hook_command(sb, h, h->argv_len);
-	hook_origin_text(sb, h);
+	if (origin_shown(h)) {
+		sbuf_puts(sb, "  [");
+		hook_origin_text(sb, h);
+		sbuf_puts(sb, "]");
+	}
 	output__flush_line(o);
 	if (h->reason)
 		wrap_line(o, "             why: ", h->reason, 18);
@@ -272,8 +278,13 @@ static void timeline_events(struct output *o, const struct ctr_rec *rec)
 			sbuf_addf(sb, "[%d]", h->index);
 		sbuf_addf(sb, "%s %s %s  ", h->inferred ? "?" : "", d, hook_status_name(h->status));
 		hook_command(sb, h, TIMELINE_ARGV_MAX);
-		hook_origin_text(sb, h);
 		output__flush_line(o);
+		if (origin_shown(h)) {
+			/* its own line: the command line is long enough already */
+			sbuf_puts(sb, "               from: ");
+			hook_origin_text(sb, h);
+			output__flush_line(o);
+		}
 		if (h->reason)
 			wrap_line(o, "               why: ", h->reason, 20);
 	}
