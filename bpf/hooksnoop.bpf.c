@@ -84,8 +84,8 @@
  *
  * Cost for everyone else: exec = a storage NULL test plus a few compares of
  * the comm against the names; fork = a thread test and a storage NULL test;
- * exit = a live-thread test and a storage NULL test; failed exec = a return
- * value test. No helper call, no hashing, nothing copied.
+ * exit = a storage NULL test; failed exec = a return value test. No helper
+ * call, no hashing, nothing copied.
  *
  * Records are built in a per-CPU scratch slot and sent with bpf_ringbuf_output
  * at their real size (exec records carry a variable argv). Every drop is
@@ -207,12 +207,31 @@ static __always_inline int emit(void *rec, __u64 size, bool urgent)
 	return 0;
 }
 
+/*
+ * Verification cost. Since 6.5 the verifier looks every load of a pointer
+ * field through a trusted BTF pointer (task->group_leader, ->signal,
+ * ->bpf_storage) up in tables of "safe" nested types by name: up to four
+ * linear scans of the whole vmlinux BTF per load, each time the load is
+ * verified. With a handful of such loads on branchy paths that was most of
+ * hooksnoop's startup (~15 such loads, ~1 ms each on this machine). So
+ * pointer fields are read with BPF_CORE_READ (a probe read: a scalar, no
+ * lookup), except group_leader, which the task-storage helpers need as a
+ * trusted pointer, and bpf_storage on the hot paths (track_get_hot): each
+ * loaded once per program, before any branch can multiply its verification.
+ */
 static __always_inline struct hs_track *track_get(struct task_struct *leader)
 {
-	/*
-	 * A task nobody attached BPF storage to has a NULL bpf_storage: one load
-	 * instead of a helper call for nearly every task on the host.
-	 */
+	return bpf_task_storage_get(&tracked, leader, NULL, 0);
+}
+
+/*
+ * track_get() for the programs every exec, fork and exit on the host runs:
+ * a task nobody attached storage to has a NULL bpf_storage, and one load
+ * (~40 ns less than the helper call on this machine) is worth its ~1 ms of
+ * verification there. Call it once per program, before any branch.
+ */
+static __always_inline struct hs_track *track_get_hot(struct task_struct *leader)
+{
 	if (!leader->bpf_storage)
 		return NULL;
 	return bpf_task_storage_get(&tracked, leader, NULL, 0);
@@ -351,7 +370,7 @@ int BPF_PROG(hs_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	 * thread-group leader: plain loads, no helper calls before we know the
 	 * process matters.
 	 */
-	tr = track_get(p);
+	tr = track_get_hot(p);
 	rt_name = is_runtime_comm(p->comm);
 	if (!tr && !rt_name)
 		return 0;
@@ -521,8 +540,8 @@ static __noinline int report_failed(struct task_struct *t, struct hs_track *tr, 
  * (x86_64 di/si/dx; arm64 orig_x0 then x1, x2: x0 holds the return value by
  * now) from __TARGET_ARCH_*, which the Makefile's ARCH sets.
  */
-static __always_inline int report_failed_regs(struct task_struct *t, long ret, bool at,
-					      struct pt_regs *regs)
+static __always_inline int report_failed_regs(struct task_struct *t, struct hs_track *tr,
+					      long ret, bool at, struct pt_regs *regs)
 {
 	const char *const *uargv;
 	const char *fname;
@@ -534,7 +553,7 @@ static __always_inline int report_failed_regs(struct task_struct *t, long ret, b
 		fname = (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
 		uargv = (const char *const *)PT_REGS_PARM2_CORE_SYSCALL(regs);
 	}
-	return report_failed(t, track_get(t->group_leader), ret, fname, uargv);
+	return report_failed(t, tr, ret, fname, uargv);
 }
 
 /*
@@ -547,6 +566,7 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(hs_exec_failed, struct pt_regs *regs, long ret)
 {
 	struct task_struct *t;
+	struct hs_track *tr;
 	long nr;
 
 	if (ret >= 0 || xfail_mode != XFAIL_RAW)
@@ -555,9 +575,10 @@ int BPF_PROG(hs_exec_failed, struct pt_regs *regs, long ret)
 	if (nr != __NR_execve && nr != __NR_execveat)
 		return 0;
 	t = bpf_get_current_task_btf();
-	if (!t->group_leader->bpf_storage) /* track_get()'s test, before the call */
+	tr = track_get(t->group_leader);
+	if (!tr)
 		return 0;
-	return report_failed_regs(t, ret, nr == __NR_execveat, regs);
+	return report_failed_regs(t, tr, ret, nr == __NR_execveat, regs);
 }
 
 /*
@@ -569,15 +590,17 @@ SEC("tracepoint/syscalls/sys_exit_execve")
 int hs_exec_failed_tp(struct trace_event_raw_sys_exit *ctx)
 {
 	struct task_struct *t;
+	struct hs_track *tr;
 	long ret = ctx->ret;
 
 	if (ret >= 0 || xfail_mode != XFAIL_TP)
 		return 0;
 	t = bpf_get_current_task_btf();
-	if (!t->group_leader->bpf_storage)
+	tr = track_get(t->group_leader);
+	if (!tr)
 		return 0;
 	/* the format's __syscall_nr is an int at id's offset: compare its low half */
-	return report_failed_regs(t, ret, (int)ctx->id == __NR_execveat,
+	return report_failed_regs(t, tr, ret, (int)ctx->id == __NR_execveat,
 				  (struct pt_regs *)bpf_task_pt_regs(t));
 }
 
@@ -590,7 +613,7 @@ int BPF_PROG(hs_fork, struct task_struct *parent, struct task_struct *child)
 
 	if (parent->tgid == child->tgid) /* new thread, not a new process */
 		return 0;
-	tr = track_get(parent->group_leader);
+	tr = track_get_hot(parent->group_leader);
 	if (!tr || tr->role != HS_ROLE_RUNTIME)
 		return 0;
 	root = tr->root_pid;
@@ -620,16 +643,16 @@ int BPF_PROG(hs_exit, struct task_struct *p)
 	int code;
 	__u8 role;
 
-	/* Only when the whole thread group is gone (portable group_dead test). */
-	if (p->signal->live.counter != 0)
-		return 0;
 	leader = p->group_leader;
-	tr = track_get(leader);
+	tr = track_get_hot(leader);
 	if (!tr)
 		return 0;
+	/* Only when the whole thread group is gone (portable group_dead test). */
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return 0;
 
-	if (p->signal->flags & 0x4 /* SIGNAL_GROUP_EXIT */)
-		code = p->signal->group_exit_code;
+	if (BPF_CORE_READ(p, signal, flags) & 0x4 /* SIGNAL_GROUP_EXIT */)
+		code = BPF_CORE_READ(p, signal, group_exit_code);
 	else
 		code = p->exit_code;
 	/*
