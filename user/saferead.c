@@ -58,6 +58,7 @@ struct sr_req {
 	unsigned long long start; /* in: expected start time; out: the one read */
 	int err;
 	int fd;			/* an opened handle, closed with the request unless taken */
+	int fd2;		/* a second one (run_root_of_pid: the mount namespace) */
 	char *buf;
 	size_t len;
 	bool more;
@@ -110,6 +111,8 @@ static void req_free(struct sr_req *q)
 		close(q->dirfd);
 	if (q->fd >= 0)
 		close(q->fd);
+	if (q->fd2 >= 0)
+		close(q->fd2);
 	free(q->path);
 	free(q->buf);
 	sr_names_free(q->names, q->n);
@@ -146,6 +149,7 @@ static int req_new(struct sr_req **out, sr_run_fn run, int dirfd, const char *pa
 	q->refs = 1;
 	q->run = run;
 	q->fd = -1;
+	q->fd2 = -1;
 	q->dirfd = AT_FDCWD;
 	if (dirfd >= 0) {
 		q->dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
@@ -695,17 +699,27 @@ static int run_pid_start(struct sr_req *q)
 static int run_root_of_pid(struct sr_req *q)
 {
 	unsigned long long start;
-	int pfd, root;
+	int pfd, root, ns, err;
 
 	pfd = sr_openat2(AT_FDCWD, q->path, O_PATH | O_DIRECTORY | O_CLOEXEC,
 			 RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 	if (pfd < 0)
 		return pfd == -ENOENT ? -ESRCH : pfd;
-	/* following the magic link is the point: we name it, not a hostile process */
+	/*
+	 * The namespace first: held, its mounts stay attached for as long as
+	 * we read under the root, whatever the process does next. Following
+	 * the magic links is the point: we name them, not a hostile process.
+	 */
+	ns = openat(pfd, "ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (ns < 0) {
+		err = errno == ENOENT ? -ESRCH : -errno;
+		close(pfd);
+		return err;
+	}
 	root = openat(pfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0) {
-		int err = errno == ENOENT ? -ESRCH : -errno;
-
+		err = errno == ENOENT ? -ESRCH : -errno;
+		close(ns);
 		close(pfd);
 		return err;
 	}
@@ -713,10 +727,12 @@ static int run_root_of_pid(struct sr_req *q)
 	close(pfd);
 	if (!start || (q->start && start != q->start)) {
 		close(root);
+		close(ns);
 		return -ESRCH;
 	}
 	q->start = start;
 	q->fd = root;
+	q->fd2 = ns;
 	return 0;
 }
 
@@ -914,9 +930,11 @@ int sr_root_of_pid(struct sr_root *r, pid_t pid, unsigned long long start)
 	if (err)
 		return err;
 	r->fd = q->fd;
+	r->nsfd = q->fd2;
 	r->pid = pid;
 	r->start = q->start;
 	q->fd = -1;
+	q->fd2 = -1;
 	return 0;
 }
 
@@ -948,6 +966,16 @@ int sr_root_dup(const struct sr_root *r, struct sr_root *out)
 	out->fd = fcntl(r->fd, F_DUPFD_CLOEXEC, 3);
 	if (out->fd < 0)
 		return -errno;
+	if (r->pid && r->nsfd >= 0) {
+		out->nsfd = fcntl(r->nsfd, F_DUPFD_CLOEXEC, 3);
+		if (out->nsfd < 0) {
+			int err = -errno;
+
+			close(out->fd);
+			*out = (struct sr_root)SR_ROOT_INIT;
+			return err;
+		}
+	}
 	out->pid = r->pid;
 	out->start = r->start;
 	return 0;
@@ -957,7 +985,10 @@ void sr_root_close(struct sr_root *r)
 {
 	if (r->fd >= 0)
 		close(r->fd);
+	if (r->pid && r->nsfd >= 0)
+		close(r->nsfd);
 	r->fd = -1;
+	r->nsfd = -1;
 }
 
 const char *sr_strerror(int err)

@@ -35,9 +35,17 @@ struct sr_root {
 	int fd;			  /* O_PATH directory */
 	pid_t pid;		  /* the process whose root this is; 0 for a named directory */
 	unsigned long long start; /* that pid's start time (clock ticks since boot); 0 unknown */
+	/*
+	 * With pid: its mount namespace, held open. A root handle alone does
+	 * not keep the mounts under it: when the namespace's last process
+	 * exits, they are detached and a path that a mount covered falls
+	 * through to the directory beneath (a spoof's tmpfs over its bundle
+	 * would reveal the host's files). Valid only when pid != 0.
+	 */
+	int nsfd;
 };
 
-#define SR_ROOT_INIT { .fd = -1 }
+#define SR_ROOT_INIT { .fd = -1, .nsfd = -1 }
 
 /*
  * The root of process pid (/proc/PID/root). When start is non-zero, the

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -446,6 +448,55 @@ static void test_pid_start(void **state)
 	assert_int_equal(sr_pid_start(0), 0);
 }
 
+/*
+ * A root whose process (the last in its mount namespace) exits while we
+ * hold it: the mounts of that namespace stay in place. Without the held
+ * namespace they are detached and the directory a tmpfs covered shows
+ * through (a spoof's bundle would read as the host's). Needs root (mount).
+ */
+static void test_root_keeps_mounts(void **state)
+{
+	struct sr_root r __attribute__((cleanup(sr_root_close))) = SR_ROOT_INIT;
+	char dir[256], file[300], ok;
+	int pfd[2];
+	pid_t pid;
+	size_t len;
+	char *buf;
+
+	snprintf(dir, sizeof(dir), "%s/covered", root);
+	snprintf(file, sizeof(file), "%s/file", dir);
+	mk("covered", NULL, S_IFDIR);
+	put("covered/file", "beneath\n", 8);
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char rr = 'y';
+
+		if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    mount("tmpfs", dir, "tmpfs", 0, NULL))
+			rr = 'n';
+		if (write(pfd[1], &rr, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(pfd[1]);
+	assert_int_equal(read(pfd[0], &ok, 1), 1);
+	close(pfd[0]);
+	if (ok != 'y') {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		skip(); /* not root: no mount namespace of its own */
+	}
+	assert_int_equal(sr_root_of_pid(&r, pid, 0), 0);
+	assert_int_equal(sr_read(&r, -1, file, 4096, &buf, &len, NULL), -ENOENT);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	/* its namespace is gone with it, but not its mounts under our handle */
+	assert_int_equal(sr_read(&r, -1, file, 4096, &buf, &len, NULL), -ENOENT);
+}
+
 static void test_root_of_pid(void **state)
 {
 	struct sr_root r __attribute__((cleanup(sr_root_close))) = SR_ROOT_INIT;
@@ -706,6 +757,7 @@ int main(void)
 		T(test_stat_gone),
 		T(test_pid_start),
 		T(test_root_of_pid),
+		T(test_root_keeps_mounts),
 		T(test_list),
 		T(test_timeout),
 		T(test_stuck_limit),
