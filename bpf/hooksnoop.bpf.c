@@ -107,6 +107,8 @@ const volatile __u32 argv_budget = HS_ARGV_DEFAULT; /* bytes, <= HS_ARGV_MAX */
 const volatile __u32 max_tracked = 8192;
 const volatile __u64 ringbuf_bytes = 1 << 20; /* the events map's size */
 const volatile __u32 nr_runtime_names = 0;
+/* New runtime roots a second per source (mount namespace, uid); 0: no bound. */
+const volatile __u32 root_rate = 0;
 /* comm of each runtime as two zero-padded 8-byte words (task->comm is zero-padded) */
 const volatile __u64 runtime_names[HS_RUNTIME_NAMES][2] = {};
 
@@ -120,6 +122,8 @@ __u32 xfail_live = 0;
 __u32 xfail_mode = 0;
 /* Every loss, all causes: stamped into each record (hs_hdr.drops). */
 __u32 drops_total = 0;
+/* Runtime roots refused by the per-source bound (not in drops_total). */
+__u32 refused_total = 0;
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -169,6 +173,21 @@ struct {
 	__type(key, __u32);
 	__type(value, struct scratch);
 } scratch SEC(".maps");
+
+/*
+ * Hostile hosts: anyone can exec a binary named runc. Each new root costs
+ * user space /proc reads and a configuration parse, so new roots are bounded
+ * per source (mount namespace + uid: a container, or an unprivileged user
+ * on the host, is one source; the host's root runtimes another). LRU: a
+ * source sprayed across fresh namespaces evicts old entries, and user space
+ * then charges the unattributed refusals to every container.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct hs_src_rate);
+} src_rate SEC(".maps");
 
 static __always_inline void stat_inc(__u32 idx)
 {
@@ -277,6 +296,39 @@ static __always_inline bool is_runtime_comm(const char *comm)
 	return false;
 }
 
+/*
+ * May p, a runtime exec'd outside any tree, become a new root? Within
+ * root_rate a second for its source. Races between CPUs can let a few more
+ * through; none is refused uncounted.
+ */
+static __always_inline bool root_allowed(struct task_struct *p)
+{
+	struct hs_src_rate *r, init = {};
+	__u64 key, now;
+
+	if (!root_rate)
+		return true;
+	key = HS_SRC_KEY(BPF_CORE_READ(p, nsproxy, mnt_ns, ns.inum), BPF_CORE_READ(p, cred, uid.val));
+	now = bpf_ktime_get_ns();
+	r = bpf_map_lookup_elem(&src_rate, &key);
+	if (!r) {
+		init.window_ns = now;
+		init.count = 1;
+		bpf_map_update_elem(&src_rate, &key, &init, BPF_NOEXIST);
+		return true;
+	}
+	if (now - r->window_ns >= 1000000000ULL) {
+		r->window_ns = now;
+		r->count = 0;
+	}
+	if (__sync_fetch_and_add(&r->count, 1) < root_rate)
+		return true;
+	__sync_fetch_and_add(&r->refused, 1);
+	__sync_fetch_and_add(&refused_total, 1);
+	stat_inc(HS_STAT_ROOT_REFUSED);
+	return false;
+}
+
 static __always_inline __u32 task_vpid(struct task_struct *t)
 {
 	struct pid *p = BPF_CORE_READ(t, thread_pid);
@@ -373,6 +425,8 @@ int BPF_PROG(hs_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	tr = track_get_hot(p);
 	rt_name = is_runtime_comm(p->comm);
 	if (!tr && !rt_name)
+		return 0;
+	if (!tr && !root_allowed(p))
 		return 0;
 
 	e = exec_scratch();

@@ -255,6 +255,19 @@ static inline __u64 hs_hook_key(__u32 hook_pid, __u32 hook_gen)
 #define XFAIL_RAW 1 /* hs_exec_failed on tp_btf/sys_exit: attaches without waiting */
 #define XFAIL_TP 2  /* hs_exec_failed_tp on syscalls:sys_exit_execve(at): cheap for others */
 
+/*
+ * Per-source bound on new runtime roots (map `src_rate`, key HS_SRC_KEY):
+ * a source is a (mount namespace, uid) pair; at most root_rate roots a
+ * second each, the rest refused and counted here.
+ */
+#define HS_SRC_KEY(mntns, uid) (((__u64)(mntns) << 32) | (__u32)(uid))
+struct hs_src_rate {
+	__u64 window_ns; /* start of the current one-second window */
+	__u64 count;     /* roots started in it (64-bit: a fetch-add result is used) */
+	__u32 refused;   /* roots refused, ever (user space diffs it) */
+	__u32 pad;
+};
+
 /* Indexes of the per-CPU stats array. */
 enum hs_stat {
 	HS_STAT_EVENTS = 0,      /* records the kernel tried to emit */
@@ -266,6 +279,12 @@ enum hs_stat {
 	 * failed, that failure was not seen (see the race note in hooksnoop.bpf.c).
 	 */
 	HS_STAT_DROP_UNWATCHED,
+	/*
+	 * A new runtime root refused: its source (mount namespace, uid) started
+	 * more than --root-rate roots in the last second. Not in drops_total:
+	 * user space charges it to that source's containers only (hs_src_rate).
+	 */
+	HS_STAT_ROOT_REFUSED,
 	/* Not losses of records: what a hook's record says it is missing. */
 	HS_STAT_DESC_CAPPED,   /* a hook descendant not followed (children_truncated) */
 	HS_STAT_HOOKINFO_FULL, /* HS_HOOKS_MAX hooks captured at once: one's output not kept */

@@ -86,6 +86,8 @@ struct container {
 	__u32 nmntns, npidns; /* that runtime's namespaces */
 	char *outer;	   /* the traced container whose namespaces they are, or NULL */
 	unsigned long long drops_at_create; /* kernel loss count at its first record */
+	__u64 srcs[4];	   /* HS_SRC_KEY of the invocations that acted on it (first four) */
+	unsigned nsrcs;
 	const char *state; /* creating, created, running, stopped, deleted, failed */
 	unsigned live_invs; /* invocations of this container still running */
 	struct inv *holder; /* podman invocation that runs its poststop hooks, if any */
@@ -132,6 +134,7 @@ struct inv {
 	unsigned refs;
 	bool exited;
 	unsigned long long drops; /* loss stamp of its exec record */
+	__u64 src;	/* HS_SRC_KEY of the runtime root it runs under (see --root-rate) */
 	bool seeded_init; /* found running at start as pid 1 of a container: all its leaves
 			   * are container-side, its own exec is the container process */
 	bool detach;  /* run -d */
@@ -165,6 +168,7 @@ struct correlator {
 	struct confsrc *conf;
 	struct rtview view;	/* our mount namespace, /proc's clock */
 	bool lost_any;
+	bool refused_any; /* runtime roots were refused (--root-rate) */
 	__u64 *run_start;	/* --repeat: when run i of CMD started (kernel clock) */
 	unsigned nruns;
 	unsigned live_max;	/* containers whose lifecycle has not ended, at most */
@@ -647,6 +651,18 @@ static void load_state(struct correlator *c, struct container *ct, struct inv *i
  * an invocation without a container: it is this one's, and will fork the
  * startContainer hooks and become the container process.
  */
+/* Note src as one that acts on ct: a refusal from it may be ct's missing invocation. */
+static void ctr_add_src(struct container *ct, __u64 src)
+{
+	unsigned i;
+
+	for (i = 0; i < ct->nsrcs; i++)
+		if (ct->srcs[i] == src)
+			return;
+	if (ct->nsrcs < sizeof(ct->srcs) / sizeof(ct->srcs[0]))
+		ct->srcs[ct->nsrcs++] = src;
+}
+
 static void adopt_init(struct correlator *c, struct container *ct, __u32 host_mntns)
 {
 	struct proc *p = proc_get(c, ct->init_pid, false);
@@ -857,7 +873,7 @@ static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, stru
 	iv = calloc(1, sizeof(*iv));
 	if (!iv)
 		return NULL;
-	iv->root.fd = -1;
+	iv->root = (struct sr_root)SR_ROOT_INIT;
 	iv->slot = -1;
 	iv->pid = h->tgid;
 	iv->start_ns = h->ts_ns;
@@ -867,6 +883,7 @@ static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, stru
 	iv->drops = h->drops;
 	iv->seeded_init = (h->flags & HS_F_SEEDED) && h->vpid == 1;
 	iv->parent = p->inv;
+	iv->src = iv->parent ? iv->parent->src : HS_SRC_KEY(h->mntns, h->uid);
 	if (iv->parent)
 		iv->parent->refs++;
 
@@ -893,6 +910,7 @@ static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, stru
 	iv->c = ct;
 	ct->live_invs++;
 	ctr_add_inv(ct, iv);
+	ctr_add_src(ct, iv->src);
 	if (!ct->nmntns)
 		note_nesting(c, ct, h);
 	if (!(h->flags & HS_F_SEEDED) || !attrib_creates(iv->cmd))
@@ -1428,6 +1446,32 @@ void correlator__on_lost(struct correlator *c, unsigned long long n)
 	/* which containers it touched is decided from the records' drop stamps */
 	if (n)
 		c->lost_any = true;
+}
+
+void correlator__on_source_lost(struct correlator *c, bool any, __u64 src)
+{
+	struct container *ct, *tmp;
+	unsigned i;
+
+	/*
+	 * Its containers still open: one of theirs may be what was refused.
+	 * (Read before each record is handled, so none finished after it.)
+	 */
+	HASH_ITER(hh, c->containers, ct, tmp) {
+		if (ct->done)
+			continue;
+		for (i = 0; i < ct->nsrcs && !any; i++)
+			if (ct->srcs[i] == src)
+				break;
+		if (any || i < ct->nsrcs)
+			ct->lost = true;
+	}
+	c->refused_any = true;
+}
+
+bool correlator__refused_any(const struct correlator *c)
+{
+	return c->refused_any;
 }
 
 unsigned long long correlator__evicted(const struct correlator *c)

@@ -26,6 +26,13 @@ void correlator__on_event(struct correlator *c, const struct hs_event *ev);
  */
 void correlator__on_lost(struct correlator *c, unsigned long long n);
 /*
+ * Runtime roots from source src (HS_SRC_KEY; any: from a source no longer
+ * known) were refused by the kernel's per-source bound: the open containers
+ * that source acts on are marked lost (their verdict becomes unknown).
+ */
+void correlator__on_source_lost(struct correlator *c, bool any, __u64 src);
+bool correlator__refused_any(const struct correlator *c);
+/*
  * Containers reported before their lifecycle ended because more than the
  * table's cap were live at once (created and never deleted in our sight).
  */

@@ -385,6 +385,7 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 	}
 	t->skel->rodata->argv_budget = s->argv_bytes;
 	t->skel->rodata->max_tracked = s->max_tracked;
+	t->skel->rodata->root_rate = s->root_rate;
 	t->skel->rodata->ringbuf_bytes = s->ringbuf_bytes;
 	for (i = 0; i < s->nruntimes && i < HS_RUNTIME_NAMES; i++) {
 		char comm[HS_COMM_LEN] = {}; /* zero-padded like task->comm */
@@ -516,6 +517,29 @@ __u32 tracer__drops(struct tracer *t)
 {
 	/* the .bss map is mmap'ed: no syscall, cheap enough for every poll */
 	return t->skel ? __atomic_load_n(&t->skel->bss->drops_total, __ATOMIC_RELAXED) : 0;
+}
+
+__u32 tracer__refused(struct tracer *t)
+{
+	return t->skel ? __atomic_load_n(&t->skel->bss->refused_total, __ATOMIC_RELAXED) : 0;
+}
+
+int tracer__sources(struct tracer *t, void (*fn)(void *ctx, __u64 key, __u32 refused),
+		    void *ctx)
+{
+	int fd = bpf_map__fd(t->skel->maps.src_rate), err;
+	__u64 key, next, *prev = NULL;
+	struct hs_src_rate v;
+	unsigned n = 0;
+
+	/* bounded by the map's size; an entry evicted meanwhile just ends a chain early */
+	while (n++ < 8192 && !(err = bpf_map_get_next_key(fd, prev, &next))) {
+		key = next;
+		prev = &key;
+		if (!bpf_map_lookup_elem(fd, &key, &v) && v.refused)
+			fn(ctx, key, v.refused);
+	}
+	return 0;
 }
 
 void tracer__close(struct tracer *t)

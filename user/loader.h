@@ -61,6 +61,11 @@ int tracer__poll(struct tracer *t, int timeout_ms);
 int tracer__stats(struct tracer *t, __u64 out[HS_STAT_MAX]);
 /* The kernel's running loss count (all causes): what records are stamped with. */
 __u32 tracer__drops(struct tracer *t);
+/* Runtime roots refused by the per-source bound so far (cheap: mmap'ed). */
+__u32 tracer__refused(struct tracer *t);
+/* fn(ctx, HS_SRC_KEY, refused so far) for every source with refusals that the map still holds. */
+int tracer__sources(struct tracer *t, void (*fn)(void *ctx, __u64 key, __u32 refused),
+		    void *ctx);
 void tracer__close(struct tracer *t);
 
 #endif

@@ -23,6 +23,7 @@ enum {
 	OPT_ARGV_BYTES,
 	OPT_RINGBUF,
 	OPT_MAX_TRACKED,
+	OPT_ROOT_RATE,
 	OPT_REPEAT,
 	OPT_MAX,
 	OPT_TRACE_OUT,
@@ -45,6 +46,7 @@ static const struct option long_opts[] = {
 	{ "argv-bytes", required_argument, NULL, OPT_ARGV_BYTES },
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
 	{ "max-tracked", required_argument, NULL, OPT_MAX_TRACKED },
+	{ "root-rate", required_argument, NULL, OPT_ROOT_RATE },
 	/*
 	 * getopt_long takes an exact name before any abbreviation, so --max is
 	 * this option and --max-t... still abbreviates --max-tracked; --ma is
@@ -109,6 +111,9 @@ void opts_usage(FILE *f)
 	      "      --argv-bytes N     argv bytes captured per exec (default 4096, max 32768)\n"
 	      "      --ringbuf-size N   kernel ring buffer size, K/M suffix (default 1M)\n"
 	      "      --max-tracked N    processes followed at once (default 8192)\n"
+	      "      --root-rate N      new runtime roots a second per source (mount namespace\n"
+	      "                         + uid; default 256, 0 = no bound); the rest are refused\n"
+	      "                         and that source's containers marked unknown\n"
 	      "  -v, --verbose          debug output, including libbpf's log\n"
 	      "  -h, --help             this help\n"
 	      "  -V, --version          print the version\n"
@@ -307,6 +312,7 @@ int opts_parse(int argc, char **argv, struct settings *s)
 	s->argv_bytes = HS_ARGV_DEFAULT;
 	s->ringbuf_bytes = 1 << 20;
 	s->max_tracked = 8192;
+	s->root_rate = 256;
 	/* the defaults come from the one runtime table (rtdetect.c) */
 	s->nruntimes = rt_default_comms(s->runtimes, HS_RUNTIME_NAMES);
 	if (s->nruntimes > HS_RUNTIME_NAMES)
@@ -389,6 +395,11 @@ int opts_parse(int argc, char **argv, struct settings *s)
 			if (parse_size("--max-tracked", optarg, 16, 1 << 22, &v))
 				return -1;
 			s->max_tracked = (unsigned int)v;
+			break;
+		case OPT_ROOT_RATE:
+			if (parse_size("--root-rate", optarg, 0, 1 << 20, &v))
+				return -1;
+			s->root_rate = (unsigned int)v;
 			break;
 		case OPT_REPEAT:
 			if (parse_count("--repeat", optarg, HS_REPEAT_MAX, &s->repeat))

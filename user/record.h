@@ -267,6 +267,14 @@ struct loss_rec {
 	unsigned long long count, ringbuf, tracking;
 	unsigned long long unwatched;	/* runtime children that ended unseen by the failed-exec
 					 * program (forked before it attached): maybe a hook */
+	/*
+	 * New runtime roots refused by the per-source bound (--root-rate), in
+	 * count too. When src_known, all from the source (src_mntns, src_uid),
+	 * and only its containers are marked unknown; otherwise every live one.
+	 */
+	unsigned long long refused;
+	bool src_known;
+	__u32 src_mntns, src_uid;
 	__u64 ts_ns;
 };
 

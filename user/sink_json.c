@@ -415,6 +415,16 @@ static void json_lost(struct sink *sk, const struct loss_rec *l)
 	jw_ku64(&w, "ringbuf_full", l->ringbuf);
 	jw_ku64(&w, "tracking_full", l->tracking);
 	jw_ku64(&w, "unwatched", l->unwatched);
+	jw_ku64(&w, "root_refused", l->refused);
+	if (l->refused && l->src_known) {
+		jw_key(&w, "source");
+		jw_obj_open(&w);
+		jw_ku64(&w, "mntns", l->src_mntns);
+		jw_ku64(&w, "uid", l->src_uid);
+		jw_obj_close(&w);
+	} else {
+		jw_knull(&w, "source");
+	}
 	put_time(&w, o, l->ts_ns);
 	jw_obj_close(&w);
 	emit(o, &w);

@@ -428,6 +428,20 @@ static void text_lost(struct sink *sk, const struct loss_rec *l)
 	char t[64];
 
 	output__text_time(o, l->ts_ns, t, sizeof(t));
+	if (l->refused) {
+		if (l->src_known)
+			sbuf_addf(&o->line,
+				  "%-12s LOST %llu runtime starts refused from mount namespace %u, uid %u "
+				  "(over --root-rate): its timelines that overlap are marked unknown",
+				  t, l->refused, l->src_mntns, l->src_uid);
+		else
+			sbuf_addf(&o->line,
+				  "%-12s LOST %llu runtime starts refused (over --root-rate) from "
+				  "sources no longer known: timelines that overlap are marked unknown",
+				  t, l->refused);
+		output__flush_line(o);
+		return;
+	}
 	sbuf_addf(&o->line, "%-12s LOST %llu events (ring buffer full: %llu, tracking map full: %llu",
 		  t, l->count, l->ringbuf, l->tracking);
 	if (l->unwatched)

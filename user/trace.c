@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <uthash.h>
+
 #include "correlate.h"
 #include "expect.h"
 #include "jsonw.h"
@@ -56,7 +58,23 @@ struct trace {
 	__u64 drops_seen; /* ring buffer + tracking drops already reported */
 	__u32 drops_stamp; /* the kernel's loss count at the last check */
 	__u64 drop_rb, drop_track, drop_unwatched;
+	__u32 refused_seen;	/* runtime roots refused (--root-rate) already reported */
+	__u64 refused_total;
+	struct src_seen *srcs;	/* refusals reported per source */
+	unsigned nsrcs;
+	__u64 refused_attr;	/* scratch for check_refusals */
+	__u64 refused_unattr;	/* refusals of sources not known (any more): not reported yet */
+	__u64 refusals_flushed_ns;
 };
+
+/* Refusals of one source already reported. */
+struct src_seen {
+	__u64 key;
+	__u32 refused;
+	__u32 pending;	/* not yet in a `lost` record */
+	UT_hash_handle hh;
+};
+#define SRC_SEEN_MAX 8192
 
 static volatile sig_atomic_t stop_signal;
 static volatile pid_t child_pid;
@@ -68,10 +86,102 @@ static void on_signal(int sig)
 		kill(child_pid, SIGTERM);
 }
 
+/* A source's refusals so far, from the kernel's map: report what is new. */
+static void on_source(void *ctx, __u64 key, __u32 refused)
+{
+	struct trace *t = ctx;
+	struct src_seen *x;
+	__u32 before = 0;
+
+	HASH_FIND(hh, t->srcs, &key, sizeof(key), x);
+	if (x)
+		before = x->refused;
+	else if (t->nsrcs < SRC_SEEN_MAX && (x = calloc(1, sizeof(*x)))) {
+		x->key = key;
+		HASH_ADD(hh, t->srcs, key, sizeof(x->key), x);
+		t->nsrcs++;
+	}
+	if (refused <= before)
+		return;
+	if (x) {
+		x->refused = refused;
+		x->pending += refused - before;
+	} else {
+		t->refused_unattr += refused - before;
+	}
+	correlator__on_source_lost(t->corr, false, key);
+	t->refused_attr += refused - before;
+}
+
+/*
+ * The `lost` records for refusals: one per source at most once a second
+ * (a flood refused thousands of times a second would otherwise print a
+ * line per record handled); the containers were marked at once.
+ */
+static void flush_refusals(struct trace *t, bool force)
+{
+	__u64 now = mono_now_ns();
+	struct src_seen *x, *tmp;
+
+	if (!force && now - t->refusals_flushed_ns < 1000000000ULL)
+		return;
+	t->refusals_flushed_ns = now;
+	HASH_ITER(hh, t->srcs, x, tmp) {
+		struct loss_rec l = {
+			.count = x->pending,
+			.refused = x->pending,
+			.src_known = true,
+			.src_mntns = (__u32)(x->key >> 32),
+			.src_uid = (__u32)x->key,
+			.ts_ns = now,
+		};
+
+		if (!x->pending)
+			continue;
+		report__lost(&t->rep, &l);
+		x->pending = 0;
+	}
+	if (t->refused_unattr) {
+		struct loss_rec l = {
+			.count = t->refused_unattr,
+			.refused = t->refused_unattr,
+			.ts_ns = now,
+		};
+
+		report__lost(&t->rep, &l);
+		t->refused_unattr = 0;
+	}
+}
+
+/*
+ * New runtime roots refused by the kernel's per-source bound? Checked before
+ * every record is handled (one load of the mmap'ed counter): a refusal that
+ * happened before a container's last record is then always charged to it.
+ */
+static void check_refusals(struct trace *t)
+{
+	__u32 now = tracer__refused(&t->tr);
+
+	if (now != t->refused_seen) {
+		t->refused_attr = 0;
+		tracer__sources(&t->tr, on_source, t);
+		/* evicted from the kernel's LRU map meanwhile: from anyone */
+		if (t->refused_attr < (__u64)(now - t->refused_seen)) {
+			t->refused_unattr += (now - t->refused_seen) - t->refused_attr;
+			correlator__on_source_lost(t->corr, true, 0);
+		}
+		t->refused_total += now - t->refused_seen;
+		t->refused_seen = now;
+	}
+	if (t->refused_total)
+		flush_refusals(t, false);
+}
+
 static void on_event(void *ctx, const struct hs_event *ev)
 {
 	struct trace *t = ctx;
 
+	check_refusals(t);
 	correlator__on_event(t->corr, ev);
 	t->last_record_ns = mono_now_ns(); /* handled and written: also the latency's end */
 	if (t->st.on && !(ev->hdr->flags & HS_F_SEEDED)) {
@@ -216,6 +326,12 @@ static int trace_pipeline(struct trace *t)
 
 static void trace_pipeline_free(struct trace *t)
 {
+	struct src_seen *x, *tmp;
+
+	HASH_ITER(hh, t->srcs, x, tmp) {
+		HASH_DEL(t->srcs, x);
+		free(x);
+	}
 	correlator__free(t->corr);
 	t->corr = NULL;
 	report__free(&t->rep);
@@ -425,6 +541,8 @@ int trace_run(const struct settings *sp)
 	while (tracer__poll(&t.tr, 0) > 0)
 		;
 	check_drops(&t);
+	check_refusals(&t);
+	flush_refusals(&t, true);
 	if (child_done && correlator__inflight(t.corr))
 		hs_warn("%u runtime/hook processes still running after --grace %.1fs",
 			correlator__inflight(t.corr), s.grace);
@@ -444,11 +562,13 @@ int trace_run(const struct settings *sp)
 	if (t.st.on)
 		print_stats(&t);
 	correlator__finish(t.corr, tracer__drops(&t.tr), mono_now_ns());
-	expect = expect_sink_judge(t.expect, t.drops_seen || correlator__lost_any(t.corr), stderr,
-				   s.junit ? junit_add : NULL, &ju);
+	expect = expect_sink_judge(t.expect,
+				   t.drops_seen || correlator__lost_any(t.corr) ||
+					   correlator__refused_any(t.corr),
+				   stderr, s.junit ? junit_add : NULL, &ju);
 	if (s.junit && junit_write(&ju, s.junit, started, (double)(mono_now_ns() - start) / 1e9))
 		rc = 1; /* said; CI must not read an old file as this run's */
-	report__summary(&t.rep, t.drops_seen, correlator__evicted(t.corr),
+	report__summary(&t.rep, t.drops_seen + t.refused_total, correlator__evicted(t.corr),
 			expect_result_word(expect));
 
 out_tracer:
