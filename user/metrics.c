@@ -85,6 +85,7 @@ void metrics_lost(struct metrics *m, const struct loss_rec *l)
 	m->lost_ringbuf += l->ringbuf;
 	m->lost_tracking += l->tracking;
 	m->lost_unwatched += l->unwatched;
+	m->lost_refused += l->refused;
 }
 
 void metrics_label_value(struct sbuf *sb, const char *s)
@@ -260,13 +261,16 @@ void metrics_render(const struct metrics *m, struct sbuf *sb)
 	family(sb, "hooksnoop_lost_events_total", "counter",
 	       "Kernel events hooksnoop could not see, by cause (ringbuf_full, tracking_full: "
 	       "--ringbuf-size or --max-tracked too small; unwatched: runtime children that "
-	       "ended before the failed-exec probe attached).");
+	       "ended before the failed-exec probe attached; root_refused: runtime starts "
+	       "refused over --root-rate, per source).");
 	sample(sb, "hooksnoop_lost_events_total",
 	       (const char *const[]){ "cause", "ringbuf_full", NULL }, m->lost_ringbuf);
 	sample(sb, "hooksnoop_lost_events_total",
 	       (const char *const[]){ "cause", "tracking_full", NULL }, m->lost_tracking);
 	sample(sb, "hooksnoop_lost_events_total",
 	       (const char *const[]){ "cause", "unwatched", NULL }, m->lost_unwatched);
+	sample(sb, "hooksnoop_lost_events_total",
+	       (const char *const[]){ "cause", "root_refused", NULL }, m->lost_refused);
 	family(sb, "hooksnoop_tracked_processes", "gauge",
 	       "Processes hooksnoop follows now: runtimes, hooks, container processes.");
 	sample(sb, "hooksnoop_tracked_processes", (const char *const[]){ NULL }, m->tracked);

@@ -42,7 +42,7 @@ struct metrics {
 	struct metrics_rt rt[METRICS_RUNTIMES_MAX + 1]; /* the last is "other" */
 	unsigned nrt;
 	bool other_used;
-	unsigned long long lost_ringbuf, lost_tracking, lost_unwatched;
+	unsigned long long lost_ringbuf, lost_tracking, lost_unwatched, lost_refused;
 	unsigned long long tracked;
 	const char *version; /* build_info: "X.Y.Z (rev)" as -V prints it */
 };

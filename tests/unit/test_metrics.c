@@ -82,6 +82,7 @@ static void test_families_and_counts(void **state)
 	struct hook_rec h4 = hook(-1, HOOK_UNFINISHED, 0);
 	struct ctr_rec c = { .id = "ctr-id-4242", .runtime = "crun", .verdict = VERDICT_HOOK_FAILED };
 	struct loss_rec l = { .count = 7, .ringbuf = 4, .tracking = 2, .unwatched = 1 };
+	struct loss_rec flood = { .count = 30, .refused = 30, .src_known = true };
 	char *t;
 
 	metrics_init(&m, "1.2.3 (abc1234)");
@@ -92,6 +93,7 @@ static void test_families_and_counts(void **state)
 	metrics_container(&m, &c);
 	metrics_lost(&m, &l);
 	metrics_lost(&m, &l);
+	metrics_lost(&m, &flood);
 	m.tracked = 5;
 	t = render(&m);
 
@@ -124,6 +126,7 @@ static void test_families_and_counts(void **state)
 	assert_line(t, "hooksnoop_lost_events_total{cause=\"ringbuf_full\"} 8");
 	assert_line(t, "hooksnoop_lost_events_total{cause=\"tracking_full\"} 4");
 	assert_line(t, "hooksnoop_lost_events_total{cause=\"unwatched\"} 2");
+	assert_line(t, "hooksnoop_lost_events_total{cause=\"root_refused\"} 30");
 	assert_line(t, "# TYPE hooksnoop_tracked_processes gauge");
 	assert_line(t, "hooksnoop_tracked_processes 5");
 	/* no container ID as a label value, ever */
