@@ -6,7 +6,9 @@
  * poststart fired under one runtime and not the other. Self-contained: the
  * bundle is generated here (config from `runc spec`, edited with jansson),
  * crun gets a private pure-cgroup2 mount namespace when the host's cgroup
- * layout is hybrid, and everything is removed afterwards but the pictures:
+ * layout is hybrid. A third container, under crun, has a createRuntime hook
+ * that fails saying why on stderr: crun reports only its exit code, the
+ * timeline shows what it said. Everything is removed afterwards but the pictures:
  * a Chrome trace (--trace-out) and the SVG timeline (`hooksnoop plot`'s) of
  * both containers, left in a directory of their own and named at the end.
  */
@@ -87,7 +89,14 @@ static int copy_file(const char *from, const char *to)
 	return err;
 }
 
-static int make_bundle(const char *dir)
+/*
+ * The failing hook of the third container: what a network or device hook
+ * says when it cannot do its job. crun sends hook output to /dev/null and
+ * reports only "exit code: 1".
+ */
+#define FAIL_MSG "demo-net-hook: cannot attach veth0 to bridge cni0: no such device"
+
+static int make_bundle(const char *dir, bool failing)
 {
 	static const char *const links[] = { "sh", "sleep", "true", "echo", "cat" };
 	char path[4096], tgt[4096];
@@ -134,13 +143,19 @@ static int make_bundle(const char *dir)
 	json_object_set_new(json_object_get(cfg, "root"), "readonly", json_false());
 
 	hooks = json_object();
-	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+	for (i = 0; !failing && i < sizeof(stages) / sizeof(stages[0]); i++) {
 		/* read the state crun writes on stdin: crun fails on EPIPE otherwise */
 		snprintf(tgt, sizeof(tgt), "cat >/dev/null; sleep 0.0%zu", i + 1);
 		json_object_set_new(hooks, stages[i],
 				    json_pack("[{s:s,s:[ssss]}]", "path", "/bin/sh", "args", "sh", "-c",
 					      tgt, stages[i]));
 	}
+	if (failing)
+		json_object_set_new(hooks, "createRuntime",
+				    json_pack("[{s:s,s:[ssss]}]", "path", "/bin/sh", "args", "sh", "-c",
+					      "cat >/dev/null; echo starting >&2; echo '" FAIL_MSG
+					      "' >&2; exit 1",
+					      "createRuntime"));
 	json_object_set_new(cfg, "hooks", hooks);
 	if (json_dump_file(cfg, path, JSON_INDENT(2))) {
 		json_decref(cfg);
@@ -157,12 +172,42 @@ static bool cgroup_hybrid(void)
 	return statfs("/sys/fs/cgroup", &sf) || sf.f_type != CGROUP2_SUPER_MAGIC;
 }
 
+/* `crun run -b dir id`, in a pure cgroup2 view when the host's is hybrid: its exit status. */
+static int run_crun(const char *dir, const char *id)
+{
+	int st;
+	pid_t p = fork();
+
+	if (p < 0)
+		return -1;
+	if (p == 0) {
+		char *argv[] = { "crun", "--cgroup-manager=disabled", "run", "-b", (char *)dir,
+				 (char *)id, NULL };
+
+		if (cgroup_hybrid()) {
+			/* crun refuses hybrid cgroup layouts: give it a pure cgroup2 view */
+			if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+			    umount2("/sys/fs/cgroup", MNT_DETACH) ||
+			    mount("none", "/sys/fs/cgroup", "cgroup2", 0, NULL)) {
+				hs_err("demo: cannot set up a cgroup2 mount for crun: %s",
+				       strerror(errno));
+				_exit(1);
+			}
+		}
+		execvp(argv[0], argv);
+		hs_err("demo: cannot run crun: %s", strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(p, &st, 0) < 0 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
 /* Internal: the command the demo runs under tracing (`hooksnoop __demo-run DIR`). */
 static int demo_run(const char *dir)
 {
 	char id[64];
-	int rc = 0, st;
-	pid_t p;
+	int rc = 0;
 
 	/* named after the demo process (our parent) so its filter matches */
 	snprintf(id, sizeof(id), "hooksnoop-demo-runc-%d", (int)getppid());
@@ -179,29 +224,21 @@ static int demo_run(const char *dir)
 	printf("\n$ crun --cgroup-manager=disabled run -b %s %s%s\n", dir, id,
 	       cgroup_hybrid() ? "   (in a private cgroup2 mount namespace)" : "");
 	fflush(stdout);
-	p = fork();
-	if (p < 0)
-		return 1;
-	if (p == 0) {
-		char *argv[] = { "crun", "--cgroup-manager=disabled", "run", "-b", (char *)dir, id,
-				 NULL };
-
-		if (cgroup_hybrid()) {
-			/* crun refuses hybrid cgroup layouts: give it a pure cgroup2 view */
-			if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-			    umount2("/sys/fs/cgroup", MNT_DETACH) ||
-			    mount("none", "/sys/fs/cgroup", "cgroup2", 0, NULL)) {
-				hs_err("demo: cannot set up a cgroup2 mount for crun: %s",
-				       strerror(errno));
-				_exit(1);
-			}
-		}
-		execvp(argv[0], argv);
-		hs_err("demo: cannot run crun: %s", strerror(errno));
-		_exit(127);
-	}
-	if (waitpid(p, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+	if (run_crun(dir, id))
 		rc = 1;
+
+	/* the third: a hook that fails, and what it said that crun threw away */
+	snprintf(id, sizeof(id), "hooksnoop-demo-crunfail-%d", (int)getppid());
+	printf("\n$ crun --cgroup-manager=disabled run -b %s/fail %s   (its createRuntime hook "
+	       "fails)\n", dir, id);
+	fflush(stdout);
+	{
+		char fdir[4200];
+
+		snprintf(fdir, sizeof(fdir), "%s/fail", dir);
+		if (run_crun(fdir, id) == 0)
+			rc = 1; /* it must fail: the demo is about why */
+	}
 	return rc;
 }
 
@@ -233,6 +270,8 @@ int demo_main(int argc, char **argv)
 		     "Runs a busybox container with a hook in every stage under runc and crun,\n"
 		     "with tracing on, and shows both timelines. Its poststart hook is written\n"
 		     "\"Poststart\" (capital P): runc runs it, crun silently ignores it.\n"
+		     "Then a crun container whose createRuntime hook fails: crun reports only\n"
+		     "its exit code, hooksnoop what it wrote on stderr.\n"
 		     "Needs root, runc, crun and busybox-static (tools/install-deps).");
 		return 0;
 	}
@@ -248,7 +287,13 @@ int demo_main(int argc, char **argv)
 		hs_err("demo: cannot create a temporary directory: %s", strerror(errno));
 		return 1;
 	}
-	rc = make_bundle(dir);
+	rc = make_bundle(dir, false);
+	if (!rc) {
+		char fdir[sizeof(dir) + 8];
+
+		snprintf(fdir, sizeof(fdir), "%s/fail", dir);
+		rc = mkdir(fdir, 0755) ? -errno : make_bundle(fdir, true);
+	}
 	if (rc) {
 		if (rc != -ENOENT)
 			hs_err("demo: cannot create the bundle in %s: %s", dir, strerror(-rc));
@@ -257,7 +302,8 @@ int demo_main(int argc, char **argv)
 	}
 
 	printf("hooksnoop demo: one bundle, a hook in every stage; its poststart hook is under\n"
-	       "\"Poststart\" (capital P). Running it under runc, then crun, with tracing on.\n");
+	       "\"Poststart\" (capital P). Running it under runc, then crun, with tracing on;\n"
+	       "then, under crun, a bundle whose createRuntime hook fails.\n");
 	fflush(stdout);
 
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -312,8 +358,12 @@ int demo_main(int argc, char **argv)
 	}
 	lint_result_free(&lr);
 	printf("\nFix: write \"poststart\". CI gate: hooksnoop --expect poststart -- CMD\n");
+	printf("\nThe third container's createRuntime hook failed. crun said only \"error executing\n"
+	       "hook `/bin/sh` (exit code: 1)\": it sends hook output to /dev/null. hooksnoop\n"
+	       "captured what the hook wrote on its stderr and shows it under the failed hook\n"
+	       "(JSON: the hook record's \"stderr\").\n");
 	if (s.trace_out && !access(trace_path, F_OK))
-		printf("\nPictures of both containers:\n"
+		printf("\nPictures of the three containers:\n"
 		       "  Chrome trace (ui.perfetto.dev, chrome://tracing): %s\n"
 		       "  SVG timeline (as `hooksnoop plot` draws -j records): %s\n",
 		       trace_path, svg_path);

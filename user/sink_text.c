@@ -11,15 +11,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idlabel.h"
 #include "sinks.h"
 
 #define WRAP_COLS 98
 #define TIMELINE_ARGV_MAX 200
 
+/* The container column: IDs up to this many characters are shown whole. */
+#define CTR_COL_MIN 16
+/* IDs whose labels are remembered (idlabel.c) */
+#define CTR_LABELS_MAX 512
+
 struct sink_text {
 	struct sink sk;
 	struct output *o;
 	bool header_done;
+	struct idlabels *labels;
 };
 
 static struct sink_text *text_of(struct sink *sk)
@@ -32,6 +39,24 @@ static size_t min_len(const char *s, size_t max)
 	size_t n = strlen(s);
 
 	return n > max ? max : n;
+}
+
+/* The container column: the ID, or a head…tail label no other ID shown shares. */
+static void put_container(struct sink_text *tx, const char *id)
+{
+	struct sbuf *sb = &tx->o->line;
+	struct idl_label lab;
+	size_t n = strlen(id);
+
+	lab = tx->labels ? idlabels_get(tx->labels, id)
+			 : (struct idl_label){ .head = n > CTR_COL_MIN ? CTR_COL_MIN : n };
+	if (lab.whole || lab.head + lab.tail >= n) {
+		esc_text(sb, id, lab.whole ? n : lab.head);
+		return;
+	}
+	esc_text(sb, id, lab.head);
+	sbuf_puts(sb, "\u2026");
+	esc_text(sb, id + n - lab.tail, lab.tail);
 }
 
 static void fmt_duration(char *buf, size_t sz, __u64 ns)
@@ -109,6 +134,79 @@ static void wrap_line(struct output *o, const char *first, const char *text, int
 	output__flush_line(o);
 }
 
+/* Descendants listed under a line about a hook (the rest are counted). */
+#define TEXT_CHILDREN_MAX 5
+
+enum kids_shown { KIDS_LIVE, KIDS_OUTLIVED };
+
+static void text_children(struct output *o, const struct child_rec *v, size_t n, bool trunc,
+			  enum kids_shown which, const char *indent)
+{
+	struct sbuf *sb = &o->line;
+	size_t i, shown = 0, more = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct child_rec *c = &v[i];
+
+		if (which == KIDS_LIVE ? c->ended : !c->outlived)
+			continue;
+		if (shown == TEXT_CHILDREN_MAX) {
+			more++;
+			continue;
+		}
+		shown++;
+		sbuf_addf(sb, "%schild %u%s: ", indent, c->pid,
+			  which == KIDS_OUTLIVED ? " outlived it" : "");
+		if (c->argv && c->argv_len)
+			esc_argv_text(sb, c->argv,
+				      c->argv_len > TIMELINE_ARGV_MAX ? TIMELINE_ARGV_MAX : c->argv_len);
+		output__flush_line(o);
+	}
+	if (more || (trunc && which == KIDS_LIVE)) {
+		sbuf_addf(sb, "%s... %zu more%s", indent, more, trunc ? " (and more not followed)" : "");
+		output__flush_line(o);
+	}
+}
+
+/* What a failed hook wrote on stderr: its last lines, escaped, at most this many. */
+#define STDERR_LINES_MAX 5
+#define STDERR_LINE_BYTES 160
+
+static void text_stderr(struct output *o, const struct hook_rec *h, const char *indent)
+{
+	const struct out_rec *e = &h->out[1];
+	struct sbuf *sb = &o->line;
+	const char *p, *end, *from;
+	unsigned n = 0;
+
+	if (h->status == HOOK_OK || h->status == HOOK_UNFINISHED || !e->known || !e->tail ||
+	    !e->tail_len)
+		return;
+	end = e->tail + e->tail_len;
+	while (end > e->tail && (end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	if (end == e->tail)
+		return;
+	/* back from the end to the start of the STDERR_LINES_MAX-th line */
+	for (from = end; from > e->tail; from--)
+		if (from[-1] == '\n' && ++n == STDERR_LINES_MAX)
+			break;
+	sbuf_addf(sb, "%sstderr (%s, %llu bytes%s):", indent, out_to_name(e->to), e->bytes,
+		  from > e->tail || e->truncated ? ", the end" : "");
+	output__flush_line(o);
+	for (p = from; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = (size_t)((nl ? nl : end) - p);
+
+		sbuf_addf(sb, "%s| ", indent);
+		esc_text(sb, p, len > STDERR_LINE_BYTES ? STDERR_LINE_BYTES : len);
+		if (len > STDERR_LINE_BYTES)
+			sbuf_puts(sb, "...");
+		output__flush_line(o);
+		p = nl ? nl + 1 : end;
+	}
+}
+
 static void text_hook(struct sink *sk, const char *container, const char *runtime,
 		      const struct hook_rec *h)
 {
@@ -122,7 +220,7 @@ static void text_hook(struct sink *sk, const char *container, const char *runtim
 	else
 		snprintf(d, sizeof(d), "-");
 	sbuf_addf(sb, "%-12s ", t);
-	esc_text(sb, container, min_len(container, 16));
+	put_container(text_of(sk), container);
 	sbuf_addf(sb, " %s %s", runtime, stage_label(h->stage));
 	if (h->index >= 0)
 		sbuf_addf(sb, "[%d]", h->index);
@@ -147,37 +245,9 @@ static void text_hook(struct sink *sk, const char *container, const char *runtim
 	output__flush_line(o);
 	if (h->reason)
 		wrap_line(o, "             why: ", h->reason, 18);
-}
-
-/* Descendants listed under a line about a hook (the rest are counted). */
-#define TEXT_CHILDREN_MAX 5
-
-static void text_children(struct output *o, const struct child_rec *v, size_t n, bool trunc,
-			  bool live_only, const char *indent)
-{
-	struct sbuf *sb = &o->line;
-	size_t i, shown = 0, more = 0;
-
-	for (i = 0; i < n; i++) {
-		const struct child_rec *c = &v[i];
-
-		if (live_only && c->ended)
-			continue;
-		if (shown == TEXT_CHILDREN_MAX) {
-			more++;
-			continue;
-		}
-		shown++;
-		sbuf_addf(sb, "%schild %u: ", indent, c->pid);
-		if (c->argv && c->argv_len)
-			esc_argv_text(sb, c->argv,
-				      c->argv_len > TIMELINE_ARGV_MAX ? TIMELINE_ARGV_MAX : c->argv_len);
-		output__flush_line(o);
-	}
-	if (more || trunc) {
-		sbuf_addf(sb, "%s... %zu more%s", indent, more, trunc ? " (and more not followed)" : "");
-		output__flush_line(o);
-	}
+	text_stderr(o, h, "             ");
+	if (h->children_known)
+		text_children(o, h->children, h->nchildren, false, KIDS_OUTLIVED, "             ");
 }
 
 /* A hook still running after --slow: how long, where it waits, what it started. */
@@ -192,7 +262,7 @@ static void text_running(struct sink *sk, const char *container, const char *run
 	output__text_time(o, r->ts_ns, t, sizeof(t));
 	fmt_duration(d, sizeof(d), r->running_ns);
 	sbuf_addf(sb, "%-12s ", t);
-	esc_text(sb, container, min_len(container, 16));
+	put_container(text_of(sk), container);
 	sbuf_addf(sb, " %s %s", runtime, stage_label(h->stage));
 	if (h->index >= 0)
 		sbuf_addf(sb, "[%d]", h->index);
@@ -207,7 +277,7 @@ static void text_running(struct sink *sk, const char *container, const char *run
 	hook_command(sb, h, h->argv_len);
 	output__flush_line(o);
 	if (r->children_known)
-		text_children(o, r->children, r->nchildren, r->children_trunc, true,
+		text_children(o, r->children, r->nchildren, r->children_trunc, KIDS_LIVE,
 			      "             ");
 }
 
@@ -287,6 +357,10 @@ static void timeline_events(struct output *o, const struct ctr_rec *rec)
 		}
 		if (h->reason)
 			wrap_line(o, "               why: ", h->reason, 20);
+		text_stderr(o, h, "               ");
+		if (h->children_known)
+			text_children(o, h->children, h->nchildren, false, KIDS_OUTLIVED,
+				      "               ");
 	}
 }
 
@@ -464,6 +538,7 @@ static void text_summary(struct sink *sk, const struct summary_rec *s)
 
 static void text_free(struct sink *sk)
 {
+	idlabels_free(text_of(sk)->labels);
 	free(sk);
 }
 
@@ -485,5 +560,6 @@ struct sink *sink_text_new(struct output *o)
 		return NULL;
 	tx->sk.ops = &text_ops;
 	tx->o = o;
+	tx->labels = idlabels_new(CTR_COL_MIN, CTR_LABELS_MAX); /* NULL: cut at the width */
 	return &tx->sk;
 }

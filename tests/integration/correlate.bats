@@ -290,6 +290,13 @@ podman_image() {
 	# runc fired poststart, crun did not
 	[ "$(printf '%s\n' "$output" | grep -c 'runc poststart\[0\]')" -eq 1 ]
 	[ "$(printf '%s\n' "$output" | grep -c 'crun poststart\[0\]')" -eq 0 ]
+	# the third container: its createRuntime hook fails under crun
+	[[ "$output" == *"(crun) failed, verdict: hook_failed"* ]]
+	printf '%s\n' "$output" | grep -Eq '^[0-9.]+ +hook…crunfail-[0-9]+ crun createRuntime\[0\] [0-9.]+(us|ms) failed\(1\)'
+	# the container column tells the runc and crun containers apart
+	r=$(printf '%s\n' "$output" | grep -E '^[0-9.]+ .* runc prestart\[0\]' | awk '{print $2}')
+	c=$(printf '%s\n' "$output" | grep -E '^[0-9.]+ .* crun prestart\[0\]' | awk '{print $2}')
+	[ -n "$r" ] && [ -n "$c" ] && [ "$r" != "$c" ] || { echo "runc: $r crun: $c"; return 1; }
 	[ -z "$(ls -d /tmp/hooksnoop-demo.* 2>/dev/null)" ]
 	[ "$(runc list | grep -c hooksnoop-demo)" -eq 0 ]
 }

@@ -442,6 +442,85 @@ static void test_running_record(void **state)
 	mem_close(&m);
 }
 
+/* Text: a failed hook's stderr tail (last 5 lines, escaped) and the children that outlived it. */
+static void test_text_stderr_and_outlived(void **state)
+{
+	static const char argv[] = "sh\0-c\0x";
+	static const char err[] = "l1\nl2\nl3\nl4\nl5 \x1b[31m\nl6\nl7\n\n";
+	struct hook_rec h = hook(OCI_PRESTART, 0, argv, sizeof(argv) - 1, 2000000000ull, HOOK_FAILED);
+	struct child_rec kids[2] = {
+		{ .pid = 77, .argv = (char *)"sleep\0" "9", .argv_len = 8, .outlived = true },
+		{ .pid = 78, .argv = (char *)"true", .argv_len = 5, .ended = true },
+	};
+	struct hook_rec *hp = &h;
+	struct mem_out m;
+	struct sink *sk;
+	struct ctr_rec r;
+	const char *t;
+
+	h.out[1] = (struct out_rec){ .known = true, .to = OUT_TO_NULL, .tail = (char *)err,
+				     .tail_len = sizeof(err) - 1, .bytes = 5000, .truncated = true };
+	h.children_known = true;
+	h.children = kids;
+	h.nchildren = 2;
+	mem_open(&m, false);
+	sk = sink_text_new(&m.o);
+	sk->ops->hook(sk, "c1", "crun", &h);
+	r = container("c1", hp);
+	r.runtime = "crun";
+	r.stages[OCI_PRESTART] = (struct stage_rec){ .configured = 1, .due = true };
+	verdict_fill(&r);
+	sk->ops->container(sk, &r);
+	t = mem_text(&m);
+	assert_non_null(strstr(t, "failed(3)  sh -c x\n"
+				  "             stderr (null, 5000 bytes, the end):\n"
+				  "             | l3\n"
+				  "             | l4\n"
+				  "             | l5 \\x1b[31m\n"
+				  "             | l6\n"
+				  "             | l7\n"
+				  "             child 77 outlived it: sleep 9\n"));
+	assert_null(strstr(t, "l2"));
+	assert_null(strstr(t, "child 78"));
+	/* the timeline block, indented under its hook */
+	assert_non_null(strstr(t, "prestart[0] 1.5ms failed  sh -c x\n"
+				  "               stderr (null, 5000 bytes, the end):\n"));
+	assert_non_null(strstr(t, "               child 77 outlived it: sleep 9\n"));
+	sk->ops->free(sk);
+	mem_close(&m);
+
+	/* a hook that succeeded: its stderr is in the JSON, not under the line */
+	h.status = HOOK_OK;
+	mem_open(&m, false);
+	sk = sink_text_new(&m.o);
+	sk->ops->hook(sk, "c1", "crun", &h);
+	assert_null(strstr(mem_text(&m), "stderr"));
+	sk->ops->free(sk);
+	mem_close(&m);
+}
+
+/* The container column: IDs sharing a long prefix stay apart (the demo's pair). */
+static void test_text_container_column(void **state)
+{
+	static const char argv[] = "sh";
+	struct hook_rec h = hook(OCI_PRESTART, 0, argv, sizeof(argv), 2000000000ull, HOOK_OK);
+	struct mem_out m;
+	struct sink *sk;
+	const char *t;
+
+	mem_open(&m, false);
+	sk = sink_text_new(&m.o);
+	sk->ops->hook(sk, "hooksnoop-demo-runc-4242", "runc", &h);
+	sk->ops->hook(sk, "hooksnoop-demo-crun-4242", "crun", &h);
+	sk->ops->hook(sk, "hooksnoop-demo-runc-4242", "runc", &h);
+	t = mem_text(&m);
+	assert_null(strstr(t, "hooksnoop-demo-r "));
+	assert_non_null(strstr(t, " hooksn\u2026crun-4242 crun prestart[0]"));
+	assert_non_null(strstr(t, " hooksn\u2026runc-4242 runc prestart[0]"));
+	sk->ops->free(sk);
+	mem_close(&m);
+}
+
 /* ---- text sink ---- */
 
 static void test_text_hook_line_and_timeline(void **state)
@@ -804,6 +883,8 @@ int main(void)
 		cmocka_unit_test(test_verdict_hook_ran_twice),
 		cmocka_unit_test(test_warnings_rendered_and_bounded),
 		cmocka_unit_test(test_running_record),
+		cmocka_unit_test(test_text_stderr_and_outlived),
+		cmocka_unit_test(test_text_container_column),
 		cmocka_unit_test(test_text_hook_line_and_timeline),
 		cmocka_unit_test(test_text_findings_wrap_within_100_columns),
 		cmocka_unit_test(test_json_hook_record),
