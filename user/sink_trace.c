@@ -176,12 +176,17 @@ static void hook_event(struct sink_trace *t, const struct ctr_rec *rec, const st
 		jw_knull(&w, "index");
 	jw_kbool(&w, "inferred", h->inferred);
 	jw_kstr(&w, "status", hook_status_name(h->status));
-	if (h->ended && h->status != HOOK_EXEC_FAILED && !h->signal)
+	if (h->ended && (h->status != HOOK_EXEC_FAILED || h->reason) && !h->signal)
 		jw_ki64(&w, "exit_code", h->exit_code);
 	else
 		jw_knull(&w, "exit_code");
 	jw_ki64(&w, "signal", h->signal);
-	jw_ki64(&w, "errno", h->err);
+	if (h->reason) { /* the runtime's child died before its exec: as in the hook record */
+		jw_knull(&w, "errno");
+		jw_kstr(&w, "reason", h->reason);
+	} else {
+		jw_ki64(&w, "errno", h->err);
+	}
 	jw_ku64(&w, "pid", h->pid);
 	x_close(t, &w);
 }

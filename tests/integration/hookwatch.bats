@@ -86,7 +86,7 @@ killer_hooks() {
 @test "crun: a poststop child that cannot chdir to the moved bundle dies before its exec: exec_failed, errno null, reason" {
 	CID=$(cid); CIDS=$CID
 	mkb "$BATS_TEST_TMPDIR/b" '{"poststop":[{"path":"/bin/sh","args":["sh","-c","cat >/dev/null; echo ran >'"$BATS_TEST_TMPDIR"'/ran"]}]}' "true"
-	hs_ci -c "$CID" -- "$ROOT/tools/with-cgroup2" sh -c "$C create -b '$BATS_TEST_TMPDIR/b' $CID </dev/null && $C start $CID && sleep 0.3 && mv '$BATS_TEST_TMPDIR/b' '$BATS_TEST_TMPDIR/moved' && $C delete $CID"
+	hs_ci -c "$CID" --trace-out "$BATS_TEST_TMPDIR/trace.json" -- "$ROOT/tools/with-cgroup2" sh -c "$C create -b '$BATS_TEST_TMPDIR/b' $CID </dev/null && $C start $CID && sleep 0.3 && mv '$BATS_TEST_TMPDIR/b' '$BATS_TEST_TMPDIR/moved' && $C delete $CID"
 	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; } # crun itself says nothing
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 	h=$(hooks_of "$CID" poststop)
@@ -94,6 +94,8 @@ killer_hooks() {
 	[ "$(echo "$h" | jq -c '[.index,.status,.errno,.exit_code,.argv[0]]')" = '[0,"exec_failed",null,1,"sh"]' ] || { echo "$h"; return 1; }
 	echo "$h" | jq -r .reason | grep -q "exited with status 1 before it tried to exec the hook"
 	[ "$(ctr "$CID" | jq -c '[.verdict,.stages.poststop.failed]')" = '["hook_failed",1]' ]
+	# the Chrome trace says the same
+	[ "$(jq -c '[.traceEvents[]|select(.ph=="X" and .args.status=="exec_failed")|.args|[.errno,.exit_code,(.reason|test("before it tried to exec"))]]' "$BATS_TEST_TMPDIR/trace.json")" = '[[null,1,true]]' ]
 	# a hook path that does not exist is still the execve's own failure, with its errno
 	CID2=$(cid 2); CIDS="$CIDS $CID2"
 	mv "$BATS_TEST_TMPDIR/moved" "$BATS_TEST_TMPDIR/b"
