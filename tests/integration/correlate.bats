@@ -313,8 +313,9 @@ podman_image() {
 		fi
 		$R create -b "$BATS_TEST_TMPDIR/b" "$CID" </dev/null
 		# runc: from here on the bundle is irrelevant, move it away so the
-		# config must come from runc's state.json (crun's delete re-reads the
-		# bundle's config.json and silently skips poststop when it is gone)
+		# config must come from runc's state.json (crun's delete reads its
+		# state's config.json but runs poststop hooks in the bundle: their
+		# child cannot chdir there and exits 1 unexec'd, see hookwatch.bats)
 		[ $rt = runc ] && mv "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/gone"
 		hs_ci -- sh -c "$R start $CID; sleep 0.5; $R delete $CID"
 		[ "$status" -eq 0 ] || { echo "$rt: $stderr"; return 1; }
