@@ -105,6 +105,9 @@ static void warn_poststart(struct ctr_rec *rec)
 			 !strcmp(rec->runtime, "runc")
 				 ? ": runc runs poststart hooks while it creates the container, "
 				   "before the process starts (runc#1710)"
+			 : !strcmp(rec->runtime, "crun")
+				 ? ": crun starts poststart hooks as soon as it has released the "
+				   "container init, racing its exec"
 				 : ": a poststart hook cannot rely on the process running");
 	} else {
 		warn_add(rec, "POSTSTART_BEFORE_PROCESS", OCI_POSTSTART,

@@ -276,6 +276,10 @@ static void test_verdict_poststart_before_process(void **state)
 	r.runtime = "crun";
 	verdict_fill(&r);
 	assert_null(strstr(r.warn[0].message, "runc#1710"));
+	assert_non_null(strstr(r.warn[0].message, "racing its exec"));
+	r.runtime = "youki";
+	verdict_fill(&r);
+	assert_non_null(strstr(r.warn[0].message, "cannot rely on the process running"));
 
 	/* runc create without start: the process was never exec'd */
 	r.runtime = "runc";
