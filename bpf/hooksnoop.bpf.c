@@ -82,10 +82,29 @@
  * a busy container costs nothing. Threads are ignored (the slot is per
  * process). The slot is removed when the last thread exits.
  *
+ * Hooks. The first non-runtime exec of a runtime child is a hook unless it
+ * starts the container process (starts_container()). A hook's subtree is
+ * followed after all - its forks are tracked as leaves carrying the hook's
+ * pid (hs_track.hook_pid), at most HS_DESC_MAX per hook and HS_DESC_DEPTH
+ * deep, the rest counted - and its I/O captured in a `hookinfo` entry made
+ * at its exec: the struct file of its fd 0, 1, 2 (their kinds go out in an
+ * HS_EV_HOOK record, with the environment under -e), a tail ring per output
+ * stream and the count of stdin bytes. At syscall exit a read, write or
+ * writev of any process of the subtree is matched by open file against the
+ * hook's: stdin reads go out as HS_EV_INPUT (the state JSON, bounded by
+ * HS_STATE_MAX), writes land in the ring (only the part within the last
+ * --output-bytes is copied), and the hook's exit sends both tails in one
+ * HS_EV_OUTPUT record before its exit record and drops the entry. The
+ * capture programs are the failed-exec ones' companions: the same raw
+ * sys_exit program in XFAIL_RAW mode, hs_capture_tp on the read / write /
+ * writev / dup2 / dup3 exit tracepoints in XFAIL_TP mode, attached and
+ * detached with them (runtimes live): no syscall tracepoint while idle.
+ *
  * Cost for everyone else: exec = a storage NULL test plus a few compares of
  * the comm against the names; fork = a thread test and a storage NULL test;
  * exit = a storage NULL test; failed exec = a return value test. No helper
- * call, no hashing, nothing copied.
+ * call, no hashing, nothing copied. While runtimes live, a read / write /
+ * writev / dup2 / dup3 also runs hs_capture_tp up to the storage NULL test.
  *
  * Records are built in a per-CPU scratch slot and sent with bpf_ringbuf_output
  * at their real size (exec records carry a variable argv). Every drop is
@@ -111,6 +130,10 @@ const volatile __u32 nr_runtime_names = 0;
 const volatile __u32 root_rate = 0;
 /* comm of each runtime as two zero-padded 8-byte words (task->comm is zero-padded) */
 const volatile __u64 runtime_names[HS_RUNTIME_NAMES][2] = {};
+/* --output-bytes: tail kept per hook stream, 0 = stdout/stderr not captured */
+const volatile __u32 output_keep = HS_OUTPUT_DEFAULT;
+/* -e: hooks' environments are reported */
+const volatile bool env_on = false;
 
 /* Processes followed right now (user space adds the ones it seeds). */
 __u64 tracked_now = 0;
@@ -156,6 +179,34 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } stats SEC(".maps");
+
+/*
+ * Capture state of each live hook (see "Hooks" at the top). The value is the
+ * shared struct plus HS_OUTPUT_MAX spare bytes: the verifier checks a copy
+ * of up to HS_OUTPUT_MAX bytes at a ring offset of up to HS_OUTPUT_MAX - 1
+ * against the value's end, not against the ring's (hs_tail_span() keeps
+ * every copy inside the ring; the spare is never written).
+ */
+struct hookinfo_val {
+	struct hs_hookinfo hi;
+	char spare[HS_OUTPUT_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, HS_HOOKS_MAX);
+	__type(key, __u64);
+	__type(value, struct hookinfo_val);
+} hookinfo SEC(".maps");
+
+/* A zeroed hookinfo_val to create entries from (too big for the stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hookinfo_val);
+} hookinfo_zero SEC(".maps");
 
 struct scratch {
 	__u8 buf[EXEC_SCRATCH];
@@ -405,6 +456,118 @@ static __always_inline bool reexec_path(const char *name)
 	return false;
 }
 
+/* The system calls the capture programs look at (arm64 has no dup2: dup3 only). */
+#define NR_READ __NR_read
+#define NR_WRITE __NR_write
+#define NR_WRITEV __NR_writev
+#ifdef __NR_dup2
+#define NR_DUP2 __NR_dup2
+#else
+#define NR_DUP2 (-1)
+#endif
+#define NR_DUP3 __NR_dup3
+
+static __always_inline bool capture_nr(long nr)
+{
+	return nr == NR_READ || nr == NR_WRITE || nr == NR_WRITEV || nr == NR_DUP2 ||
+	       nr == NR_DUP3;
+}
+
+/*
+ * The first non-runtime exec of a runtime child starts the container process,
+ * not a hook, when it is pid 1 of its pid namespace or entered a mount
+ * namespace its parent is not in (crun's cloned init, runc:[2:INIT] re-parented
+ * to runc init's parent): its subtree is never followed. Hooks are plain
+ * fork+exec children and share their parent's namespaces - the container-side
+ * ones (createContainer, startContainer) the init's.
+ */
+static __always_inline bool starts_container(struct task_struct *p)
+{
+	if (task_vpid(p) == 1)
+		return true;
+	return BPF_CORE_READ(p, nsproxy, mnt_ns) != BPF_CORE_READ(p, real_parent, nsproxy, mnt_ns);
+}
+
+/* The struct file behind t's descriptor fd, 0 when none. */
+static __always_inline __u64 fd_file(struct task_struct *t, long fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *f = NULL;
+
+	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
+		return 0;
+	return (__u64)f;
+}
+
+static __always_inline void fd_info(struct task_struct *t, int fd, struct hs_fdinfo *fi, __u64 *fp)
+{
+	struct file *f = (struct file *)fd_file(t, fd);
+
+	*fp = (__u64)f;
+	fi->mode = f ? BPF_CORE_READ(f, f_inode, i_mode) : 0;
+	fi->rdev = f ? BPF_CORE_READ(f, f_inode, i_rdev) : 0;
+}
+
+/*
+ * A hook starts (after its exec record went out of the scratch slot): where
+ * its fd 0-2 point, its environment with -e, and its capture state - the
+ * files its stdin, stdout and stderr are, so that a write or read by it or
+ * a descendant is matched by file, whatever descriptor it uses.
+ */
+static __always_inline void hook_start(struct task_struct *p, struct hs_track *tr, void *slot)
+{
+	struct hs_hook *hk = slot;
+	struct hookinfo_val *z, *v;
+	unsigned long env_start, env_end, len = 0;
+	__u64 key = hs_hook_key(tr->hook_pid, tr->hook_gen), fp[3];
+	__u32 zero = 0, b;
+	__u16 flags = 0;
+
+	fill_hdr(&hk->hdr, p, HS_EV_HOOK, HS_ROLE_LEAF, tr->root_pid, HS_ROLE_RUNTIME);
+	hk->hdr.hook_pid = tr->hook_pid;
+	fd_info(p, 0, &hk->fd[0], &fp[0]);
+	fd_info(p, 1, &hk->fd[1], &fp[1]);
+	fd_info(p, 2, &hk->fd[2], &fp[2]);
+	if (env_on) {
+		flags |= HS_F_ENV;
+		env_start = BPF_CORE_READ(p, mm, env_start);
+		env_end = BPF_CORE_READ(p, mm, env_end);
+		len = env_end > env_start ? env_end - env_start : 0;
+		b = budget();
+		if (len > b) {
+			len = b;
+			flags |= HS_F_ENV_TRUNC;
+		}
+		if (len > HS_ARGV_MAX)
+			len = HS_ARGV_MAX;
+		if (len && bpf_probe_read_user(hk->env, len, (void *)env_start)) {
+			flags |= HS_F_ENV_FAULT;
+			len = 0;
+		}
+	}
+	hk->env_len = len;
+	hk->envc = 0;
+	hk->pad = 0;
+	z = bpf_map_lookup_elem(&hookinfo_zero, &zero);
+	v = NULL;
+	if (z && !bpf_map_update_elem(&hookinfo, &key, z, BPF_ANY))
+		v = bpf_map_lookup_elem(&hookinfo, &key);
+	if (v) {
+		v->hi.file[0] = fp[0];
+		v->hi.file[1] = fp[1];
+		v->hi.file[2] = fp[2];
+	} else {
+		flags |= HS_F_NO_CAPTURE;
+		stat_inc(HS_STAT_HOOKINFO_FULL);
+	}
+	hk->hdr.flags = flags;
+	hk->hdr.size = sizeof(*hk) + len;
+	emit(hk, sizeof(*hk) + len, false);
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(hs_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -412,7 +575,7 @@ int BPF_PROG(hs_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	struct hs_exec *e;
 	__u8 prev_role = HS_ROLE_NONE, role;
 	__u16 flags = 0;
-	bool rt_name;
+	bool rt_name, hook = false;
 	unsigned long arg_start, arg_end, len;
 	__u32 b, root, tgid;
 	long n;
@@ -462,6 +625,14 @@ int BPF_PROG(hs_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 		} else {
 			tr->role = HS_ROLE_LEAF;
 			__sync_fetch_and_add(&runtimes_now, -1);
+			if (!starts_container(p)) {
+				/* a hook: its subtree and its I/O are followed from here */
+				hook = true;
+				tr->flags |= HS_TRK_HOOK;
+				tr->hook_pid = tgid;
+				tr->hook_gen = (__u32)p->start_time;
+				tr->depth = 0;
+			}
 		}
 		role = tr->role;
 		root = tr->root_pid;
@@ -470,6 +641,7 @@ int BPF_PROG(hs_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 		tr->flags &= ~HS_TRK_UNWATCHED; /* this exec is reported: nothing unseen */
 
 	fill_hdr(&e->hdr, p, HS_EV_EXEC, role, root, prev_role);
+	e->hdr.hook_pid = tr ? tr->hook_pid : 0;
 	if (n == sizeof(e->filename))
 		flags |= HS_F_FILENAME_TRUNC;
 	e->err = 0;
@@ -500,6 +672,8 @@ int BPF_PROG(hs_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 		bpf_ringbuf_output(&wake, &w, sizeof(w), BPF_RB_FORCE_WAKEUP);
 	}
 	emit(e, sizeof(*e) + len, flags & HS_F_NEW_ROOT);
+	if (hook && tr)
+		hook_start(p, tr, e);
 	return 0;
 }
 
@@ -581,6 +755,165 @@ static __noinline int report_failed(struct task_struct *t, struct hs_track *tr, 
 	return 0;
 }
 
+/* ---- hook I/O capture ---------------------------------------------------- */
+
+/*
+ * Keep the part of n user bytes at ubuf, written at stream position pos,
+ * that falls in the stream's last --output-bytes (hs_tail_span()).
+ * Concurrent writers reserved disjoint positions, so they never share bytes.
+ */
+static __noinline int tail_put(struct hs_tail *tl, __u64 pos, __u64 ubuf, __u64 n)
+{
+	__u64 skip, off, first, len, keep = output_keep;
+
+	if (keep > HS_OUTPUT_MAX)
+		keep = HS_OUTPUT_MAX;
+	len = hs_tail_span(pos, n, keep, &skip, &off, &first);
+	/* no-ops after hs_tail_span(); they state the bounds for the verifier */
+	off &= HS_OUTPUT_MAX - 1;
+	if (first > HS_OUTPUT_MAX)
+		first = HS_OUTPUT_MAX;
+	if (first)
+		bpf_probe_read_user(&tl->buf[off], first, (void *)(ubuf + skip));
+	len -= first;
+	if (len > HS_OUTPUT_MAX)
+		len = HS_OUTPUT_MAX;
+	if (len)
+		bpf_probe_read_user(tl->buf, len, (void *)(ubuf + skip + first));
+	return 0;
+}
+
+/* writev: the iovecs' bytes in order, ret of them in all (the first WRITEV_IOVS iovecs). */
+#define WRITEV_IOVS 16
+
+static __always_inline void tail_putv(struct hs_tail *tl, __u64 uiov, __u64 cnt, __u64 ret)
+{
+	__u64 pos = __sync_fetch_and_add(&tl->bytes, ret), done = 0;
+	struct iovec iov;
+	__u32 i;
+
+	for (i = 0; i < WRITEV_IOVS; i++) {
+		__u64 part;
+
+		if (i >= cnt || done >= ret)
+			break;
+		if (bpf_probe_read_user(&iov, sizeof(iov), (void *)(uiov + i * sizeof(iov))))
+			break;
+		part = iov.iov_len < ret - done ? iov.iov_len : ret - done;
+		tail_put(tl, pos + done, (__u64)iov.iov_base, part);
+		done += part;
+	}
+}
+
+/* What a hook or its descendant read on the hook's stdin: the state JSON, bounded. */
+static __always_inline void capture_read(struct task_struct *t, struct hs_track *tr,
+					 struct hookinfo_val *v, __u64 ubuf, long ret)
+{
+	__u64 pos = __sync_fetch_and_add(&v->hi.in_bytes, ret), len = ret;
+	struct hs_input *in;
+	__u16 flags = 0;
+
+	if (pos >= HS_STATE_MAX)
+		return;
+	if (len > HS_STATE_MAX - pos) {
+		len = HS_STATE_MAX - pos;
+		flags = HS_F_INPUT_TRUNC;
+	}
+	if (len > HS_STATE_MAX)
+		len = HS_STATE_MAX;
+	in = (struct hs_input *)exec_scratch();
+	if (!in)
+		return;
+	if (bpf_probe_read_user(in->data, len, (void *)ubuf))
+		return;
+	fill_hdr(&in->hdr, t, HS_EV_INPUT, tr->role, tr->root_pid, tr->role);
+	in->hdr.hook_pid = tr->hook_pid;
+	in->hdr.flags = flags;
+	in->hdr.size = sizeof(*in) + len;
+	in->off = pos;
+	in->len = len;
+	in->pad[0] = in->pad[1] = in->pad[2] = 0;
+	emit(in, sizeof(*in) + len, false);
+}
+
+/*
+ * A read / write / writev of task t returned ret > 0. Only a process in a
+ * hook's subtree whose hook is still capturing goes past the first test
+ * after the storage lookup; then the descriptor is matched by its file
+ * against the hook's stdin, stdout and stderr.
+ */
+/* A system call's first three arguments, from the saved user registers. */
+struct sc_args {
+	long fd;
+	__u64 buf;
+	__u64 cnt;
+};
+
+static __noinline int capture(struct task_struct *t, long nr, long ret, const struct sc_args *a)
+{
+	long fd = a->fd;
+	__u64 ubuf = a->buf, cnt = a->cnt;
+	struct hs_track *tr = track_get(t->group_leader);
+	struct hookinfo_val *v;
+	struct hs_tail *tl;
+	__u64 key, f;
+
+	if (!tr || !tr->hook_pid)
+		return 0;
+	if (nr == NR_DUP2 || nr == NR_DUP3) {
+		/* dup2(oldfd, newfd) returned newfd: is fd 1 now a copy of fd 2? */
+		if (ret == 1 && fd == 2)
+			tr->flags |= HS_TRK_FD1_ERR;
+		else if (ret == 1)
+			tr->flags &= ~HS_TRK_FD1_ERR;
+		return 0;
+	}
+	key = hs_hook_key(tr->hook_pid, tr->hook_gen);
+	v = bpf_map_lookup_elem(&hookinfo, &key);
+	if (!v)
+		return 0;
+	f = fd_file(t, fd);
+	if (!f)
+		return 0;
+	if (nr == NR_READ) {
+		if (f == v->hi.file[0])
+			capture_read(t, tr, v, ubuf, ret);
+		return 0;
+	}
+	if (!output_keep)
+		return 0;
+	/*
+	 * By file, whatever the descriptor (a shell's `echo >&2` writes fd 1
+	 * after dup2(2, 1)). When stdout and stderr are one file (crun: one
+	 * /dev/null for both) fd 1 is stdout unless it was last dup'ed from
+	 * fd 2, and any other descriptor stderr.
+	 */
+	if (f == v->hi.file[2] &&
+	    (fd != 1 || f != v->hi.file[1] || (tr->flags & HS_TRK_FD1_ERR)))
+		tl = &v->hi.out[1];
+	else if (f == v->hi.file[1])
+		tl = &v->hi.out[0];
+	else
+		return 0;
+	if (nr == NR_WRITE)
+		tail_put(tl, __sync_fetch_and_add(&tl->bytes, ret), ubuf, ret);
+	else
+		tail_putv(tl, ubuf, cnt, ret);
+	return 0;
+}
+
+/* capture() with the system call's arguments from its saved user registers. */
+static __always_inline int capture_regs(struct task_struct *t, long nr, long ret,
+					struct pt_regs *regs)
+{
+	struct sc_args a;
+
+	a.fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	a.buf = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	a.cnt = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	return capture(t, nr, ret, &a);
+}
+
 /*
  * The fast-attach failed-exec program: the raw sys_exit tracepoint, run at
  * the exit of every system call on the host while attached (so only from an
@@ -623,9 +956,17 @@ int BPF_PROG(hs_exec_failed, struct pt_regs *regs, long ret)
 	struct hs_track *tr;
 	long nr;
 
-	if (ret >= 0 || xfail_mode != XFAIL_RAW)
+	if (xfail_mode != XFAIL_RAW || !ret)
 		return 0;
 	nr = HS_SYSCALL_NR(regs);
+	if (ret > 0) {
+		if (!capture_nr(nr))
+			return 0;
+		t = bpf_get_current_task_btf();
+		if (!t->group_leader->bpf_storage) /* track_get()'s test, before the call */
+			return 0;
+		return capture_regs(t, nr, ret, regs);
+	}
 	if (nr != __NR_execve && nr != __NR_execveat)
 		return 0;
 	t = bpf_get_current_task_btf();
@@ -658,6 +999,67 @@ int hs_exec_failed_tp(struct trace_event_raw_sys_exit *ctx)
 				  (struct pt_regs *)bpf_task_pt_regs(t));
 }
 
+/*
+ * The steady-state capture program, on syscalls:sys_exit_read, and with
+ * --output-bytes on sys_exit_write, sys_exit_writev, sys_exit_dup2 and
+ * sys_exit_dup3 too: other system
+ * calls never reach it, other processes' reads and writes stop at the
+ * storage test (xfail_mode 2, like hs_exec_failed_tp).
+ */
+SEC("tracepoint/syscalls/sys_exit_write")
+int hs_capture_tp(struct trace_event_raw_sys_exit *ctx)
+{
+	struct task_struct *t;
+	long ret = ctx->ret;
+
+	if (ret <= 0 || xfail_mode != XFAIL_TP)
+		return 0;
+	t = bpf_get_current_task_btf();
+	if (!t->group_leader->bpf_storage)
+		return 0;
+	return capture_regs(t, (int)ctx->id, ret, (struct pt_regs *)bpf_task_pt_regs(t));
+}
+
+/*
+ * A descendant of a hook: followed (tracked, its fork / exec / exit
+ * reported) while its hook captures, at most HS_DESC_MAX per hook and
+ * HS_DESC_DEPTH generations deep; the rest are counted in the hook's
+ * desc_dropped. A busy hook costs at most that many tracked processes.
+ */
+static __always_inline int follow_desc(struct task_struct *child, struct hs_track *tr)
+{
+	__u64 key = hs_hook_key(tr->hook_pid, tr->hook_gen);
+	__u32 hook = tr->hook_pid, gen = tr->hook_gen, root = tr->root_pid;
+	__u8 depth = tr->depth, flags = tr->flags;
+	struct hookinfo_val *v = bpf_map_lookup_elem(&hookinfo, &key);
+	struct hs_track *ctr;
+	struct hs_fork f;
+
+	if (!v)
+		return 0; /* its hook has ended: the hook's record is out */
+	if (depth >= HS_DESC_DEPTH || __sync_fetch_and_add(&v->hi.ndesc, 1) >= HS_DESC_MAX) {
+		__sync_fetch_and_add(&v->hi.desc_dropped, 1);
+		stat_inc(HS_STAT_DESC_CAPPED);
+		return 0;
+	}
+	ctr = track_new(child, HS_ROLE_LEAF, root);
+	if (!ctr) {
+		__sync_fetch_and_add(&v->hi.desc_dropped, 1);
+		return 0;
+	}
+	ctr->hook_pid = hook;
+	ctr->hook_gen = gen;
+	ctr->depth = depth + 1;
+	ctr->flags |= flags & HS_TRK_FD1_ERR; /* the child's descriptors are a copy */
+	fill_hdr(&f.hdr, child, HS_EV_FORK, HS_ROLE_LEAF, root, HS_ROLE_NONE);
+	f.hdr.hook_pid = hook;
+	f.hdr.size = sizeof(f);
+	f.parent_pid = BPF_CORE_READ(child, real_parent, pid);
+	f.pad = 0;
+	emit(&f, sizeof(f), false);
+	return 0;
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(hs_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -668,8 +1070,10 @@ int BPF_PROG(hs_fork, struct task_struct *parent, struct task_struct *child)
 	if (parent->tgid == child->tgid) /* new thread, not a new process */
 		return 0;
 	tr = track_get_hot(parent->group_leader);
-	if (!tr || tr->role != HS_ROLE_RUNTIME)
+	if (!tr)
 		return 0;
+	if (tr->role != HS_ROLE_RUNTIME)
+		return tr->hook_pid ? follow_desc(child, tr) : 0;
 	root = tr->root_pid;
 	ctr = track_new(child, HS_ROLE_RUNTIME, root);
 	if (!ctr)
@@ -685,6 +1089,58 @@ int BPF_PROG(hs_fork, struct task_struct *parent, struct task_struct *child)
 	f.pad = 0;
 	emit(&f, sizeof(f), false);
 	return 0;
+}
+
+/*
+ * A hook ends: what it and its descendants wrote to its stdout and stderr,
+ * linearised out of the rings, just before its exit record; its capture
+ * state goes (descendants still running are no longer followed).
+ */
+static __always_inline void hook_end(struct task_struct *p, struct hs_track *tr)
+{
+	__u64 key = hs_hook_key(tr->hook_pid, tr->hook_gen), off = 0, roff, first, len, rest, keep;
+	struct hookinfo_val *v = bpf_map_lookup_elem(&hookinfo, &key);
+	struct hs_output *o;
+	__u32 s;
+
+	if (!v)
+		return;
+	o = (struct hs_output *)exec_scratch();
+	if (!o)
+		goto out;
+	fill_hdr(&o->hdr, p, HS_EV_OUTPUT, tr->role, tr->root_pid, tr->role);
+	o->hdr.hook_pid = tr->hook_pid;
+	o->hdr.flags = output_keep ? HS_F_OUT_CAPTURED : 0;
+	o->desc_dropped = v->hi.desc_dropped;
+	keep = output_keep > HS_OUTPUT_MAX ? HS_OUTPUT_MAX : output_keep;
+	for (s = 0; s < 2; s++) {
+		struct hs_tail *tl = &v->hi.out[s];
+
+		o->bytes[s] = tl->bytes;
+		len = hs_tail_last(tl->bytes, keep, &roff, &first);
+		roff &= HS_OUTPUT_MAX - 1;
+		if (first > HS_OUTPUT_MAX)
+			first = HS_OUTPUT_MAX;
+		if (len > HS_OUTPUT_MAX)
+			len = HS_OUTPUT_MAX;
+		if (off > HS_OUTPUT_MAX)
+			off = HS_OUTPUT_MAX;
+		rest = len - first;
+		if (rest > HS_OUTPUT_MAX)
+			rest = HS_OUTPUT_MAX;
+		if (first)
+			bpf_probe_read_kernel(&o->data[off], first, &tl->buf[roff]);
+		if (rest)
+			bpf_probe_read_kernel(&o->data[off + first], rest, tl->buf);
+		o->len[s] = first + rest;
+		off += first + rest;
+	}
+	if (off > 2 * HS_OUTPUT_MAX)
+		off = 2 * HS_OUTPUT_MAX;
+	o->hdr.size = sizeof(*o) + off;
+	emit(o, sizeof(*o) + off, false);
+out:
+	bpf_map_delete_elem(&hookinfo, &key);
 }
 
 SEC("tp_btf/sched_process_exit")
@@ -717,7 +1173,10 @@ int BPF_PROG(hs_exit, struct task_struct *p)
 	unwatched = (tr->flags & HS_TRK_UNWATCHED) && code;
 	if (unwatched)
 		count_drop(HS_STAT_DROP_UNWATCHED);
+	if (tr->flags & HS_TRK_HOOK)
+		hook_end(p, tr);
 	fill_hdr(&x.hdr, p, HS_EV_EXIT, tr->role, tr->root_pid, tr->role);
+	x.hdr.hook_pid = tr->hook_pid;
 	x.hdr.size = sizeof(x);
 	if (unwatched)
 		x.hdr.flags = HS_F_UNWATCHED;

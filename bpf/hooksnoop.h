@@ -25,7 +25,6 @@
 #define HS_OUTPUT_DEFAULT 1024 /* default --output-bytes: tail kept per stream */
 #define HS_OUTPUT_MAX 8192     /* largest --output-bytes; the kernel's tail ring (power of 2) */
 #define HS_STATE_MAX 16384     /* stdin bytes (the state JSON) kept per hook */
-#define HS_INPUT_CHUNK 4096    /* stdin bytes per HS_EV_INPUT record */
 #define HS_DESC_MAX 64         /* descendants followed per hook */
 #define HS_DESC_DEPTH 8        /* generations followed below a hook */
 #define HS_HOOKS_MAX 1024      /* hooks whose output is captured at once */
@@ -63,6 +62,9 @@ enum hs_role {
 #define HS_F_ENV_TRUNC (1u << 7)      /* HS_EV_HOOK: the environment did not fit the budget */
 #define HS_F_ENV_FAULT (1u << 8)      /* HS_EV_HOOK: the environment could not be read */
 #define HS_F_INPUT_TRUNC (1u << 9)    /* HS_EV_INPUT: more was read than HS_STATE_MAX */
+#define HS_F_NO_CAPTURE (1u << 10)    /* HS_EV_HOOK: HS_HOOKS_MAX hooks live, this one's I/O not kept */
+#define HS_F_OUT_CAPTURED (1u << 11)  /* HS_EV_OUTPUT: stdout/stderr were captured (--output-bytes) */
+#define HS_F_ENV (1u << 12)           /* HS_EV_HOOK: the environment is reported (-e) */
 
 struct hs_hdr {
 	__u16 type;     /* enum hs_event_type */
@@ -173,6 +175,12 @@ _Static_assert(sizeof(struct hs_input) == 88 + 16, "hs_input layout");
 /* hs_track.flags */
 #define HS_TRK_UNWATCHED (1u << 0) /* forked while hs_exec_failed was not attached, no exec since */
 #define HS_TRK_HOOK (1u << 1)      /* a hook: its exit ends the capture of its output */
+/*
+ * fd 1 was last made a copy of fd 2 (a shell's `>&2`: dup2(2, 1)): when the
+ * runtime gave a hook one file for both (crun's /dev/null), a write to fd 1
+ * is stderr's. Inherited by forks, like the descriptor table.
+ */
+#define HS_TRK_FD1_ERR (1u << 2)
 
 /* Task-local storage of a followed process (on its thread-group leader). */
 struct hs_track {
@@ -241,8 +249,8 @@ static inline __u64 hs_tail_last(__u64 bytes, __u64 keep, __u64 *off, __u64 *fir
 struct hs_hookinfo {
 	__u64 file[3];      /* struct file * of fd 0, 1, 2 at the hook's exec */
 	__u64 in_bytes;     /* bytes read on its stdin so far */
-	__u32 ndesc;        /* descendants followed */
-	__u32 desc_dropped; /* descendants not followed */
+	__u64 ndesc;        /* descendants followed (64-bit: clang's BPF fetch-add before v3) */
+	__u64 desc_dropped; /* descendants not followed */
 	struct hs_tail out[2];
 };
 

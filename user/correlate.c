@@ -156,6 +156,10 @@ struct proc {
 	struct hook_rec *hook;
 	struct container *hook_c;
 	struct container *ctr_of; /* this is that container's process */
+	/* a hook's descendant: its entry in that hook's children (-1: not listed) */
+	struct hook_rec *desc_of;
+	struct container *desc_c;
+	int child_idx;
 	UT_hash_handle hh;
 };
 
@@ -512,6 +516,10 @@ static void container_release(struct correlator *c, struct container *ct)
 		}
 		if (p->ctr_of == ct)
 			p->ctr_of = NULL;
+		if (p->desc_c == ct) {
+			p->desc_of = NULL;
+			p->desc_c = NULL;
+		}
 		for (iv = p->inv; iv; iv = iv->parent) {
 			if (iv->c == ct)
 				iv->c = NULL;
@@ -1264,7 +1272,11 @@ static void on_proc_exit(struct correlator *c, struct proc *p, const struct hs_e
 	struct hook_rec *hr = p->hook;
 	struct container *ct;
 
+	if (p->desc_of && p->child_idx >= 0)
+		hookout_child_exit(p->desc_of, p->child_idx, ev->hdr->ts_ns, ev->exit_code,
+				   ev->signal);
 	if (hr && !hr->ended) {
+		hookout_hook_exit(hr);
 		const struct attrib_cfg cfg = {
 			.cfg = ctr_conf_hooks(&p->hook_c->conf),
 			.podman_own = &p->hook_c->conf.podman_own,
@@ -1298,16 +1310,92 @@ static void on_proc_exit(struct correlator *c, struct proc *p, const struct hs_e
 		inv_exit(c, p->inv, ev);
 }
 
+/* ---- what hooks said and saw (hookout.c) ---------------------------------------- */
+
+/* The hook record that the kernel's hook_pid names, while that hook is followed. */
+static struct hook_rec *hook_of(struct correlator *c, __u32 hook_pid, struct container **ct)
+{
+	struct proc *hp = hook_pid ? proc_get(c, hook_pid, false) : NULL;
+
+	if (!hp || !hp->hook || !hp->hook_c)
+		return NULL;
+	*ct = hp->hook_c;
+	return hp->hook;
+}
+
+/* A hook's descendant was forked: list it under its hook. */
+static void on_desc_fork(struct correlator *c, struct proc *p, const struct hs_event *ev)
+{
+	const struct hs_hdr *h = ev->hdr;
+	struct proc *parent = proc_get(c, h->ppid, false);
+	struct container *ct = NULL;
+	struct hook_rec *hr = hook_of(c, h->hook_pid, &ct);
+	const char *argv = NULL;
+	size_t argv_len = 0;
+
+	p->role = HS_UROLE_OTHER;
+	p->mntns = h->mntns;
+	p->child_idx = -1;
+	if (!hr)
+		return;
+	if (parent && parent->hook == hr) {
+		argv = hr->argv;
+		argv_len = hr->argv_len;
+	} else if (parent && parent->desc_of == hr && parent->child_idx >= 0) {
+		argv = hr->children[parent->child_idx].argv;
+		argv_len = hr->children[parent->child_idx].argv_len;
+	}
+	p->child_idx = hookout_child_add(hr, h->tgid, h->ppid, h->ts_ns, argv, argv_len);
+	p->desc_of = hr;
+	p->desc_c = ct;
+}
+
+static void on_hook_io(struct correlator *c, const struct hs_event *ev)
+{
+	struct container *ct = NULL;
+	struct hook_rec *hr = hook_of(c, ev->hdr->hook_pid, &ct);
+	int err = 0;
+
+	if (!hr)
+		return;
+	if (ev->type == HS_EV_HOOK) {
+		struct event_hook_start st = {
+			.no_capture = ev->no_capture,
+			.env_on = ev->env_on,
+			.env = ev->env,
+			.env_len = ev->env_len,
+			.env_trunc = ev->env_truncated,
+		};
+
+		memcpy(st.fd, ev->fd, sizeof(st.fd));
+		err = hookout_start(hr, &st);
+	} else if (ev->type == HS_EV_OUTPUT) {
+		err = hookout_output(hr, ev->out_captured, ev->out_bytes, ev->out_tail, ev->out_len,
+				     ev->desc_dropped);
+	} else if (ev->type == HS_EV_INPUT && !hr->ended) {
+		err = hookout_state_put(hr, ev->in_off, ev->in_data, ev->in_len, ev->in_truncated);
+	}
+	if (err)
+		hs_warn("out of memory keeping what hook %u said and saw", hr->pid);
+}
+
 void correlator__on_event(struct correlator *c, const struct hs_event *ev)
 {
 	const struct hs_hdr *h = ev->hdr;
 	enum hs_urole role = hs_event_role_guess(ev);
-	struct proc *p = proc_get(c, h->tgid, ev->type != HS_EV_EXIT);
+	/* only a fork or an exec makes a process known */
+	struct proc *p = proc_get(c, h->tgid, ev->type == HS_EV_FORK || ev->type == HS_EV_EXEC ||
+						 ev->type == HS_EV_EXEC_FAILED);
 
 	switch (ev->type) {
 	case HS_EV_FORK: {
 		struct proc *parent = proc_get(c, h->ppid, false);
 
+		if (p && h->role == HS_ROLE_LEAF) {
+			on_desc_fork(c, p, ev);
+			role = HS_UROLE_OTHER;
+			break;
+		}
 		/* the forking thread's process: ppid is the parent's tgid */
 		if (p) {
 			p->role = HS_UROLE_RUNTIME;
@@ -1339,6 +1427,9 @@ void correlator__on_event(struct correlator *c, const struct hs_event *ev)
 			on_leaf_exec(c, p, ev, &role);
 		} else {
 			role = p->role == HS_UROLE_RUNTIME ? HS_UROLE_OTHER : p->role;
+			if (p->desc_of && p->child_idx >= 0 &&
+			    hookout_child_exec(p->desc_of, p->child_idx, ev->argv, ev->argv_len))
+				hs_warn("out of memory keeping a hook's child");
 		}
 		break;
 	case HS_EV_EXEC_FAILED:
@@ -1353,6 +1444,11 @@ void correlator__on_event(struct correlator *c, const struct hs_event *ev)
 		if (p)
 			on_proc_exit(c, p, ev);
 		break;
+	case HS_EV_HOOK:
+	case HS_EV_OUTPUT:
+	case HS_EV_INPUT:
+		on_hook_io(c, ev);
+		return;
 	default:
 		break;
 	}

@@ -15,6 +15,9 @@ static const size_t min_size[HS_EV_MAX] = {
 	[HS_EV_EXEC_FAILED] = sizeof(struct hs_exec),
 	[HS_EV_FORK] = sizeof(struct hs_fork),
 	[HS_EV_EXIT] = sizeof(struct hs_exit),
+	[HS_EV_HOOK] = sizeof(struct hs_hook),
+	[HS_EV_OUTPUT] = sizeof(struct hs_output),
+	[HS_EV_INPUT] = sizeof(struct hs_input),
 };
 
 int hs_event_decode(const void *data, size_t size, struct hs_event *ev)
@@ -75,6 +78,48 @@ int hs_event_decode(const void *data, size_t size, struct hs_event *ev)
 		ev->core = x->core;
 		break;
 	}
+	case HS_EV_HOOK: {
+		const struct hs_hook *k = data;
+
+		if (k->env_len != size - sizeof(*k) || k->env_len > HS_ARGV_MAX)
+			return -EINVAL;
+		memcpy(ev->fd, k->fd, sizeof(ev->fd));
+		ev->env = k->env;
+		ev->env_len = k->env_len;
+		ev->env_on = h->flags & HS_F_ENV;
+		ev->env_truncated = h->flags & (HS_F_ENV_TRUNC | HS_F_ENV_FAULT);
+		ev->no_capture = h->flags & HS_F_NO_CAPTURE;
+		break;
+	}
+	case HS_EV_OUTPUT: {
+		const struct hs_output *o = data;
+
+		if (o->len[0] > HS_OUTPUT_MAX || o->len[1] > HS_OUTPUT_MAX ||
+		    (size_t)o->len[0] + o->len[1] != size - sizeof(*o) ||
+		    o->len[0] > o->bytes[0] || o->len[1] > o->bytes[1])
+			return -EINVAL;
+		ev->out_captured = h->flags & HS_F_OUT_CAPTURED;
+		ev->out_bytes[0] = o->bytes[0];
+		ev->out_bytes[1] = o->bytes[1];
+		ev->out_tail[0] = o->data;
+		ev->out_len[0] = o->len[0];
+		ev->out_tail[1] = o->data + o->len[0];
+		ev->out_len[1] = o->len[1];
+		ev->desc_dropped = o->desc_dropped;
+		break;
+	}
+	case HS_EV_INPUT: {
+		const struct hs_input *in = data;
+
+		if (in->len != size - sizeof(*in) || in->len > HS_STATE_MAX ||
+		    in->off >= HS_STATE_MAX)
+			return -EINVAL;
+		ev->in_off = in->off;
+		ev->in_data = in->data;
+		ev->in_len = in->len;
+		ev->in_truncated = h->flags & HS_F_INPUT_TRUNC;
+		break;
+	}
 	default:
 		return -EINVAL;
 	}
@@ -92,6 +137,12 @@ const char *hs_event_type_name(enum hs_event_type t)
 		return "fork";
 	case HS_EV_EXIT:
 		return "exit";
+	case HS_EV_HOOK:
+		return "hook_start";
+	case HS_EV_OUTPUT:
+		return "hook_output";
+	case HS_EV_INPUT:
+		return "hook_input";
 	default:
 		return "unknown";
 	}

@@ -39,6 +39,24 @@ struct hs_event {
 	int exit_code;
 	int signal;
 	bool core;
+	/* hook start (HS_EV_HOOK) */
+	struct hs_fdinfo fd[3];
+	const char *env;                /* NUL-separated, env_len bytes (-e), not terminated */
+	size_t env_len;
+	bool env_on;                    /* -e: env is the hook's environment (maybe empty) */
+	bool env_truncated;
+	bool no_capture;                /* the kernel kept none of this hook's I/O */
+	/* hook output (HS_EV_OUTPUT) */
+	bool out_captured;              /* stdout/stderr were captured (--output-bytes > 0) */
+	__u64 out_bytes[2];             /* [0] stdout, [1] stderr: everything written */
+	const char *out_tail[2];        /* their last out_len[i] bytes */
+	size_t out_len[2];
+	__u32 desc_dropped;             /* descendants the kernel did not follow */
+	/* stdin read (HS_EV_INPUT) */
+	__u64 in_off;
+	const char *in_data;
+	size_t in_len;
+	bool in_truncated;
 };
 
 /* 0, or -EINVAL for a malformed record (wrong tag, size mismatch). */

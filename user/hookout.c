@@ -154,3 +154,126 @@ void hook_rec_free_fields(struct hook_rec *h)
 	h->children = NULL;
 	h->nchildren = 0;
 }
+
+int hookout_start(struct hook_rec *h, const struct event_hook_start *st)
+{
+	int i;
+
+	/* the kernel follows a hook's subtree from its exec, with its capture state */
+	h->children_known = !st->no_capture;
+	if (!st->no_capture) {
+		h->io_seen = true;
+		for (i = 0; i < 2; i++)
+			h->out[i].to = hookout_fd_kind(st->fd[i + 1].mode, st->fd[i + 1].rdev);
+	}
+	if (st->env_on) {
+		free(h->env);
+		h->env = hookout_env_mask(st->env ? st->env : "", st->env_len, &h->env_len);
+		if (!h->env)
+			return -ENOMEM;
+		h->env_known = true;
+		h->env_trunc = st->env_trunc;
+	}
+	return 0;
+}
+
+int hookout_output(struct hook_rec *h, bool captured, const __u64 bytes[2],
+		   const char *const tail[2], const size_t len[2], __u32 desc_dropped)
+{
+	int i;
+
+	if (desc_dropped)
+		h->children_trunc = true;
+	if (!captured || !h->io_seen)
+		return 0;
+	for (i = 0; i < 2; i++) {
+		struct out_rec *o = &h->out[i];
+
+		free(o->tail);
+		o->tail = NULL;
+		o->tail_len = 0;
+		if (len[i]) {
+			o->tail = malloc(len[i]);
+			if (!o->tail)
+				return -ENOMEM;
+			memcpy(o->tail, tail[i], len[i]);
+			o->tail_len = len[i];
+		}
+		o->bytes = bytes[i];
+		o->truncated = bytes[i] > len[i];
+		o->known = true;
+	}
+	return 0;
+}
+
+int hookout_child_add(struct hook_rec *h, __u32 pid, __u32 ppid, __u64 start_ns,
+		      const char *argv, size_t argv_len)
+{
+	struct child_rec *v, *c;
+
+	if (h->ended)
+		return -1;
+	if (h->nchildren >= HOOK_CHILDREN_MAX) {
+		h->children_trunc = true;
+		return -1;
+	}
+	v = realloc(h->children, (h->nchildren + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	h->children = v;
+	c = &v[h->nchildren];
+	memset(c, 0, sizeof(*c));
+	c->pid = pid;
+	c->ppid = ppid;
+	c->start_ns = start_ns;
+	if (argv && argv_len) {
+		c->argv = malloc(argv_len);
+		if (c->argv) {
+			memcpy(c->argv, argv, argv_len);
+			c->argv_len = argv_len;
+		}
+	}
+	return (int)h->nchildren++;
+}
+
+int hookout_child_exec(struct hook_rec *h, int idx, const char *argv, size_t argv_len)
+{
+	struct child_rec *c;
+	char *a = NULL;
+
+	if (idx < 0 || (size_t)idx >= h->nchildren || h->ended)
+		return 0;
+	c = &h->children[idx];
+	if (argv_len) {
+		a = malloc(argv_len);
+		if (!a)
+			return -ENOMEM;
+		memcpy(a, argv, argv_len);
+	}
+	free(c->argv);
+	c->argv = a;
+	c->argv_len = argv_len;
+	return 0;
+}
+
+void hookout_child_exit(struct hook_rec *h, int idx, __u64 ts_ns, int exit_code, int signal)
+{
+	struct child_rec *c;
+
+	if (idx < 0 || (size_t)idx >= h->nchildren || h->ended)
+		return;
+	c = &h->children[idx];
+	c->ended = true;
+	c->end_ns = ts_ns;
+	c->exit_code = exit_code;
+	c->signal = signal;
+}
+
+void hookout_hook_exit(struct hook_rec *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->nchildren; i++)
+		if (!h->children[i].ended)
+			h->children[i].outlived = true;
+}

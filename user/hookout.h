@@ -38,4 +38,37 @@ char *hookout_env_mask(const char *env, size_t len, size_t *out_len);
  */
 int hookout_state_put(struct hook_rec *h, __u64 off, const char *data, size_t len, bool trunc);
 
+/* The kernel's facts about a hook as it started (HS_EV_HOOK): fd kinds, -e environment. */
+struct event_hook_start {
+	struct hs_fdinfo fd[3];
+	bool no_capture;	/* the kernel keeps none of its I/O */
+	bool env_on;
+	const char *env;
+	size_t env_len;
+	bool env_trunc;
+};
+
+/* h started: what its stdout/stderr are, its masked environment. 0 or -ENOMEM. */
+int hookout_start(struct hook_rec *h, const struct event_hook_start *st);
+
+/*
+ * h ended (HS_EV_OUTPUT, just before its exit): the tails of what it wrote.
+ * tail[i] holds len[i] bytes, the last of bytes[i]. 0 or -ENOMEM.
+ */
+int hookout_output(struct hook_rec *h, bool captured, const __u64 bytes[2],
+		   const char *const tail[2], const size_t len[2], __u32 desc_dropped);
+
+/*
+ * A descendant of h was forked: its index in h->children, or -1 when the
+ * list is full (children_trunc) or the hook ended. argv: the parent's.
+ */
+int hookout_child_add(struct hook_rec *h, __u32 pid, __u32 ppid, __u64 start_ns,
+		      const char *argv, size_t argv_len);
+/* Descendant idx exec'd argv. 0 or -ENOMEM. */
+int hookout_child_exec(struct hook_rec *h, int idx, const char *argv, size_t argv_len);
+/* Descendant idx exited (only while the hook runs: the record is frozen once it ended). */
+void hookout_child_exit(struct hook_rec *h, int idx, __u64 ts_ns, int exit_code, int signal);
+/* The hook itself exited: every descendant still running outlived it. */
+void hookout_hook_exit(struct hook_rec *h);
+
 #endif

@@ -143,19 +143,30 @@ static int xfail_attach(struct tracer *t, __u64 since_ns)
 static void xfail_upgrade(struct tracer *t)
 {
 	struct bpf_program *prog = t->skel->progs.hs_exec_failed_tp;
+	static const char *const tps[TRACER_TP_LINKS] = {
+		"sys_exit_execve", "sys_exit_execveat", "sys_exit_read", "sys_exit_write",
+		"sys_exit_writev", "sys_exit_dup2", "sys_exit_dup3",
+	};
+	size_t i, n = t->capture_out ? TRACER_TP_LINKS : 3;
 	__u64 t0 = now_ns();
 
 	if (!t->tp_ok || !t->xfail_link || t->tp_links[0])
 		return;
-	t->tp_links[0] = bpf_program__attach_tracepoint(prog, "syscalls", "sys_exit_execve");
-	if (t->tp_links[0])
-		t->tp_links[1] = bpf_program__attach_tracepoint(prog, "syscalls",
-							       "sys_exit_execveat");
-	if (!t->tp_links[1]) {
-		hs_dbg("cannot attach to syscalls:sys_exit_execve(at) (%s): failed execs stay on "
-		       "the raw sys_exit tracepoint", strerror(errno));
-		bpf_link__destroy(t->tp_links[0]);
-		t->tp_links[0] = NULL;
+	for (i = 0; i < n; i++) {
+		if (i == 2)
+			prog = t->skel->progs.hs_capture_tp;
+		t->tp_links[i] = bpf_program__attach_tracepoint(prog, "syscalls", tps[i]);
+		/* arm64 has no dup2 (dup3 only) */
+		if (!t->tp_links[i] && !(errno == ENOENT && !strcmp(tps[i], "sys_exit_dup2")))
+			break;
+	}
+	if (i < n) {
+		hs_dbg("cannot attach to syscalls:%s (%s): failed execs and hook I/O stay on "
+		       "the raw sys_exit tracepoint", tps[i], strerror(errno));
+		for (i = 0; i < n; i++) {
+			bpf_link__destroy(t->tp_links[i]);
+			t->tp_links[i] = NULL;
+		}
 		t->tp_ok = false;
 		return;
 	}
@@ -166,13 +177,25 @@ static void xfail_upgrade(struct tracer *t)
 	       (now_ns() - t0) / 1e6);
 }
 
+static void tp_links_destroy(struct tracer *t)
+{
+	size_t i;
+
+	for (i = 0; i < TRACER_TP_LINKS; i++) {
+		bpf_link__destroy(t->tp_links[i]);
+		t->tp_links[i] = NULL;
+	}
+}
+
 static void *reaper_main(void *arg)
 {
 	struct tracer *t = arg;
 
+	size_t i;
+
 	/* each close waits for RCU grace periods under the kernel's event_mutex */
-	bpf_link__destroy(t->reap[0]);
-	bpf_link__destroy(t->reap[1]);
+	for (i = 0; i < TRACER_TP_LINKS; i++)
+		bpf_link__destroy(t->reap[i]);
 	return NULL;
 }
 
@@ -183,9 +206,8 @@ static void reap_tp_links(struct tracer *t)
 		pthread_join(t->reaper, NULL); /* the last one, a linger period ago */
 		t->reaper_on = false;
 	}
-	t->reap[0] = t->tp_links[0];
-	t->reap[1] = t->tp_links[1];
-	t->tp_links[0] = t->tp_links[1] = NULL;
+	memcpy(t->reap, t->tp_links, sizeof(t->reap));
+	memset(t->tp_links, 0, sizeof(t->tp_links));
 	if (!pthread_create(&t->reaper, NULL, reaper_main, t)) {
 		t->reaper_on = true;
 		return;
@@ -387,6 +409,9 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 	t->skel->rodata->max_tracked = s->max_tracked;
 	t->skel->rodata->root_rate = s->root_rate;
 	t->skel->rodata->ringbuf_bytes = s->ringbuf_bytes;
+	t->skel->rodata->output_keep = s->output_bytes;
+	t->skel->rodata->env_on = s->env;
+	t->capture_out = s->output_bytes > 0;
 	for (i = 0; i < s->nruntimes && i < HS_RUNTIME_NAMES; i++) {
 		char comm[HS_COMM_LEN] = {}; /* zero-padded like task->comm */
 
@@ -400,6 +425,9 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 	if (!t->tp_ok)
 		bpf_program__set_autoload(t->skel->progs.hs_exec_failed_tp, false);
 	bpf_program__set_autoattach(t->skel->progs.hs_exec_failed_tp, false);
+	bpf_program__set_autoattach(t->skel->progs.hs_capture_tp, false);
+	if (!t->tp_ok)
+		bpf_program__set_autoload(t->skel->progs.hs_capture_tp, false);
 	/* attached by xfail_sync() while runtimes live; from the start in CI mode */
 	bpf_program__set_autoattach(t->skel->progs.hs_exec_failed, false);
 	t->xfail_pinned = s->cmd != NULL;
@@ -468,9 +496,8 @@ fail:
 	ring_buffer__free(t->rb);
 	t->rb = NULL;
 	bpf_link__destroy(t->xfail_link);
-	bpf_link__destroy(t->tp_links[0]);
-	bpf_link__destroy(t->tp_links[1]);
-	t->xfail_link = t->tp_links[0] = t->tp_links[1] = NULL;
+	t->xfail_link = NULL;
+	tp_links_destroy(t);
 	hooksnoop_bpf__destroy(t->skel);
 	t->skel = NULL;
 	return err;
@@ -547,9 +574,8 @@ void tracer__close(struct tracer *t)
 	xfail_thread_stop(t);
 	ring_buffer__free(t->rb);
 	bpf_link__destroy(t->xfail_link);
-	bpf_link__destroy(t->tp_links[0]);
-	bpf_link__destroy(t->tp_links[1]);
-	t->xfail_link = t->tp_links[0] = t->tp_links[1] = NULL;
+	t->xfail_link = NULL;
+	tp_links_destroy(t);
 	hooksnoop_bpf__destroy(t->skel);
 	t->rb = NULL;
 	t->skel = NULL;

@@ -20,6 +20,8 @@ struct bpf_link;
 
 typedef void (*tracer_event_fn)(void *ctx, const struct hs_event *ev);
 
+#define TRACER_TP_LINKS 7
+
 struct tracer {
 	struct hooksnoop_bpf *skel;
 	struct ring_buffer *rb;
@@ -31,9 +33,15 @@ struct tracer {
 	/* hs_exec_failed's links and their bookkeeping: xfail_lock, the attach thread */
 	pthread_mutex_t xfail_lock;
 	struct bpf_link *xfail_link;  /* hs_exec_failed on raw sys_exit: the fast attach */
-	struct bpf_link *tp_links[2]; /* hs_exec_failed_tp on sys_exit_execve(at): steady state */
+	/*
+	 * Steady state: hs_exec_failed_tp on sys_exit_execve(at), then
+	 * hs_capture_tp on sys_exit_read (and sys_exit_write(v), dup2, dup3 with
+	 * --output-bytes): hook I/O capture rides the same attach and detach.
+	 */
+	struct bpf_link *tp_links[TRACER_TP_LINKS];
 	bool tp_ok;                   /* tracefs and the execve exit tracepoints are there */
-	struct bpf_link *reap[2];     /* tp links being closed by the reaper thread */
+	bool capture_out;             /* --output-bytes > 0: write(v) tracepoints too */
+	struct bpf_link *reap[TRACER_TP_LINKS]; /* tp links being closed by the reaper thread */
 	bool reaper_on;
 	pthread_t reaper;
 	__u64 xfail_idle_ns; /* when runtimes_now was first seen at 0, 0 while busy */

@@ -31,6 +31,7 @@ enum {
 	OPT_METRICS,
 	OPT_METRICS_FILE,
 	OPT_JUNIT,
+	OPT_OUTPUT_BYTES,
 };
 
 static const struct option long_opts[] = {
@@ -59,6 +60,8 @@ static const struct option long_opts[] = {
 	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 	{ "junit", required_argument, NULL, OPT_JUNIT },
+	{ "env", no_argument, NULL, 'e' },
+	{ "output-bytes", required_argument, NULL, OPT_OUTPUT_BYTES },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -108,6 +111,10 @@ void opts_usage(FILE *f)
 	      "      --slow SEC         report a hook still running after SEC (default 10)\n"
 	      "                         and each time its running time doubles: what it\n"
 	      "                         waits in (wchan) and its children; 0 turns it off\n"
+	      "  -e, --env              record each hook's environment (values of names with\n"
+	      "                         TOKEN, SECRET, PASSWORD, KEY, CREDENTIAL shown as ***)\n"
+	      "      --output-bytes N   last N bytes of each hook's stdout and stderr kept\n"
+	      "                         (default 1024, max 8192; 0 turns capture off)\n"
 	      "      --argv-bytes N     argv bytes captured per exec (default 4096, max 32768)\n"
 	      "      --ringbuf-size N   kernel ring buffer size, K/M suffix (default 1M)\n"
 	      "      --max-tracked N    processes followed at once (default 8192)\n"
@@ -310,6 +317,7 @@ int opts_parse(int argc, char **argv, struct settings *s)
 	s->grace = 5;
 	s->slow = 10;
 	s->argv_bytes = HS_ARGV_DEFAULT;
+	s->output_bytes = HS_OUTPUT_DEFAULT;
 	s->ringbuf_bytes = 1 << 20;
 	s->max_tracked = 8192;
 	s->root_rate = 256;
@@ -320,7 +328,7 @@ int opts_parse(int argc, char **argv, struct settings *s)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:jo:c:r:aTd:vhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:jo:c:r:aeTd:vhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			s->json = true;
@@ -344,6 +352,14 @@ int opts_parse(int argc, char **argv, struct settings *s)
 			break;
 		case 'T':
 			s->wall_time = true;
+			break;
+		case 'e':
+			s->env = true;
+			break;
+		case OPT_OUTPUT_BYTES:
+			if (parse_size("--output-bytes", optarg, 0, HS_OUTPUT_MAX, &v))
+				return -1;
+			s->output_bytes = (unsigned int)v;
 			break;
 		case 'd':
 			if (parse_seconds("--duration", optarg, &s->duration))

@@ -43,7 +43,9 @@ struct settings {
 	size_t nruntimes;
 	const char *expect[HS_MAX_EXPECT];      /* --expect STAGE|all */
 	size_t nexpect;
-	unsigned int argv_bytes;     /* argv budget per record */
+	unsigned int argv_bytes;     /* argv budget per record (and environment budget, -e) */
+	unsigned int output_bytes;   /* --output-bytes: stdout/stderr tail per hook, 0 = off */
+	bool env;                    /* -e: record each hook's environment */
 	unsigned int ringbuf_bytes;  /* ring buffer size (power of two, >= page) */
 	unsigned int max_tracked;    /* tracking map entries */
 	unsigned int root_rate;      /* new runtime roots a second per source, 0 = no bound */

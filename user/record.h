@@ -137,6 +137,7 @@ struct hook_rec {
 	struct child_rec *children; /* in fork order */
 	size_t nchildren;
 	bool children_trunc;	/* more descendants than were followed */
+	bool io_seen;		/* the kernel captures its I/O (its start record came) */
 };
 
 /*

@@ -155,9 +155,44 @@ static void warn_twice(struct ctr_rec *rec)
 	}
 }
 
+/*
+ * HOOK_OUTPUT_DISCARDED: a hook failed and its stderr went to /dev/null
+ * (crun runs every hook so: containers/crun#353); the runtime's error says
+ * "exit code: 1" and nothing else, and the tail in the hook record is the
+ * only copy of what the hook said. Judged on each hook's own record, so a
+ * loss elsewhere in the timeline does not change it.
+ */
+static void warn_discarded(struct ctr_rec *rec)
+{
+	const struct hook_rec *h;
+
+	for (h = rec->hooks; h; h = h->next) {
+		if (h->status != HOOK_FAILED && h->status != HOOK_KILLED &&
+		    h->status != HOOK_TIMEOUT)
+			continue;
+		if (!h->io_seen || h->out[1].to != OUT_TO_NULL)
+			continue;
+		if (h->stage >= 0 && h->index >= 0)
+			warn_add(rec, "HOOK_OUTPUT_DISCARDED", h->stage,
+				 "%s[%d] ended %s and %s had sent its stderr to /dev/null: %s",
+				 oci_stage_name(h->stage), h->index, hook_status_name(h->status),
+				 rec->runtime, h->out[1].known
+					 ? "the hook record's stderr tail is the only copy of what it said"
+					 : "rerun with --output-bytes N to keep what it says");
+		else
+			warn_add(rec, "HOOK_OUTPUT_DISCARDED", -1,
+				 "a hook (pid %u) ended %s and %s had sent its stderr to /dev/null: %s",
+				 h->pid, hook_status_name(h->status), rec->runtime,
+				 h->out[1].known
+					 ? "the hook record's stderr tail is the only copy of what it said"
+					 : "rerun with --output-bytes N to keep what it says");
+	}
+}
+
 void verdict_warnings(struct ctr_rec *rec)
 {
 	rec->nwarn = 0;
+	warn_discarded(rec);
 	if (rec->lost)
 		return; /* incomplete evidence: an order or a count could be wrong */
 	warn_poststart(rec);

@@ -133,6 +133,60 @@ static void test_exit_and_fork(void **state)
 	assert_int_equal(hs_event_decode(&f, sizeof(f) + 8, &ev), -EINVAL);
 }
 
+/* A hook's start, output and stdin records: sizes and lengths must agree. */
+static void test_hook_io(void **state)
+{
+	union {
+		struct hs_hook k;
+		struct hs_output o;
+		struct hs_input in;
+		char raw[512];
+	} u;
+	struct hs_event ev;
+
+	memset(&u, 0, sizeof(u));
+	u.k.hdr = (struct hs_hdr){ .type = HS_EV_HOOK, .size = sizeof(u.k) + 8,
+				   .role = HS_ROLE_LEAF, .flags = HS_F_ENV, .hook_pid = 9 };
+	u.k.fd[2].mode = 020666;
+	u.k.fd[2].rdev = (1u << 20) | 3;
+	u.k.env_len = 8;
+	memcpy(u.k.env, "A=1\0B=2\0", 8);
+	assert_int_equal(hs_event_decode(&u, sizeof(u.k) + 8, &ev), 0);
+	assert_true(ev.env_on);
+	assert_int_equal(ev.env_len, 8);
+	assert_int_equal(ev.fd[2].rdev, (1u << 20) | 3);
+	u.k.env_len = 9; /* longer than the record */
+	assert_int_equal(hs_event_decode(&u, sizeof(u.k) + 8, &ev), -EINVAL);
+
+	memset(&u, 0, sizeof(u));
+	u.o.hdr = (struct hs_hdr){ .type = HS_EV_OUTPUT, .size = sizeof(u.o) + 5,
+				   .role = HS_ROLE_LEAF, .flags = HS_F_OUT_CAPTURED };
+	u.o.bytes[0] = 2;
+	u.o.bytes[1] = 1000;
+	u.o.len[0] = 2;
+	u.o.len[1] = 3;
+	memcpy(u.o.data, "okerr", 5);
+	assert_int_equal(hs_event_decode(&u, sizeof(u.o) + 5, &ev), 0);
+	assert_true(ev.out_captured);
+	assert_memory_equal(ev.out_tail[1], "err", 3);
+	assert_int_equal(ev.out_bytes[1], 1000);
+	u.o.bytes[0] = 1; /* a tail longer than what was written */
+	assert_int_equal(hs_event_decode(&u, sizeof(u.o) + 5, &ev), -EINVAL);
+	u.o.bytes[0] = 2;
+	u.o.len[1] = 4; /* lengths that do not add up to the record */
+	assert_int_equal(hs_event_decode(&u, sizeof(u.o) + 5, &ev), -EINVAL);
+
+	memset(&u, 0, sizeof(u));
+	u.in.hdr = (struct hs_hdr){ .type = HS_EV_INPUT, .size = sizeof(u.in) + 2,
+				    .role = HS_ROLE_LEAF };
+	u.in.len = 2;
+	u.in.off = 10;
+	assert_int_equal(hs_event_decode(&u, sizeof(u.in) + 2, &ev), 0);
+	assert_int_equal(ev.in_off, 10);
+	u.in.off = HS_STATE_MAX; /* past what the kernel ever sends */
+	assert_int_equal(hs_event_decode(&u, sizeof(u.in) + 2, &ev), -EINVAL);
+}
+
 static void test_role_guess(void **state)
 {
 	const char a[] = "sh";
@@ -161,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_bad_tag_and_roles),
 		cmocka_unit_test(test_unterminated_strings),
 		cmocka_unit_test(test_exit_and_fork),
+		cmocka_unit_test(test_hook_io),
 		cmocka_unit_test(test_role_guess),
 	};
 

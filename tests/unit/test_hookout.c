@@ -174,6 +174,69 @@ static void test_state_put(void **state)
 	hook_rec_free_fields(&h);
 }
 
+static void test_children(void **state)
+{
+	struct hook_rec h = {};
+	int i, a, b;
+
+	a = hookout_child_add(&h, 10, 1, 100, "sh\0-c\0x", 8);
+	b = hookout_child_add(&h, 11, 10, 110, NULL, 0);
+	assert_int_equal(a, 0);
+	assert_int_equal(b, 1);
+	assert_int_equal(hookout_child_exec(&h, b, "sleep\0" "9", 7), 0);
+	hookout_child_exit(&h, a, 200, 0, 9);
+	hookout_hook_exit(&h);
+	h.ended = true;
+	assert_true(h.children[a].ended && !h.children[a].outlived);
+	assert_int_equal(h.children[a].signal, 9);
+	assert_true(h.children[b].outlived && !h.children[b].ended);
+	assert_memory_equal(h.children[b].argv, "sleep\0" "9", 7);
+	/* the record is frozen once the hook ended */
+	hookout_child_exit(&h, b, 300, 1, 0);
+	assert_false(h.children[b].ended);
+	assert_int_equal(hookout_child_add(&h, 12, 10, 120, NULL, 0), -1);
+	hook_rec_free_fields(&h);
+
+	memset(&h, 0, sizeof(h));
+	for (i = 0; i < HOOK_CHILDREN_MAX; i++)
+		assert_int_equal(hookout_child_add(&h, 100 + i, 1, i, NULL, 0), i);
+	assert_false(h.children_trunc);
+	assert_int_equal(hookout_child_add(&h, 999, 1, 0, NULL, 0), -1);
+	assert_true(h.children_trunc);
+	hook_rec_free_fields(&h);
+}
+
+static void test_start_and_output(void **state)
+{
+	struct event_hook_start st = { .env_on = true, .env = "K=v\0MY_SECRET=s", .env_len = 16 };
+	const __u64 bytes[2] = { 5, 4000 };
+	const char *tail[2] = { "hello", "tail" };
+	const size_t len[2] = { 5, 4 };
+	struct hook_rec h = {};
+
+	st.fd[1].mode = S_IFIFO;
+	st.fd[2].mode = S_IFCHR;
+	st.fd[2].rdev = KDEV(1, 3);
+	assert_int_equal(hookout_start(&h, &st), 0);
+	assert_true(h.children_known && h.io_seen && h.env_known);
+	assert_int_equal(h.out[0].to, OUT_TO_PIPE);
+	assert_int_equal(h.out[1].to, OUT_TO_NULL);
+	assert_memory_equal(h.env, "K=v\0MY_SECRET=***", h.env_len);
+	assert_int_equal(hookout_output(&h, true, bytes, tail, len, 2), 0);
+	assert_true(h.out[1].known && h.out[1].truncated && !h.out[0].truncated);
+	assert_true(h.children_trunc);
+	hook_rec_free_fields(&h);
+
+	/* the kernel kept nothing of this hook's I/O: its streams stay unknown */
+	memset(&h, 0, sizeof(h));
+	st.no_capture = true;
+	st.env_on = false;
+	assert_int_equal(hookout_start(&h, &st), 0);
+	assert_int_equal(hookout_output(&h, true, bytes, tail, len, 0), 0);
+	assert_false(h.out[0].known || h.out[1].known || h.env_known || h.children_known);
+	hook_rec_free_fields(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +245,8 @@ int main(void)
 		cmocka_unit_test(test_env_mask),
 		cmocka_unit_test(test_tail_ring),
 		cmocka_unit_test(test_state_put),
+		cmocka_unit_test(test_children),
+		cmocka_unit_test(test_start_and_output),
 	};
 
 	return cmocka_run_group_tests_name("hookout", tests, NULL, NULL);
