@@ -139,6 +139,16 @@ missing_first_hook() {
 	hs_start
 	wait_state detached
 	kill -STOP "$HS_PID"
+	# kill returns before the group stop completes: a thread still running
+	# (the attach thread, woken by another runtime) could attach meanwhile
+	for _ in $(seq 200); do
+		! grep -qv '^T' <(awk '{print $3}' /proc/"$HS_PID"/task/*/stat) && break
+		sleep 0.01
+	done
+	[ "$(state)" = attached ] && {
+		kill -CONT "$HS_PID"
+		skip "another runtime on the host attached the tracepoint before the stop"
+	}
 	run_runc "$BATS_TEST_TMPDIR/b" "$CID" 2>/dev/null && { kill -CONT "$HS_PID"; return 1; }
 	kill -CONT "$HS_PID"
 	cleanup_ctr "$CID"
