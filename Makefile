@@ -58,7 +58,7 @@ OPT       ?= -O2
 CFLAGS    ?= -g $(OPT)
 WARN      := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 -Wvla
 CPPFLAGS  += -Ibpf -Iuser -I$(OUTPUT) -D_GNU_SOURCE
-LDLIBS    := $(LIBBPF_A) -lelf -lz -ljansson -lpcre2-8 -lm
+LDLIBS    := $(LIBBPF_A) -lelf -lz -ljansson -lyaml -lpcre2-8 -lm
 ifeq ($(STATIC),1)
 LDFLAGS   += -static
 LDLIBS    += -lzstd

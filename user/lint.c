@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cdi.h"
 #include "hooksd.h"
 #include "lint.h"
 #include "lint_int.h"
@@ -338,7 +339,20 @@ enum lint_kind {
 	LINT_DETECT,	/* read the kind from the document */
 	LINT_CONFIG,
 	LINT_HOOKSD,
+	LINT_HOOKSD_OR_CDI, /* in a directory: a hooks.d file unless it is a CDI spec */
 };
+
+/* A CDI spec file (YAML or JSON): podman's loader's verdicts, then lint's checks. */
+static int lint_cdi_buf(const char *name, const char *buf, size_t len, struct lint_result *out)
+{
+	struct cdi_spec s;
+	int err = cdi_parse(name, buf, len, &s);
+
+	if (!err)
+		err = lint_cdi(&s, out);
+	cdi_spec_free(&s);
+	return err;
+}
 
 /*
  * Parse buf once and lint it as kind: the decoders take the document the
@@ -351,8 +365,13 @@ static int lint_parsed(const char *name, const char *buf, size_t len, const char
 	struct oci_config *cfg;
 	struct oci_syntax syn;
 	struct jloc_doc doc;
-	int dirfd = -1, err = oci_json_parse(buf, len, &doc, &syn);
+	int dirfd = -1, err;
 
+	if ((kind == LINT_DETECT || kind == LINT_HOOKSD_OR_CDI) && cdi_looks_like_spec(name, buf, len))
+		return lint_cdi_buf(name, buf, len, out);
+	if (kind == LINT_HOOKSD_OR_CDI)
+		kind = LINT_HOOKSD;
+	err = oci_json_parse(buf, len, &doc, &syn);
 	if (err) {
 		jloc_free(&doc);
 		free(syn.text);
@@ -439,7 +458,7 @@ int lint_path(const char *path, struct lint_result *out)
 	}
 	free(p);
 
-	/* a hooks.d directory: its *.json files, in name order */
+	/* a hooks.d directory (*.json) or a CDI spec directory (*.json, *.yaml), in name order */
 	DIR *d = opendir(path);
 	struct dirent *de;
 	char **names = NULL;
@@ -451,7 +470,8 @@ int lint_path(const char *path, struct lint_result *out)
 		size_t l = strlen(de->d_name);
 		char **nv;
 
-		if (l < 5 || strcmp(de->d_name + l - 5, ".json"))
+		if (l < 5 || (strcmp(de->d_name + l - 5, ".json") &&
+			      strcmp(de->d_name + l - 5, ".yaml")))
 			continue;
 		nv = realloc(names, (n + 1) * sizeof(*nv));
 		if (!nv || !(nv[n] = strdup(de->d_name))) {
@@ -474,7 +494,7 @@ int lint_path(const char *path, struct lint_result *out)
 			free(p);
 			continue;
 		}
-		err = lint_file(p, NULL, LINT_HOOKSD, out);
+		err = lint_file(p, NULL, LINT_HOOKSD_OR_CDI, out);
 		free(p);
 	}
 	for (size_t i = 0; i < n; i++)

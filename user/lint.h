@@ -57,7 +57,13 @@ struct oci_hooksd_hook;
 int lint_hooksd(const struct oci_hooksd_hook *h, struct lint_result *out);
 /* Check a hooks.d file held in buf: oci_hooksd_load_buf() + lint_hooksd(). */
 int lint_hooksd_buf(const char *name, const char *buf, size_t len, struct lint_result *out);
-/* Detect the kind (config.json or hooks.d) and check it. */
+struct cdi_spec;
+/*
+ * Check a CDI spec decoded once by cdi_parse(): render its loader's
+ * verdicts and add lint's own checks of its hooks. 0 or -ENOMEM.
+ */
+int lint_cdi(const struct cdi_spec *s, struct lint_result *out);
+/* Detect the kind (config.json, hooks.d file or CDI spec) and check it. */
 int lint_buf(const char *name, const char *buf, size_t len, const char *bundle_dir,
 	     struct lint_result *out);
 /*

@@ -23,8 +23,10 @@ static void lint_usage(FILE *f)
 	      "\n"
 	      "Statically check OCI hook configuration: config.json files, bundle\n"
 	      "directories (their config.json; startContainer paths are checked in the\n"
-	      "rootfs) and podman/CRI-O hooks.d files or directories. Each finding says\n"
-	      "what runc, crun/youki and podman do with the mistake.\n"
+	      "rootfs), podman/CRI-O hooks.d files or directories, and CDI spec files\n"
+	      "(YAML or JSON, e.g. /etc/cdi, /var/run/cdi: cdiVersion, kind, devices, each\n"
+	      "hook's name, path and args, hooks that share a path). Each finding says what\n"
+	      "runc, crun/youki, runsc and podman do with the mistake.\n"
 	      "\n"
 	      "  -j, --json   JSON Lines: one \"finding\" record each, then \"lint_summary\"\n"
 	      "  -h, --help   show this help\n"
@@ -33,7 +35,8 @@ static void lint_usage(FILE *f)
 	      "\n"
 	      "EXAMPLES:\n"
 	      "  hooksnoop lint /path/to/bundle\n"
-	      "  hooksnoop lint --json /etc/containers/oci/hooks.d\n", f);
+	      "  hooksnoop lint --json /etc/containers/oci/hooks.d\n"
+	      "  hooksnoop lint /etc/cdi /var/run/cdi\n", f);
 }
 
 static void finding_json(struct sbuf *sb, struct jw *w, const struct lint_finding *f)

@@ -72,7 +72,8 @@ void opts_usage(FILE *f)
 {
 	fputs("Usage: hooksnoop [OPTIONS]                  trace live until Ctrl-C / --duration\n"
 	      "       hooksnoop [OPTIONS] -- CMD [ARG...]  run CMD under tracing (CI mode)\n"
-	      "       hooksnoop lint [--json] PATH...      check config.json, bundles, hooks.d\n"
+	      "       hooksnoop lint [--json] PATH...      check config.json, bundles, hooks.d,\n"
+	      "                                            CDI specs\n"
 	      "       hooksnoop compare [--json] [--threshold PCT] BASE NEW\n"
 	      "                                            hook timing regressions between runs\n"
 	      "       hooksnoop plot [-o FILE] RECORDS     SVG timeline of -j records\n"

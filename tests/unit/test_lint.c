@@ -302,6 +302,7 @@ int main(void)
 	}
 	if (add_dir(CORPUS "/config", &tests, &n, false) ||
 	    add_dir(CORPUS "/hooksd", &tests, &n, false) ||
+	    add_dir(CORPUS "/cdi", &tests, &n, false) ||
 	    add_dir(CORPUS "/bundles", &tests, &n, true)) {
 		fprintf(stderr, "test_lint: cannot read the corpus under %s (run from the repo root)\n",
 			CORPUS);
