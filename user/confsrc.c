@@ -22,6 +22,7 @@
 #include <jansson.h>
 #include <uthash.h>
 
+#include "cdi.h"
 #include "confsrc.h"
 #include "hooksd.h"
 #include "rtdetect.h"
@@ -405,6 +406,97 @@ void confsrc__podman_own(struct ctr_conf *cc, const struct sr_root *r, char *con
 			break;
 	}
 	oci_hooksd_free(&d);
+}
+
+static void claim_cdi_edits(struct ctr_conf *cc, const struct cdi_edits *e, const char *file)
+{
+	for (size_t i = 0; i < e->nhooks; i++)
+		if (e->hooks[i].stage >= 0)
+			ctr_conf_claim(cc, e->hooks[i].stage, &e->hooks[i].h, ORIGIN_CDI, file);
+}
+
+/* Does the configuration hold every hook of these edits? (Not yet claimed, counted once.) */
+static bool holds_edits(const struct oci_hooks *cfg, const struct cdi_edits *e, bool *used[])
+{
+	for (size_t i = 0; i < e->nhooks; i++) {
+		const struct cdi_hook *k = &e->hooks[i];
+		bool found = false;
+
+		if (k->stage < 0)
+			return false;
+		for (size_t j = 0; j < cfg->n[k->stage] && !found; j++) {
+			if (used[k->stage][j] || !oci_hook_equal(&cfg->v[k->stage][j], &k->h))
+				continue;
+			used[k->stage][j] = found = true;
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * No device list: a device of a loadable spec was injected when the
+ * configuration holds all of its hooks (its spec's and its own), none of
+ * them claimed. CDI injection leaves no other mark in config.json.
+ */
+static void claim_complete_devices(struct ctr_conf *cc, const struct cdi_registry *reg)
+{
+	const struct oci_hooks *cfg = ctr_conf_hooks(cc);
+	bool *used[OCI_STAGE_MAX] = { 0 };
+	bool ok = true;
+
+	for (int st = 0; st < OCI_STAGE_MAX; st++)
+		ok &= (used[st] = calloc(cfg->n[st] + 1, sizeof(bool))) != NULL;
+	for (size_t i = 0; ok && i < reg->n; i++) {
+		const struct cdi_spec *s = reg->v[i];
+
+		for (size_t j = 0; !s->refused && j < s->ndev; j++) {
+			const struct cdi_device *d = &s->dev[j];
+
+			if (!s->edits.nhooks && !d->edits.nhooks)
+				continue;
+			for (int st = 0; st < OCI_STAGE_MAX; st++)
+				memset(used[st], 0, cfg->n[st] * sizeof(bool));
+			if (!holds_edits(cfg, &s->edits, used) || !holds_edits(cfg, &d->edits, used))
+				continue;
+			claim_cdi_edits(cc, &s->edits, s->file);
+			claim_cdi_edits(cc, &d->edits, s->file);
+		}
+	}
+	for (int st = 0; st < OCI_STAGE_MAX; st++)
+		free(used[st]);
+}
+
+static bool has_hooks(const struct oci_hooks *h)
+{
+	for (int st = 0; h && st < OCI_STAGE_MAX; st++)
+		if (h->n[st])
+			return true;
+	return false;
+}
+
+void confsrc__cdi(struct ctr_conf *cc, const struct sr_root *r, char *const *devs, size_t ndevs)
+{
+	struct cdi_registry reg;
+
+	if (cc->cdi_done || !has_hooks(ctr_conf_hooks(cc)) || !r || r->fd < 0)
+		return;
+	cc->cdi_done = true;
+	if (cdi_registry_load(r, cdi_default_dirs, 2, &reg))
+		return;
+	if (!devs)
+		claim_complete_devices(cc, &reg);
+	for (size_t i = 0; i < ndevs; i++) {
+		const struct cdi_spec *s;
+		const struct cdi_device *d = cdi_resolve(&reg, devs[i], &s);
+
+		if (!d)
+			continue; /* a host device path, or a name podman could not resolve */
+		claim_cdi_edits(cc, &s->edits, s->file);
+		claim_cdi_edits(cc, &d->edits, s->file);
+	}
+	cdi_registry_free(&reg);
 }
 
 void confsrc__release(struct confsrc *cs, struct ctr_conf *cc)

@@ -32,6 +32,7 @@ struct ctr_conf {
 	struct oci_hooks podman_own;	/* hooks.d poststop hooks podman runs itself */
 	char **own_files;		/* the hooks.d file of each of those */
 	bool podman_done;
+	bool cdi_done;
 	struct origin_table origins;	/* hooks an engine put in the configuration */
 };
 
@@ -80,6 +81,17 @@ void confsrc__from_state(struct confsrc *cs, struct ctr_conf *cc, const struct s
 /* podman's hooks.d poststop hooks (dirs resolved under r) that apply to this container. */
 void confsrc__podman_own(struct ctr_conf *cc, const struct sr_root *r, char *const *dirs,
 			 size_t ndirs);
+
+/*
+ * Hooks a CDI spec injected claim their equals in the configuration as
+ * origin "cdi" with the spec file. The specs are read from podman's CDI
+ * spec directories under r (once per container). devs: podman's --device
+ * values, whose CDI device names say which devices (each brings its spec's
+ * hooks and its own, as podman injects each --device); NULL when unknown
+ * (a runtime whose podman we did not see): then each device whose hooks
+ * the configuration holds, all of them, unclaimed.
+ */
+void confsrc__cdi(struct ctr_conf *cc, const struct sr_root *r, char *const *devs, size_t ndevs);
 
 /* Drop the container's share of its configuration and free what it owns. */
 void confsrc__release(struct confsrc *cs, struct ctr_conf *cc);

@@ -131,6 +131,8 @@ struct inv {
 	char **hooks_dirs; /* podman: --hooks-dir values or the defaults */
 	char *conmon_id;   /* podman: the container of the conmon it started last */
 	size_t nhooks_dirs;
+	char **devices;	   /* podman: --device values (CDI device names among them) */
+	size_t ndevices;
 	unsigned refs;
 	bool exited;
 	unsigned long long drops; /* loss stamp of its exec record */
@@ -590,6 +592,7 @@ static void inv_put(struct inv *iv)
 		free(iv->hooks_dirs[i]);
 	free(iv->hooks_dirs);
 	free(iv->conmon_id);
+	rt_strv_free(iv->devices, iv->ndevices);
 	sr_root_close(&iv->root);
 	free(iv->id);
 	free(iv);
@@ -708,8 +711,10 @@ static void podman_dirs(struct inv *iv, const struct hs_event *ev)
 	int argc = 0;
 
 	v = copy ? split_argv(copy, ev->argv_len + 1, &argc) : NULL;
-	if (v && argc)
+	if (v && argc) {
 		rt_podman_hooks_dirs(argc, v, &iv->hooks_dirs, &iv->nhooks_dirs, NULL);
+		rt_podman_devices(argc, v, &iv->devices, &iv->ndevices);
+	}
 	free(v);
 	free(copy);
 }
@@ -924,6 +929,9 @@ static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, stru
 	if (!(h->flags & HS_F_SEEDED) || !attrib_creates(iv->cmd))
 		attrib_mark_due(&ct->at, ct->kind, iv->cmd); /* a seeded create ran its hooks already */
 	pod = podman_of(c, iv);
+	if (attrib_creates(iv->cmd) && !pod)
+		/* no podman of ours: CDI hooks by content (another engine, or seen too late) */
+		confsrc__cdi(&ct->conf, &iv->root, NULL, 0);
 	if (pod) {
 		pod->last_c = ct;
 		if (!ct->holder) {
@@ -931,6 +939,8 @@ static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, stru
 			ct->holder->refs++;
 		}
 		confsrc__podman_own(&ct->conf, &pod->root, pod->hooks_dirs, pod->nhooks_dirs);
+		if (pod->ndevices) /* its --device list names the CDI devices it injected */
+			confsrc__cdi(&ct->conf, &pod->root, pod->devices, pod->ndevices);
 	}
 	return iv;
 }

@@ -116,7 +116,7 @@ static const struct rt_opt podman_run[] = {
 	{ "cpuset-mems", 0, A_REQ, F_IGNORE },
 	{ "decryption-key", 0, A_REQ, F_IGNORE },
 	{ "detach-keys", 0, A_REQ, F_IGNORE },
-	{ "device", 0, A_REQ, F_IGNORE },
+	{ "device", 0, A_REQ, F_DEVICE },
 	{ "device-cgroup-rule", 0, A_REQ, F_IGNORE },
 	{ "device-read-bps", 0, A_REQ, F_IGNORE },
 	{ "device-read-iops", 0, A_REQ, F_IGNORE },

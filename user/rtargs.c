@@ -321,6 +321,9 @@ static void set_value(struct pctx *p, const struct rt_opt *o, const char *v, con
 		inv->hooks_dirs_given = true;
 		push_csv(p, &inv->hooks_dirs, &inv->n_hooks_dirs, v, tok);
 		break;
+	case F_DEVICE:
+		push_str(p, &inv->devices, &inv->n_devices, dup_value(p, v));
+		break;
 	case F_CONMON_RESTORE:
 		p->conmon_restore = true;
 		break;
@@ -947,6 +950,7 @@ void rt_invocation_free(struct rt_invocation *inv)
 	free(inv->shim_namespace);
 	rt_strv_free(inv->runtime_args, inv->n_runtime_args);
 	rt_strv_free(inv->hooks_dirs, inv->n_hooks_dirs);
+	rt_strv_free(inv->devices, inv->n_devices);
 	memset(inv, 0, sizeof(*inv));
 }
 
@@ -1012,6 +1016,23 @@ int rt_resolve_bundle(const struct rt_invocation *inv, const char *cwd, char **o
 	if (inv->bundle_from_cwd)
 		return rt_abspath(cwd, ".", out);
 	return -EINVAL;
+}
+
+int rt_podman_devices(int argc, char *const argv[], char ***devs, size_t *n)
+{
+	struct rt_invocation inv;
+	int ret = rt_parse_argv(RT_PODMAN, argc, argv, &inv);
+
+	*devs = NULL;
+	*n = 0;
+	if (ret >= 0) {
+		*devs = inv.devices;
+		*n = inv.n_devices;
+		inv.devices = NULL;
+		inv.n_devices = 0;
+	}
+	rt_invocation_free(&inv);
+	return ret < 0 ? ret : 0;
 }
 
 int rt_podman_hooks_dirs(int argc, char *const argv[], char ***dirs, size_t *n, char **runtime)

@@ -99,6 +99,8 @@ struct rt_invocation {
 	char **hooks_dirs;      /* podman --hooks-dir values, comma-split, in order */
 	size_t n_hooks_dirs;
 	bool hooks_dirs_given;  /* --hooks-dir appeared (even as "": then no hooks.d at all) */
+	char **devices;         /* podman --device values in order (CDI names among them) */
+	size_t n_devices;
 	char *shim_namespace;   /* containerd shim -namespace */
 	/* Diagnostics. */
 	unsigned int warn;      /* RT_W_* */
@@ -162,6 +164,12 @@ int rt_abspath(const char *cwd, const char *path, char **out);
  * -errno as rt_parse_argv().
  */
 int rt_podman_hooks_dirs(int argc, char *const argv[], char ***dirs, size_t *n, char **runtime);
+/*
+ * The --device values of a podman command line, in order (CDI device names
+ * "VENDOR/CLASS=NAME" among host device paths). 0 (*devs NULL when none;
+ * free with rt_strv_free()) or -errno.
+ */
+int rt_podman_devices(int argc, char *const argv[], char ***devs, size_t *n);
 #define RT_PODMAN_DEFAULT_HOOKS_DIR "/usr/share/containers/oci/hooks.d"
 
 void rt_strv_free(char **v, size_t n);
