@@ -94,6 +94,12 @@ static bool stage_allowed(const struct attrib_who *who, int st)
 {
 	if (who->podman_own)
 		return st == OCI_POSTSTOP;
+	/*
+	 * Nothing a runtime forks is a hook of a stage it never runs (runsc's
+	 * sandbox, in its own mount namespace, forks and kills ptrace stubs).
+	 */
+	if (rt_never_stages(who->kind, NULL) & (1u << st))
+		return false;
 	switch (who->cmd) {
 	case RT_CMD_CREATE:
 	case RT_CMD_RESTORE:

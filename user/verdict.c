@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rtdetect.h"
 #include "verdict.h"
 
 bool verdict_lint_explains(const struct lint_result *lint, int st)
@@ -95,6 +96,9 @@ static void warn_poststart(struct ctr_rec *rec)
 		n++;
 	}
 	if (!first)
+		return;
+	/* gVisor runs the container process in its own kernel: no host exec to compare with */
+	if (!p->started && rt_kind_from_name(rec->runtime) == RT_RUNSC)
 		return;
 	if (p->started) {
 		fmt_ns(d, sizeof(d), p->start_ns - first->start_ns);

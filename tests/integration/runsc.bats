@@ -56,6 +56,9 @@ ran() { sort "$BATS_TEST_TMPDIR/ran" | tr '\n' ' '; }
 		# --expect all fails on it, and says why
 		echo "$output" | grep -F "0 of 1 configured $st hooks fired (this runtime never runs them: RUNTIME_SKIPS_STAGE)"
 	done
+	# nothing else runsc forks (its sandbox's ptrace stubs, killed) is taken for a hook
+	[ "$(q --arg id "$CID" 'select(.type=="hook" and .container==$id and .status!="ok")' | wc -l)" -eq 0 ]
+	echo "$c" | jq -e '[.warnings[] | select(.code=="POSTSTART_BEFORE_PROCESS")] | length == 0'
 	# no hook record was attributed to a stage runsc did not run
 	[ "$(q --arg id "$CID" 'select(.type=="hook" and .container==$id and (.stage=="createContainer" or .stage=="startContainer"))' | wc -l)" -eq 0 ]
 }
