@@ -135,7 +135,8 @@ $(OUTPUT)/san/%.o: user/%.c | $(SKELS) $(OUTPUT)/version.h $(OUTPUT)/san
 $(OUTPUT)/tests/%: tests/unit/%.c $(SAN_LIB) | $(OUTPUT)/tests
 	$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(WARN) -MMD -MP -o $@ $< $(SAN_LIB) $(LDLIBS) -lcmocka
 
-HELPERS    := $(OUTPUT)/tests/execstorm $(OUTPUT)/tests/nop $(OUTPUT)/tests/spoof
+HELPERS    := $(OUTPUT)/tests/execstorm $(OUTPUT)/tests/nop $(OUTPUT)/tests/spoof \
+	      $(OUTPUT)/tests/wraprt
 
 $(OUTPUT)/tests/execstorm: tests/helpers/execstorm.c | $(OUTPUT)/tests
 	$(CC) -O2 $(WARN) -o $@ $<
@@ -145,6 +146,9 @@ $(OUTPUT)/tests/nop: tests/helpers/nop.c | $(OUTPUT)/tests
 
 $(OUTPUT)/tests/spoof: tests/helpers/spoof.c | $(OUTPUT)/tests
 	$(CC) -O2 $(WARN) -static -o $@ $<
+
+$(OUTPUT)/tests/wraprt: tests/helpers/wraprt.c | $(OUTPUT)/tests
+	$(CC) -O2 $(WARN) -o $@ $<
 
 unit: $(UNIT_BINS) $(HELPERS)
 

@@ -141,6 +141,7 @@ struct inv {
 			   * are container-side, its own exec is the container process */
 	bool detach;  /* run -d */
 	bool counted; /* started after tracing began (CI mode waits for it) */
+	bool wrapped; /* exec'd in place of a wrapper runtime's invocation of the same container */
 	int slot;     /* its entry in c->invs, -1 = none (not kept) */
 };
 
@@ -784,7 +785,8 @@ static struct container *inv_container(struct correlator *c, struct inv *iv,
 			ct = NULL;
 		if (!ct)
 			ct = container_get(c, iv, ri->root, true, h);
-		if (ct && !ctr_conf_hooks(&ct->conf)) {
+		/* after a wrapper: read again what the real runtime reads now */
+		if (ct && (!ctr_conf_hooks(&ct->conf) || iv->wrapped)) {
 			load_bundle(c, ct, iv, ri, h->ts_ns);
 			/* running since before we started: the state dir knows more */
 			if (!ctr_conf_hooks(&ct->conf) && (h->flags & HS_F_SEEDED))
@@ -868,6 +870,25 @@ static void note_conmon(struct inv *pod, const struct hs_event *ev)
 	rt_invocation_free(&ri);
 }
 
+/*
+ * A wrapper's invocation ends where the real runtime's begins (same
+ * process): it no longer acts on its container, which the real runtime's
+ * invocation will if it names the same one.
+ */
+static void inv_superseded(struct inv *w, const struct hs_hdr *h)
+{
+	struct container *ct = w->c;
+
+	w->exited = true;
+	if (!ct)
+		return;
+	ct->live_invs--;
+	if (w->slot >= 0) {
+		ct->invs[w->slot].end_ns = h->ts_ns;
+		ct->invs[w->slot].ended = true;
+	}
+}
+
 static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, struct proc *p)
 {
 	const struct hs_hdr *h = ev->hdr;
@@ -896,6 +917,17 @@ static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, stru
 	iv->drops = h->drops;
 	iv->seeded_init = (h->flags & HS_F_SEEDED) && h->vpid == 1;
 	iv->parent = p->inv;
+	if (p->inv && p->inv->pid == h->tgid && !p->inv->exited) {
+		/*
+		 * The same process was already an invocation and now execs a
+		 * runtime binary that is no re-exec of it: a wrapper runtime
+		 * (nvidia-container-runtime's pattern) became the real one. This
+		 * invocation takes the wrapper's place, parent and container.
+		 */
+		iv->wrapped = true;
+		iv->parent = p->inv->parent;
+		inv_superseded(p->inv, h);
+	}
 	iv->src = iv->parent ? iv->parent->src : HS_SRC_KEY(h->mntns, h->uid);
 	if (iv->parent)
 		iv->parent->refs++;

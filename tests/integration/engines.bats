@@ -202,3 +202,24 @@ rt_cmds() {
 			'[.index,.status,.argv[-1],.origin=={"kind":"config","file":$f}]')" = "[0,\"ok\",\"$ID-$st\",true]" ] || { hook_of "$ID" "$st"; return 1; }
 	done
 }
+
+@test "a wrapper binary named runc that rewrites config.json in-process then execs runc: what runc read" {
+	ID=$(tid wrap)
+	W=$BATS_TEST_TMPDIR/w
+	mkdir -p "$W"
+	cp "$ROOT/build/tests/wraprt" "$W/runc" # named like the runtime: followed as runc
+	mkb "$BATS_TEST_TMPDIR/b" "{\"prestart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"$HOOK_CMD\",\"$ID-orig\"]}]}"
+	# what the wrapper puts in place of config.json: one more hook, in poststart
+	jq --arg m "$ID-wrapped" '.hooks.poststart = [{"path":"/bin/sh","args":["sh","-c","cat >/dev/null",$m]}]' \
+		"$BATS_TEST_TMPDIR/b/config.json" >"$BATS_TEST_TMPDIR/b/config.wrapped.json"
+	hs_ci -c "$ID" --expect poststart -- env WRAPRT_REAL="$(command -v runc)" "$W/runc" run -b "$BATS_TEST_TMPDIR/b" "$ID"
+	[ "$status" -eq 0 ] || { echo "$stderr"; cat "$HS_OUT"; return 1; }
+	runc delete -f "$ID" >/dev/null 2>&1 || true
+	# the wrapper and runc in one process, one after the other
+	[ "$(q --arg c "$ID" 'select(.type=="exec" and .role=="runtime" and .argv[-1]==$c)|.pid' | sort -u | wc -l)" -eq 1 ]
+	[ "$(q --arg c "$ID" 'select(.type=="exec" and .role=="runtime" and .argv[-1]==$c)|.path' | tr '\n' ,)" = "\"$W/runc\",\"$(command -v runc)\"," ]
+	c=$(ctr_recs "$ID")
+	[ "$(echo "$c" | grep -c .)" -eq 1 ] || { echo "$c"; return 1; }
+	[ "$(echo "$c" | jq -c '[.state,.verdict,.stages.prestart.fired,.stages.poststart.configured,.stages.poststart.fired]')" = '["deleted","ok",1,1,1]' ] || { echo "$c"; return 1; }
+	[ "$(hook_of "$ID" poststart | jq -c '[.index,.status,.argv[-1]]')" = "[0,\"ok\",\"$ID-wrapped\"]" ]
+}

@@ -433,6 +433,50 @@ static void test_second_delete_merged(void **state)
 }
 
 /*
+ * A wrapper runtime named like the runtime (nvidia-container-runtime's
+ * pattern) rewrites config.json, then execs the real runtime in the same
+ * process: the hooks are the ones the real runtime read, and the
+ * container's lifecycle ends when that process exits.
+ */
+static void test_wrapper_same_pid(void **state)
+{
+	struct fixture *f = *state;
+	char argv[256];
+	json_t *r, *c, *h;
+	int n;
+
+	write_config(f, "{\"prestart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"a\"]}]}");
+	n = snprintf(argv, sizeof(argv), "runc%crun%c-b%c%s%cw1", 0, 0, 0, f->dir, 0);
+	ev_exec(f, 300, 1, HS_ROLE_RUNTIME, HS_ROLE_NONE, HS_F_NEW_ROOT, H_NS, 300,
+		"/opt/wrap/runc", argv, (size_t)n + 1, 0);
+	/* the wrapper adds a poststart hook, then becomes runc */
+	write_config(f, "{\"prestart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"a\"]}],"
+			"\"poststart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"w\"]}]}");
+	ev_exec(f, 300, 1, HS_ROLE_RUNTIME, HS_ROLE_RUNTIME, 0, H_NS, 300, "/usr/sbin/runc", argv,
+		(size_t)n + 1, 0);
+	ev_fork(f, 301, 300, H_NS);
+	ev_exec(f, 301, 300, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, H_NS, 301, "/bin/sh",
+		A("sh\0-c\0a"), 0);
+	ev_exit(f, 301, 300, HS_ROLE_LEAF, 0, 0);
+	ev_fork(f, 302, 300, H_NS);
+	ev_exec(f, 302, 300, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, H_NS, 302, "/bin/sh",
+		A("sh\0-c\0w"), 0);
+	ev_exit(f, 302, 300, HS_ROLE_LEAF, 0, 0);
+	ev_exit(f, 300, 1, HS_ROLE_RUNTIME, 0, 0);
+	r = records(f); /* before correlator__finish: the exit ended the lifecycle */
+	c = find(r, "container", "container", "w1");
+	assert_non_null(c);
+	assert_int_equal(count(r, "container", "w1"), 1);
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")), "ok");
+	assert_int_equal(stage_n(c, "poststart", "configured"), 1);
+	assert_int_equal(stage_n(c, "poststart", "fired"), 1);
+	h = find(r, "hook", "stage", "poststart");
+	assert_non_null(h);
+	assert_int_equal(json_integer_value(json_object_get(h, "pid")), 302);
+	json_decref(r);
+}
+
+/*
  * Where each hook came from: the configuration file, or (Docker's
  * libnetwork-setkey) the engine's own binary behind /proc/PID/exe, read as
  * the runtime sees it. A hook matched to nothing has no origin.
@@ -1006,6 +1050,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exec_failed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_delete_merged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_origin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrapper_same_pid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loss_makes_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_command_two_stages, setup, teardown),
