@@ -170,3 +170,33 @@ devices:
       path: /bin/true"
 	run -0 prun --device "$V/good=one" localhost/hooksnoop-bb true
 }
+
+@test "no podman seen (runc directly): a device's hooks count as CDI only when all are there" {
+	Y=$CDI_DIR/$V-direct.yaml
+	spec "$Y" "cdiVersion: \"0.5.0\"
+kind: $V/direct
+containerEdits:
+  hooks:
+$(hook createRuntime "$V-spec" "  ")
+devices:
+- name: one
+  containerEdits:
+    hooks:
+$(hook poststart "$V-dev" "    ")"
+	sh_hook() { printf '{"path":"/bin/sh","args":["sh","-c","cat >/dev/null; echo %s >> %s/ran","%s"]}' "$1" "$BATS_TEST_TMPDIR" "$1"; }
+	CID=rs$$-${BATS_TEST_NUMBER}
+	# both hooks of the device (its spec's and its own): injected by CDI
+	mkb "$BATS_TEST_TMPDIR/b1" "{\"createRuntime\":[$(sh_hook "$V-spec")],\"poststart\":[$(sh_hook "$V-dev")]}"
+	# only one of them: the config's own
+	mkb "$BATS_TEST_TMPDIR/b2" "{\"poststart\":[$(sh_hook "$V-dev")]}"
+	HS_OUT=$BATS_TEST_TMPDIR/hs.jsonl
+	run -0 "$HS" -j -o "$HS_OUT" -c "$CID-*" -- sh -c \
+		"runc run -b $BATS_TEST_TMPDIR/b1 $CID-1 </dev/null && runc run -b $BATS_TEST_TMPDIR/b2 $CID-2 </dev/null"
+	[ "$(grep -c . "$BATS_TEST_TMPDIR/ran")" -eq 3 ]
+	for m in "$V-spec" "$V-dev"; do
+		o=$(q --arg c "$CID-1" --arg m "$m" 'select(.type=="hook" and .container==$c and .argv[-1]==$m)|.origin|[.kind,.file]|join(" ")')
+		[ "$o" = "\"cdi $Y\"" ] || { echo "$m: $o"; return 1; }
+	done
+	o=$(q --arg c "$CID-2" 'select(.type=="hook" and .container==$c)|.origin.kind')
+	[ "$o" = '"config"' ] || { echo "$o"; return 1; }
+}
