@@ -15,6 +15,7 @@
 #                    the integration suites there; vmtest-arm64: the smoke on arm64
 #   make install     install binary, man page, systemd unit and docs under
 #                    $(DESTDIR)$(PREFIX) (PREFIX=/usr/local); make uninstall
+#   make deb         the Debian package (dpkg-buildpackage -b) in $(OUTPUT)/deb
 #
 # Every object goes to $(OUTPUT); header dependencies are tracked with -MMD -MP.
 
@@ -93,7 +94,7 @@ FUZZ_OBJS  := $(patsubst user/%.c,$(OUTPUT)/fuzzobj/%.o,$(USER_SRCS))
 FUZZ_LIB   := $(filter-out $(OUTPUT)/fuzzobj/main.o,$(FUZZ_OBJS))
 
 .PHONY: all clean test unit demo bench vmlinux deps fuzz check-libbpf bpf vmtest vmtest-full \
-	vmtest-arm64 install uninstall
+	vmtest-arm64 install uninstall deb
 .DELETE_ON_ERROR:
 # Objects reached only through pattern rules (a new source's san/ or fuzzobj/
 # object) would otherwise be deleted as intermediates and rebuilt every time.
@@ -265,6 +266,17 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/hooksnoop $(DESTDIR)$(MANDIR)/man8/hooksnoop.8 \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/hooksnoop.service
 	rm -rf $(DESTDIR)$(DOCDIR)
+
+# The Debian package, built from a copy of the tracked files so that the
+# package build (dh_auto_clean included) never touches this tree.
+DEBDIR ?= $(OUTPUT)/deb
+deb:
+	rm -rf $(DEBDIR)
+	mkdir -p $(DEBDIR)/src
+	git ls-files -z | tar --null -T - -cf - | tar -xf - -C $(DEBDIR)/src
+	cd $(DEBDIR)/src && DEB_BUILD_OPTIONS="parallel=2 $(DEB_BUILD_OPTIONS)" \
+		dpkg-buildpackage -b -us -uc
+	ls $(DEBDIR)/*.deb
 
 clean:
 	rm -rf $(OUTPUT)
