@@ -29,6 +29,7 @@
 #include "log.h"
 #include "output.h"
 #include "report.h"
+#include "sdnotify.h"
 #include "sink_metrics.h"
 #include "sink_plot.h"
 #include "sink_trace.h"
@@ -454,6 +455,7 @@ int trace_run(const struct settings *sp)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	sdnotify_init();
 	if (output__open(&t.out, &s))
 		return 1;
 	if (s.junit && junit_probe(s.junit)) {
@@ -477,6 +479,7 @@ int trace_run(const struct settings *sp)
 	}
 	tracer__seed(&t.tr, &s);
 	hs_dbg("tracing (%zu runtime names)", s.nruntimes);
+	sdnotify_ready();
 	if (!s.cmd && isatty(STDERR_FILENO)) {
 		fprintf(stderr, "hooksnoop: tracing");
 		for (size_t i = 0; i < s.nruntimes; i++)

@@ -41,6 +41,61 @@ sandbox() {
 	echo "$BATS_TEST_TMPDIR/sandboxed"
 }
 
+# exec_start: the unit's ExecStart words, the metrics port 9464 replaced by 0
+# (hooksnoop binds a free one and names it) so that the test never collides
+# with a hooksnoop the host or another test runs.
+exec_start() {
+	sed -n 's/^ExecStart=//p' "$UNIT" | sed 's/127\.0\.0\.1:9464/127.0.0.1:0/'
+}
+
+# start_unit [WRAP...]: the unit's ExecStart, sandboxed with its capabilities
+# (WRAP, e.g. strace, runs inside the sandbox), started the way systemd
+# starts a Type=notify service: returns once hooksnoop sent READY=1 to
+# $NOTIFY_SOCKET (a listener stands in for systemd). stdout in $U_OUT (the
+# journal's part), stderr in $U_ERR, the metrics port in $U_PORT.
+start_unit() {
+	local start w n=$BATS_TEST_TMPDIR/notify.sock
+	grep -qx 'Type=notify' "$UNIT"
+	start=$(exec_start)
+	[[ "$start" == "$PFX/sbin/hooksnoop --metrics 127.0.0.1:0"* ]]
+	w=$(sandbox "$(unit_caps)")
+	sed -i "s|\"$HS\" |$* |" "$w"
+	U_OUT=$BATS_TEST_TMPDIR/unit.out
+	U_ERR=$BATS_TEST_TMPDIR/unit.err
+	U_READY=$BATS_TEST_TMPDIR/ready
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(60)
+print(s.recv(4096).decode(), flush=True)' "$n" > "$U_READY" &
+	for _ in $(seq 100); do [ -S "$n" ] && break; sleep 0.05; done
+	# shellcheck disable=SC2086
+	NOTIFY_SOCKET=$n "$w" $start > "$U_OUT" 2> "$U_ERR" &
+	HS_PID=$!
+	for _ in $(seq 600); do
+		U_PORT=$(sed -n 's|^hooksnoop: metrics at http://127.0.0.1:\([0-9]*\)/metrics$|\1|p' "$U_ERR")
+		grep -qx READY=1 "$U_READY" && [ -n "$U_PORT" ] && return 0
+		kill -0 "$HS_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$U_ERR" >&2
+	return 1
+}
+
+# stop_unit: KillSignal=SIGINT to hooksnoop (the sandbox's last exec; under
+# strace, strace's child), within TimeoutStopSec; its exit status in $U_RC.
+stop_unit() {
+	local hs=$HS_PID c
+	c=$(pgrep -P "$HS_PID" | head -1)
+	[ -n "$c" ] && hs=$c
+	kill -INT "$hs"
+	timeout "$(sed -n 's/^TimeoutStopSec=\([0-9]*\)s$/\1/p' "$UNIT")" \
+		tail --pid="$HS_PID" -f /dev/null
+	U_RC=0
+	wait "$HS_PID" || U_RC=$?
+	HS_PID=
+}
+
 # trace_runc CAPS [CHOWN]: hooksnoop sandboxed with CAPS traces a runc
 # container with a hook in every stage (its bundle owned by CHOWN, mode 0700,
 # when given); its container record in $REC.
@@ -121,6 +176,40 @@ trace_runc() {
 	[ "$(echo "$c" | jq -c '[.stages[].fired]')" = "[1,1,1,1,1,1]" ]
 }
 
+@test "the unit's ExecStart, sandboxed: serves /metrics, journals a runc container's timeline, stops on SIGINT" {
+	CID=$(tid)
+	B=$BATS_TEST_TMPDIR/b
+	mkb "$B" "$(hooks_json "$CID")"
+	start_unit
+	run_runc "$B" "$CID" >/dev/null
+	# the timeline reaches the journal (stdout) while the service runs
+	for _ in $(seq 100); do
+		grep -q "== container $CID (runc) deleted" "$U_OUT" && break
+		sleep 0.05
+	done
+	# the metrics snapshot is republished at most every 100 ms
+	for _ in $(seq 60); do
+		curl -sf "http://127.0.0.1:$U_PORT/metrics" > "$BATS_TEST_TMPDIR/metrics"
+		grep -q '^hooksnoop_hooks_total{runtime="runc",stage="poststart",status="ok"}' \
+			"$BATS_TEST_TMPDIR/metrics" && break
+		sleep 0.1
+	done
+	stop_unit
+	cat "$U_OUT"
+	[ "$U_RC" -eq 0 ]
+	grep -q "== container $CID (runc) deleted, verdict: ok" "$U_OUT"
+	for st in $STAGES; do
+		grep -qE "^ +$st +1 +1 +0 " "$U_OUT"
+	done
+	# read through /proc/PID/root from the sandbox, host runtime not nested
+	blk=$(awk -v h="== container $CID " 'index($0, h) == 1 { p = 1; print; next }
+		/^== container / { p = 0 } p' "$U_OUT")
+	[ -n "$blk" ]
+	! grep -q 'configuration:\|nested:' <<< "$blk"
+	grep -E '^hooksnoop_hooks_total\{runtime="runc",stage="poststart",status="ok"\} [1-9]' "$BATS_TEST_TMPDIR/metrics"
+	grep -q '^hooksnoop_build_info{' "$BATS_TEST_TMPDIR/metrics"
+}
+
 # filter_expand NAME...: the system calls systemd's filter sets name, recursively.
 filter_expand() {
 	local s
@@ -138,19 +227,26 @@ filter_expand() {
 	B=$BATS_TEST_TMPDIR/b
 	mkb "$B" "$(hooks_json "$CID")"
 	S=$BATS_TEST_TMPDIR/strace
-	# hooksnoop as the unit runs it, under strace (inside the sandbox, so
-	# only hooksnoop and its threads are traced after strace's own execve)
-	w=$(sandbox "$(unit_caps)")
-	sed -i "s|\"$HS\"|strace -f -qq -e signal=none -o $S \"$HS\"|" "$w"
-	"$w" -v -c "$CID" -d 10 > "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" &
-	P=$!
-	for _ in $(seq 300); do
-		grep -q "debug: tracing" "$BATS_TEST_TMPDIR/err" && break
+	# the unit's ExecStart under strace inside the sandbox: only hooksnoop and
+	# its threads are traced after strace's own execve
+	start_unit strace -f -qq -e signal=none -o "$S"
+	HS=$PFX/sbin/hooksnoop
+	run_runc "$B" "$CID" >/dev/null
+	for _ in $(seq 60); do
+		curl -sf "http://127.0.0.1:$U_PORT/metrics" | grep -q '^hooksnoop_hooks_total{runtime="runc"' &&
+			break
+		sleep 0.1
+	done
+	# a client that sends garbage, one that sends nothing
+	printf 'GARBAGE\r\n\r\n' | timeout 5 bash -c "cat > /dev/tcp/127.0.0.1/$U_PORT" || true
+	timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$U_PORT; sleep 2" || true
+	for _ in $(seq 100); do
+		grep -q "== container $CID (runc) deleted" "$U_OUT" && break
 		sleep 0.05
 	done
-	run_runc "$B" "$CID" >/dev/null
-	wait "$P"
-	grep -q "== container $CID (runc) deleted, verdict: ok" "$BATS_TEST_TMPDIR/out"
+	stop_unit
+	[ "$U_RC" -eq 0 ]
+	grep -q "== container $CID (runc) deleted, verdict: ok" "$U_OUT"
 	# hooksnoop's system calls: everything after its execve
 	awk -v hs="execve(\"$HS\"" 'found; index($0, hs) { found = 1 }' "$S" > "$S.hs"
 	[ -s "$S.hs" ]
@@ -161,7 +257,8 @@ filter_expand() {
 	grep -qx perf_event_open "$S.used"
 	echo "outside SystemCallFilter: $(comm -23 "$S.used" "$S.allowed" | tr '\n' ' ')"
 	[ -z "$(comm -23 "$S.used" "$S.allowed")" ]
-	# every socket's family is allowed
+	# every socket's family is allowed (the metrics listener's among them)
+	grep -q 'socket(AF_INET' "$S.hs"
 	fams=$(sed -n 's/^RestrictAddressFamilies=//p' "$UNIT")
 	grep -oE 'socket\(AF_[A-Z0-9]+' "$S.hs" | sed 's/socket(//' | sort -u | while read -r f; do
 		echo "socket family $f"
