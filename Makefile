@@ -16,6 +16,7 @@
 #   make install     install binary, man page, systemd unit and docs under
 #                    $(DESTDIR)$(PREFIX) (PREFIX=/usr/local); make uninstall
 #   make deb         the Debian package (dpkg-buildpackage -b) in $(OUTPUT)/deb
+#   make image       the container image $(IMAGE) from scratch (deploy/)
 #
 # Every object goes to $(OUTPUT); header dependencies are tracked with -MMD -MP.
 
@@ -94,7 +95,7 @@ FUZZ_OBJS  := $(patsubst user/%.c,$(OUTPUT)/fuzzobj/%.o,$(USER_SRCS))
 FUZZ_LIB   := $(filter-out $(OUTPUT)/fuzzobj/main.o,$(FUZZ_OBJS))
 
 .PHONY: all clean test unit demo bench vmlinux deps fuzz check-libbpf bpf vmtest vmtest-full \
-	vmtest-arm64 install uninstall deb
+	vmtest-arm64 install uninstall deb image
 .DELETE_ON_ERROR:
 # Objects reached only through pattern rules (a new source's san/ or fuzzobj/
 # object) would otherwise be deleted as intermediates and rebuilt every time.
@@ -277,6 +278,12 @@ deb:
 	cd $(DEBDIR)/src && DEB_BUILD_OPTIONS="parallel=2 $(DEB_BUILD_OPTIONS)" \
 		dpkg-buildpackage -b -us -uc
 	ls $(DEBDIR)/*.deb
+
+# The container image: the binary and the shared objects it loads, from
+# scratch (deploy/build-image; make STATIC=1 image: the binary alone).
+IMAGE ?= localhost/hooksnoop:$(VERSION)
+image: $(OUTPUT)/hooksnoop
+	deploy/build-image $(OUTPUT)/hooksnoop $(IMAGE)
 
 clean:
 	rm -rf $(OUTPUT)

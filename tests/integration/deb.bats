@@ -41,7 +41,8 @@ build_depends() {
 	[ -n "$libs" ]
 	for l in $libs; do
 		case $l in
-		-l*) f=$(ls /usr/lib/$ma/lib${l#-l}.so /usr/lib/lib${l#-l}.so 2>/dev/null | head -1) ;;
+		-l*) f=$(ls /usr/lib/$ma/lib${l#-l}.so /usr/lib/lib${l#-l}.so /usr/lib/$ma/lib${l#-l}.a \
+			2>/dev/null | head -1) ;;
 		*) f=$l ;;
 		esac
 		# the -dev package owns the unversioned name (a symlink)
