@@ -69,6 +69,8 @@ s.bind(sys.argv[1])
 s.settimeout(60)
 print(s.recv(4096).decode(), flush=True)' "$n" > "$U_READY" &
 	for _ in $(seq 100); do [ -S "$n" ] && break; sleep 0.05; done
+	: > "$U_OUT"
+	: > "$U_ERR"
 	# shellcheck disable=SC2086
 	NOTIFY_SOCKET=$n "$w" $start > "$U_OUT" 2> "$U_ERR" &
 	HS_PID=$!
