@@ -3,9 +3,10 @@
 # server (Debian's) scrapes a live hooksnoop while a runc container with
 # hooks runs and its query API answers with hooksnoop_hooks_total for the
 # right stage; promtool finds nothing to say about the exposition; the
-# textfile is rewritten while tracing and at exit (crun, CI mode); clients
-# that send nothing or garbage change nothing in the trace; :PORT means
-# loopback; bad addresses and busy ports are one clear error line.
+# textfile is rewritten while tracing and at exit (crun, CI mode); CI mode
+# serves /metrics while CMD runs; clients that send nothing or garbage
+# change nothing in the trace; :PORT means loopback; bad addresses and busy
+# ports are one clear error line.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -175,6 +176,25 @@ prom_value() {
 	! grep -q "$CID" "$T/m.prom"
 	run promtool check metrics < "$T/m.prom"
 	[ "$status" -eq 0 ] && [ -z "$output" ] || { echo "$output"; false; }
+}
+
+@test "metrics: CI mode serves /metrics while CMD runs; CMD scrapes it after its runc container" {
+	mkb "$T/b" "$(hooks_json "$CID")" "true"
+	port=$(free_port)
+	run --separate-stderr "$HS" -c "$CID" --metrics "127.0.0.1:$port" --expect all -- sh -c "
+		runc run -b '$T/b' '$CID' </dev/null || exit 1
+		for i in \$(seq 50); do
+			curl -fs http://127.0.0.1:$port/metrics > '$T/ci.prom' &&
+				grep -q '^hooksnoop_containers_total{runtime=\"runc\",verdict=\"ok\"} 1\$' '$T/ci.prom' && exit 0
+			sleep 0.1
+		done
+		exit 1"
+	[ "$status" -eq 0 ] || { echo "$stderr"; cat "$T/ci.prom"; false; }
+	for st in $STAGES; do
+		grep -qx "hooksnoop_hooks_total{runtime=\"runc\",stage=\"$st\",status=\"ok\"} 1" "$T/ci.prom"
+	done
+	# gone with hooksnoop: nothing listens there any more
+	! curl -fs "http://127.0.0.1:$port/metrics" >/dev/null
 }
 
 # The local address hooksnoop (pid $1) listens on, as /proc/net/tcp* shows it: "0100007F:2A0C".
