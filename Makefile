@@ -213,8 +213,8 @@ endif
 bpf: $(SKELS)
 
 # Debian's $(ARCH) libraries the cross-built binary links statically, unpacked.
-SYSROOT_PKGS := libbpf-dev libelf-dev zlib1g-dev libzstd-dev libjansson-dev libpcre2-dev uthash-dev
-$(SYSROOT)/.hooksnoop-sysroot:
+SYSROOT_PKGS := libbpf-dev libelf-dev zlib1g-dev libzstd-dev libjansson-dev libyaml-dev libpcre2-dev uthash-dev
+$(SYSROOT)/.hooksnoop-sysroot: Makefile
 	tools/vm/deps $(DEB_ARCH)
 	tools/vm/debs $(DEB_ARCH) $(SYSROOT) $(SYSROOT_PKGS) >/dev/null
 	@touch $@
