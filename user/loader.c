@@ -63,6 +63,23 @@ static bool have_bpf_caps(void)
 }
 
 /*
+ * bpf() refused although the capabilities are held: a seccomp filter or a
+ * security module (a container runtime's default profile) stands between us
+ * and the kernel. Without this check the feature probes, all refused,
+ * would blame the kernel. An array map exists on every kernel with bpf().
+ */
+static bool bpf_syscall_denied(void)
+{
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 4, 1, NULL);
+
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	return errno == EPERM || errno == EACCES;
+}
+
+/*
  * The steady-state failed-exec program sits on syscalls:sys_exit_execve(at),
  * whose ids libbpf reads from tracefs. A fresh machine has tracefs
  * unmounted: mount it at its standard place. false (and why, with -v) when
@@ -392,6 +409,12 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 		return -EPERM;
 	}
 
+	if (bpf_syscall_denied()) {
+		hs_err("permission denied by the bpf() system call itself, although CAP_BPF is held: "
+		       "a seccomp filter or security module refuses it (in a container: seccomp "
+		       "unconfined, or a profile that allows bpf and perf_event_open)");
+		return -EPERM;
+	}
 	btf_path = kfeat__btf_path();
 	kfeat__probe_cheap(btf_path, &kf);
 	if (kernel_lacks(&kf))

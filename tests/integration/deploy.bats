@@ -144,6 +144,18 @@ check_attributed() {
 	check_attributed
 }
 
+@test "under the runtime's default seccomp profile: one line naming seccomp, not the kernel; exit 1" {
+	caps=$(m 'c["securityContext"]["capabilities"]["add"]' | sed 's/^/CAP_/' | paste -sd,)
+	run --separate-stderr $PODMAN run --rm --pid=host --network=none $PODMAN_RUN \
+		--cap-drop=all "--cap-add=$caps" "$IMG" -d 1
+	echo "$stderr"
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == *"seccomp"* ]]
+	[[ "$stderr" != *"kernel"*"lacks"* ]]
+}
+
 @test "manifest: a DaemonSet with hostPID, no privilege, the metrics port, probes and limits" {
 	python3 - "$MANIFEST" "$(cat "$ROOT/VERSION")" <<-'EOF'
 	import sys, yaml
