@@ -144,6 +144,14 @@ rt_cmds() {
 	[ "$(echo "$h" | jq -r .path)" = "/proc/$(cat "$E/docker.pid")/exe" ]
 	[ "$(echo "$h" | jq -c '[.index,.status,.argv[0],.origin]')" = '[0,"ok","libnetwork-setkey",{"kind":"engine","file":"/usr/sbin/dockerd"}]' ] || { echo "$h"; return 1; }
 	[ "$(q 'select(.type=="summary")|[.containers,.expectations]|tostring')" = '"[1,\"pass\"]"' ]
+
+	# and `docker run --rm` itself (its ID known only afterwards: no -c, no --expect)
+	hs_ci -- "$DOCKER" -H "unix://$E/docker.sock" run --rm --cidfile "$BATS_TEST_TMPDIR/cid" \
+		--network none hseng-bb:latest true
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	ID=$(cat "$BATS_TEST_TMPDIR/cid")
+	[ "$(rt_cmds "$ID" | tr '\n' ,)" = "create,start,delete,delete --force," ] || { rt_cmds "$ID"; return 1; }
+	[ "$(ctr_recs "$ID" | jq -c '[.state,.verdict,.stages.prestart.fired]')" = '["deleted","ok",1]' ]
 }
 
 @test "a wrapper runtime that edits config.json and execs runc: its hooks attributed from what runc read" {
