@@ -120,9 +120,15 @@ prom_value() {
 	[ "$(prom_value 'hooksnoop_hooks_total{runtime="runc",stage="poststop",status="failed"}')" = 1 ]
 	[ "$(prom_value 'sum(hooksnoop_hooks_total{runtime="runc"})')" = 6 ]
 	[ "$(prom_value 'hooksnoop_hook_duration_seconds_count{runtime="runc",stage="poststart"}')" = 1 ]
-	# the poststart hook slept 0.2s: not in the 0.1s bucket, in the 0.25s one
-	[ "$(prom_value 'hooksnoop_hook_duration_seconds_bucket{runtime="runc",stage="poststart",le="0.1"}')" = 0 ]
-	[ "$(prom_value 'hooksnoop_hook_duration_seconds_bucket{runtime="runc",stage="poststart",le="0.25"}')" = 1 ]
+	# the poststart hook slept 0.2s: in the first bucket whose bound is at least its
+	# duration_ns (as its record says), in none below
+	d=$(jq -s -r '.[] | select(.type == "hook" and .stage == "poststart") | .duration_ns' "$HS_OUT")
+	[ "$d" -ge 200000000 ]
+	read -r below at < <(awk -v d="$d" 'BEGIN { n = split("0.001 0.0025 0.005 0.01 0.025 0.05 0.1 0.25 0.5 1 2.5 5 10 30 60 120", b, " ")
+		p = ""; for (i = 1; i <= n; i++) { if (d <= b[i] * 1e9) { print p, b[i]; exit } p = b[i] }
+		print p, "+Inf" }')
+	[ "$(prom_value "hooksnoop_hook_duration_seconds_bucket{runtime=\"runc\",stage=\"poststart\",le=\"$below\"}")" = 0 ]
+	[ "$(prom_value "hooksnoop_hook_duration_seconds_bucket{runtime=\"runc\",stage=\"poststart\",le=\"$at\"}")" = 1 ]
 	[ "$(prom_value 'hooksnoop_containers_total{runtime="runc",verdict="hook_failed"}')" = 1 ]
 	[ "$(prom_value 'hooksnoop_lost_events_total{cause="ringbuf_full"}')" = 0 ]
 	[ "$(prom_value 'up{job="hooksnoop"}')" = 1 ]
