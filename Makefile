@@ -54,7 +54,10 @@ CLANG     ?= clang
 BPFTOOL   ?= bpftool
 LIBBPF_A  ?= $(firstword $(wildcard /usr/lib/$(shell $(CC) -dumpmachine)/libbpf.a /usr/lib64/libbpf.a /usr/lib/libbpf.a))
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+# from the environment in a tree without .git (make deb's copy passes it on)
+ifndef GITREV
 GITREV    := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+endif
 
 OPT       ?= -O2
 CFLAGS    ?= -g $(OPT)
@@ -275,7 +278,7 @@ deb:
 	rm -rf $(DEBDIR)
 	mkdir -p $(DEBDIR)/src
 	git ls-files -z | tar --null -T - -cf - | tar -xf - -C $(DEBDIR)/src
-	cd $(DEBDIR)/src && DEB_BUILD_OPTIONS="parallel=2 $(DEB_BUILD_OPTIONS)" \
+	cd $(DEBDIR)/src && GITREV=$(GITREV) DEB_BUILD_OPTIONS="parallel=2 $(DEB_BUILD_OPTIONS)" \
 		dpkg-buildpackage -b -us -uc
 	ls $(DEBDIR)/*.deb
 

@@ -78,7 +78,8 @@ build_depends() {
 @test "deb: the unpacked binary runs, the unit names it, the man page is hooksnoop(8)" {
 	X=$BATS_TEST_TMPDIR/x
 	dpkg-deb -x "$DEB" "$X"
-	"$X/usr/sbin/hooksnoop" --version | grep -q "^hooksnoop $(cat "$ROOT/VERSION") "
+	# the version and the commit it was built from (the copy has no .git)
+	"$X/usr/sbin/hooksnoop" --version | grep -qx "hooksnoop $(cat "$ROOT/VERSION") ($(git -C "$ROOT" rev-parse --short HEAD))"
 	grep -qx 'ExecStart=/usr/sbin/hooksnoop .*' "$X/lib/systemd/system/hooksnoop.service"
 	zcat "$X/usr/share/man/man8/hooksnoop.8.gz" | cmp - "$ROOT/man/hooksnoop.8"
 	# shared libraries found by dpkg-shlibdeps; libbpf is linked in
@@ -93,6 +94,37 @@ build_depends() {
 	! grep -q 'deb-systemd-invoke\|systemctl' "$P"
 	[ "$(grep -c "deb-systemd-helper enable" "$P")" = \
 		"$(grep -c "deb-systemd-helper --quiet was-enabled" "$P")" ]
+}
+
+@test "deb: dpkg -i installs it for real (in an overlay over this machine's root), dpkg -r removes it" {
+	# the host's root stays untouched: the overlay's upper layer takes every write
+	O=$BATS_TEST_TMPDIR/ov
+	mkdir -p "$O/upper" "$O/work" "$O/root"
+	cp "$DEB" "$O/upper/hooksnoop.deb"
+	cat > "$O/upper/install.sh" <<-'EOS'
+	set -e
+	dpkg -i /hooksnoop.deb >/dev/null
+	dpkg-query -W -f='${Status}\n' hooksnoop
+	hooksnoop --version
+	man -w hooksnoop
+	systemctl is-enabled hooksnoop.service || true
+	grep ^ExecStart= /lib/systemd/system/hooksnoop.service
+	dpkg -r hooksnoop >/dev/null
+	test ! -e /usr/sbin/hooksnoop && echo removed
+	EOS
+	run unshare -m sh -c '
+		mount -t overlay overlay -o "lowerdir=/,upperdir=$1/upper,workdir=$1/work" "$1/root" &&
+		mount -t proc proc "$1/root/proc" &&
+		chroot "$1/root" sh /install.sh' sh "$O"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "install ok installed" ]
+	[[ "${lines[1]}" == "hooksnoop $(cat "$ROOT/VERSION") "* ]]
+	[ "${lines[2]}" = /usr/share/man/man8/hooksnoop.8.gz ]
+	[ "${lines[3]}" = disabled ]
+	[[ "${lines[4]}" == "ExecStart=/usr/sbin/hooksnoop "* ]]
+	[ "${lines[5]}" = removed ]
+	[ ! -e /usr/sbin/hooksnoop ] || [ "$(dpkg-query -W -f='${Status}' hooksnoop 2>/dev/null)" = "install ok installed" ]
 }
 
 @test "deb: lintian shows no error and no warning" {
