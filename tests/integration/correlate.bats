@@ -297,6 +297,9 @@ podman_image() {
 	# the third container: its createRuntime hook fails under crun
 	[[ "$output" == *"(crun) failed, verdict: hook_failed"* ]]
 	printf '%s\n' "$output" | grep -Eq '^[0-9.]+ +hook…crunfail-[0-9]+ crun createRuntime\[0\] [0-9.]+(us|ms) failed\(1\)'
+	# what it said, which crun sent to /dev/null, under it
+	printf '%s\n' "$output" | grep -qxF '             stderr (null, 75 bytes):'
+	printf '%s\n' "$output" | grep -qxF '             | demo-net-hook: cannot attach veth0 to bridge cni0: no such device'
 	# the container column tells the runc and crun containers apart
 	r=$(printf '%s\n' "$output" | grep -E '^[0-9.]+ .* runc prestart\[0\]' | awk '{print $2}')
 	c=$(printf '%s\n' "$output" | grep -E '^[0-9.]+ .* crun prestart\[0\]' | awk '{print $2}')

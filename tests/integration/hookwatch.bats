@@ -175,3 +175,26 @@ check_running() { # CID RUNTIME
 	[ "$(q 'select(.type=="hook_running")' | grep -c .)" -eq 0 ]
 	[ "$(hooks_of "$CID" prestart | jq '.duration_ns > 1000000000')" = true ]
 }
+
+@test "text: under a failed hook, the last 5 lines of its stderr (escaped) and the child that outlived it, runc and crun" {
+	hooks='{"prestart":[{"path":"/bin/sh","args":["sh","-c","cat >/dev/null; sleep 0.7 & for i in 1 2 3 4 5 6 7; do echo \"err line $i \u001b[31mred\" >&2; done; exit 2"]}]}'
+	for rt in runc crun; do
+		CID=$(cid "$rt"); CIDS="$CIDS $CID"
+		rm -rf "$BATS_TEST_TMPDIR/b"
+		mkb "$BATS_TEST_TMPDIR/b" "$hooks" "true"
+		if [ $rt = runc ]; then to=pipe; R=runc; else to=null; R="$ROOT/tools/with-cgroup2 $C"; fi
+		run --separate-stderr "$HS" -c "$CID" -- $R run -b "$BATS_TEST_TMPDIR/b" "$CID"
+		[ "$status" -ne 0 ] # the runtime failed the container
+		# the hook line, then its stderr's last 5 lines, the escape sequence escaped
+		block=$(printf '%s\n' "$output" | grep -A7 -E "^[0-9.]+ +[^ ]+ $rt prestart\[0\] [0-9.]+(us|ms) failed\(2\)")
+		[ "$(echo "$block" | sed -n 2p)" = "             stderr ($to, 140 bytes, the end):" ] || { echo "$output"; return 1; }
+		for i in 3 4 5 6 7; do
+			echo "$block" | grep -qxF "             | err line $i \\x1b[31mred" || { echo "$block"; return 1; }
+		done
+		! echo "$block" | grep -q "err line 2"
+		! printf '%s' "$output" | grep -q $'\x1b' # nothing raw reaches the terminal
+		echo "$block" | grep -Eq "^             child [0-9]+ outlived it: "
+		# the timeline block says it again, indented under the hook
+		printf '%s\n' "$output" | grep -qxF "               | err line 7 \\x1b[31mred"
+	done
+}
