@@ -154,6 +154,16 @@ rt_cmds() {
 	[ "$(ctr_recs "$ID" | jq -c '[.state,.verdict,.stages.prestart.fired]')" = '["deleted","ok",1]' ]
 }
 
+@test "one Docker container started twice within seconds: two lifecycles, two records" {
+	rm -f "$E/hooks.json"
+	ID=$(dk create --network none hseng-bb:latest true)
+	hs_ci -c "$ID" --expect prestart -- sh -c "$DOCKER -H unix://$E/docker.sock start -a $ID &&
+		$DOCKER -H unix://$E/docker.sock start -a $ID && $DOCKER -H unix://$E/docker.sock rm $ID >/dev/null"
+	[ "$status" -eq 0 ] || { echo "$stderr"; cat "$HS_OUT"; return 1; }
+	[ "$(rt_cmds "$ID" | tr '\n' ,)" = "create,start,delete,delete --force,create,start,delete,delete --force," ] || { rt_cmds "$ID"; return 1; }
+	[ "$(ctr_recs "$ID" | jq -c '[.state,.verdict,.stages.prestart.fired]' | tr '\n' ,)" = '["deleted","ok",1],["deleted","ok",1],' ] || { ctr_recs "$ID"; return 1; }
+}
+
 @test "a wrapper runtime that edits config.json and execs runc: its hooks attributed from what runc read" {
 	M=$(tid)
 	hooks_json "$M" >"$E/hooks.json"
