@@ -931,6 +931,39 @@ static void test_died_before_exec(void **state)
 }
 
 /*
+ * The container side: a child the container init forked inside the
+ * container for a startContainer hook, killed before its exec.
+ */
+static void test_died_before_exec_container_side(void **state)
+{
+	struct fixture *f = *state;
+	char argv[256];
+	json_t *r, *h;
+	int n;
+
+	write_config(f, "{\"startContainer\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"b\"]}]}");
+	n = snprintf(argv, sizeof(argv), "runc%crun%c-b%c%s%cc11", 0, 0, 0, f->dir, 0);
+	ev_exec(f, 100, 1, HS_ROLE_RUNTIME, HS_ROLE_NONE, HS_F_NEW_ROOT, H_NS, 100,
+		"/usr/sbin/runc", argv, (size_t)n + 1, 0);
+	ev_fork(f, 102, 100, C_NS); /* the container init */
+	ev_fork(f, 103, 102, C_NS); /* its child for the startContainer hook */
+	ev_exit(f, 103, 102, HS_ROLE_RUNTIME, 0, 9);
+	ev_exec(f, 102, 100, HS_ROLE_LEAF, HS_ROLE_RUNTIME, 0, C_NS, 1, "/bin/sh", A("sh"), 0);
+	ev_exit(f, 102, 100, HS_ROLE_LEAF, 0, 0);
+	ev_exit(f, 100, 1, HS_ROLE_RUNTIME, 0, 0);
+	r = records(f);
+	h = find(r, "hook", "stage", "startContainer");
+	assert_non_null(h);
+	assert_int_equal(json_integer_value(json_object_get(h, "pid")), 103);
+	assert_true(json_is_null(json_object_get(h, "errno")));
+	assert_true(json_is_null(json_object_get(h, "exit_code"))); /* killed */
+	assert_int_equal(json_integer_value(json_object_get(h, "signal")), 9);
+	assert_non_null(strstr(json_string_value(json_object_get(h, "reason")),
+			       "was killed by signal 9 before it tried to exec the hook"));
+	json_decref(r);
+}
+
+/*
  * A delete killed before it finished leaves the container: the retried
  * delete continues the same lifecycle, and its poststop hook, run once
  * more, is the same configured hook (HOOK_RAN_TWICE).
@@ -1062,6 +1095,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_live_table_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relative_bundle_after_chdir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_died_before_exec, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_died_before_exec_container_side, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_killed_and_retried, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slow_hook_running, setup, teardown),
 	};
