@@ -19,6 +19,7 @@ setup_file() {
 
 teardown() {
 	hs_teardown
+	[ -n "${SDC:-}" ] && podman rm -f -t 2 "$SDC" >/dev/null 2>&1
 	[ -n "${CID:-}" ] && cleanup_ctr "$CID"
 	true
 }
@@ -210,6 +211,61 @@ trace_runc() {
 	! grep -q 'configuration:\|nested:' <<< "$blk"
 	grep -E '^hooksnoop_hooks_total\{runtime="runc",stage="poststart",status="ok"\} [1-9]' "$BATS_TEST_TMPDIR/metrics"
 	grep -q '^hooksnoop_build_info{' "$BATS_TEST_TMPDIR/metrics"
+}
+
+# systemd as PID 1: a podman container on an overlay of this machine's own
+# root (nothing written reaches the host), booted into an empty target, with
+# the installed unit bound in. Its pid namespace is not the host's, so
+# hooksnoop there cannot open the host runtimes' /proc entries (stages come
+# out unknown): what this checks is systemd's side -- READY=1, the sandbox
+# systemd really applies, tracing under its seccomp filter, a clean stop.
+@test "under systemd 252 as PID 1: notify start, the unit's capabilities and filters, /metrics, clean stop" {
+	SDC=pkg$$-systemd
+	printf '[Unit]\nDescription=empty\n' > "$BATS_TEST_TMPDIR/empty.target"
+	# installed as make install does by default (PrivateTmp= hides /tmp from it)
+	D=$BATS_TEST_TMPDIR/dest
+	make -s -C "$ROOT" install DESTDIR="$D"
+	podman --runtime runc --cgroup-manager=cgroupfs run -d --name "$SDC" --privileged \
+		--network=none --systemd=always --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 \
+		--tmpfs /tmp:rw,notmpcopyup --tmpfs /run:rw,notmpcopyup \
+		-v "$D/usr/local/sbin/hooksnoop:/usr/local/sbin/hooksnoop:ro" \
+		-v "$D/usr/local/lib/systemd/system/hooksnoop.service:/usr/local/lib/systemd/system/hooksnoop.service:ro" \
+		-v "$BATS_TEST_TMPDIR/empty.target:/etc/systemd/system/empty.target:ro" \
+		--rootfs /:O /lib/systemd/systemd --unit=empty.target >/dev/null
+	sd() { podman exec "$SDC" "$@"; }
+	for _ in $(seq 100); do
+		[ "$(sd systemctl is-system-running 2>/dev/null)" = running ] && break
+		sleep 0.1
+	done
+	# Type=notify: start returns once READY=1 came, i.e. the programs are attached
+	sd timeout 60 systemctl start hooksnoop || { sd journalctl -u hooksnoop --no-pager; sd systemctl status hooksnoop; false; }
+	[ "$(sd systemctl show -p ActiveState --value hooksnoop)" = active ]
+	# make install's default unit directory is on systemd's search path
+	[ "$(sd systemctl show -p FragmentPath --value hooksnoop)" = \
+		/usr/local/lib/systemd/system/hooksnoop.service ]
+	pid=$(sd systemctl show -p MainPID --value hooksnoop)
+	sd cat "/proc/$pid/status" > "$BATS_TEST_TMPDIR/status"
+	# CAP_DAC_READ_SEARCH (2), CAP_SYS_PTRACE (19), CAP_PERFMON (38), CAP_BPF (39), nothing else
+	for f in CapPrm CapEff CapBnd; do
+		grep -qx "$f:	000000c000080004" "$BATS_TEST_TMPDIR/status"
+	done
+	grep -qx "NoNewPrivs:	1" "$BATS_TEST_TMPDIR/status"
+	grep -qx "Seccomp:	2" "$BATS_TEST_TMPDIR/status"
+	# a host runc container with hooks: seen through BPF under the filter
+	CID=$(tid)
+	mkb "$BATS_TEST_TMPDIR/b" "$(hooks_json "$CID")"
+	run_runc "$BATS_TEST_TMPDIR/b" "$CID" >/dev/null
+	for _ in $(seq 60); do
+		sd curl -sf http://127.0.0.1:9464/metrics > "$BATS_TEST_TMPDIR/metrics" || true
+		grep -qE '^hooksnoop_hooks_total\{runtime="runc",[^}]*\} [1-9]' "$BATS_TEST_TMPDIR/metrics" && break
+		sleep 0.1
+	done
+	grep -E '^hooksnoop_hooks_total\{runtime="runc",[^}]*\} [1-9]' "$BATS_TEST_TMPDIR/metrics"
+	sd journalctl -u hooksnoop --no-pager | grep -q "$CID"
+	# KillSignal=SIGINT: hooksnoop ends tracing and exits 0, not "failed"
+	sd systemctl stop hooksnoop
+	[ "$(sd systemctl show -p Result --value hooksnoop)" = success ]
+	[ "$(sd systemctl show -p ExecMainStatus --value hooksnoop)" = 0 ]
 }
 
 # filter_expand NAME...: the system calls systemd's filter sets name, recursively.
