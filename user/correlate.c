@@ -46,6 +46,7 @@
 #include "rtargs.h"
 #include "rtdetect.h"
 #include "rtstate.h"
+#include "output.h"
 #include "procpeek.h"
 #include "rtview.h"
 #include "util.h"
@@ -1533,6 +1534,8 @@ static void report_running(struct correlator *c, struct container *ct, struct ho
 		.running_ns = now_ns - h->start_ns,
 	};
 
+	__u64 t0 = mono_now_ns();
+
 	if (!procpeek_wchan(h->pid, ticks, wchan, sizeof(wchan)))
 		r.wchan = wchan;
 	if (h->children_known) {
@@ -1547,6 +1550,9 @@ static void report_running(struct correlator *c, struct container *ct, struct ho
 		r.nchildren = nkids;
 		r.children_trunc = trunc;
 	}
+	/* on the thread that drains the ring buffer: say what the look cost (-v) */
+	hs_dbg("hook_running: pid %u looked at in /proc in %llu us (%zu children read)", h->pid,
+	       (unsigned long long)(mono_now_ns() - t0) / 1000, nkids);
 	h->run = run_at(c, ct->born_ns);
 	report__running(c->rep, ct->id, ct->runtime, &r);
 	procpeek_children_free(kids, nkids);

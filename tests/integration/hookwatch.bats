@@ -198,3 +198,23 @@ check_running() { # CID RUNTIME
 		printf '%s\n' "$output" | grep -qxF "               | err line 7 \\x1b[31mred"
 	done
 }
+
+@test "runc: a hook that hung before hooksnoop started is hook_running, its children read from /proc" {
+	CID=$(cid); CIDS=$CID
+	mkb "$BATS_TEST_TMPDIR/b" "$(fifo_hooks "$BATS_TEST_TMPDIR/fifo")" "true"
+	fifo_writer "$BATS_TEST_TMPDIR/fifo" 4
+	runc run -b "$BATS_TEST_TMPDIR/b" "$CID" </dev/null >/dev/null 2>&1 &
+	RUNC_PID=$!
+	for _ in $(seq 100); do pgrep -f "sleep 5" -P "$(pgrep -n -P "$RUNC_PID" sh || echo 0)" >/dev/null && break; sleep 0.05; done
+	hs_start --slow 1 -c "$CID"
+	sleep 2.3
+	hs_stop
+	wait "$RUNC_PID"
+	r=$(q --arg c "$CID" 'select(.type=="hook_running" and .container==$c)' | head -1)
+	[ -n "$r" ] || { cat "$HS_OUT"; return 1; }
+	[ "$(echo "$r" | jq -c '[.runtime,.argv[0]]')" = '["runc","sh"]' ]
+	echo "$r" | jq -r .wchan | grep -Eq 'pipe|fifo' || { echo "$r"; return 1; }
+	# not followed by the kernel (it started before us): /proc's live children, with argv
+	[ "$(echo "$r" | jq -c '[.children[]|select(.argv==["sleep","5"] and .end_ns==null)]|length')" -eq 1 ] || { echo "$r"; return 1; }
+	grep -q "hook_running: pid $(echo "$r" | jq .pid) looked at in /proc in" "$HS_ERR"
+}
