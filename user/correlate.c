@@ -967,7 +967,14 @@ static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, stru
 		confsrc__cdi(&ct->conf, &iv->root, NULL, 0);
 	if (pod) {
 		pod->last_c = ct;
-		if (!ct->holder) {
+		/*
+		 * The podman that deletes the container runs its own poststop
+		 * hooks: for `podman run -d` that is the cleanup podman conmon
+		 * starts when the container exits, not the run.
+		 */
+		if (!ct->holder || (iv->cmd == RT_CMD_DELETE && ct->holder != pod)) {
+			if (ct->holder)
+				inv_put(ct->holder);
 			ct->holder = pod;
 			ct->holder->refs++;
 		}

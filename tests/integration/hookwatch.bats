@@ -218,3 +218,22 @@ check_running() { # CID RUNTIME
 	[ "$(echo "$r" | jq -c '[.children[]|select(.argv==["sleep","5"] and .end_ns==null)]|length')" -eq 1 ] || { echo "$r"; return 1; }
 	grep -q "hook_running: pid $(echo "$r" | jq .pid) looked at in /proc in" "$HS_ERR"
 }
+
+@test "podman run -d: the cleanup podman conmon starts runs the hooks.d poststop hook, and it is attributed (once)" {
+	podman image exists localhost/hooksnoop-bb || {
+		"$ROOT/tools/mkbundle" "$BATS_TEST_TMPDIR/img" >/dev/null
+		tar -C "$BATS_TEST_TMPDIR/img/rootfs" -c . | podman import - localhost/hooksnoop-bb >/dev/null
+	}
+	N=$(cid); mkdir -p "$BATS_TEST_TMPDIR/hooks.d"
+	printf '{"version":"1.0.0","hook":{"path":"/bin/sh","args":["sh","-c","cat >/dev/null; echo x >>%s/ran","%s"]},"when":{"always":true},"stages":["poststop"]}\n' \
+		"$BATS_TEST_TMPDIR" "$N" > "$BATS_TEST_TMPDIR/hooks.d/ps.json"
+	P="podman --runtime runc --cgroup-manager=cgroupfs --hooks-dir $BATS_TEST_TMPDIR/hooks.d"
+	hs_ci --grace 8 -- sh -c "$P run -d --name $N --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 --network=none localhost/hooksnoop-bb sleep 1 >/dev/null; for i in \$(seq 60); do [ -s '$BATS_TEST_TMPDIR/ran' ] && break; sleep 0.1; done; $P rm -f $N >/dev/null"
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	[ "$(grep -c x "$BATS_TEST_TMPDIR/ran")" -eq 1 ]
+	# the container is podman's hex ID: find it by the hook's marker
+	h=$(q --arg m "$N" 'select(.type=="hook" and .argv[-1]==$m)')
+	[ "$(echo "$h" | jq -c '[.stage,.index,.status]')" = '["poststop",0,"ok"]' ] || { cat "$HS_OUT"; return 1; }
+	c=$(q --arg c "$(echo "$h" | jq -r .container)" 'select(.type=="container" and .container==$c)')
+	[ "$(echo "$c" | jq -c '[.verdict,.stages.poststop.configured,.stages.poststop.fired,[.warnings[].code]]')" = '["ok",1,1,[]]' ] || { echo "$c"; return 1; }
+}
