@@ -526,8 +526,8 @@ static __always_inline void hook_start(struct task_struct *p, struct hs_track *t
 	__u32 zero = 0, b;
 	__u16 flags = 0;
 
-	fill_hdr(&hk->hdr, p, HS_EV_HOOK, HS_ROLE_LEAF, tr->root_pid, HS_ROLE_RUNTIME);
-	hk->hdr.hook_pid = tr->hook_pid;
+	/* the exec record's header is in place (same slot, same offset): retag it */
+	hk->hdr.type = HS_EV_HOOK;
 	fd_info(p, 0, &hk->fd[0], &fp[0]);
 	fd_info(p, 1, &hk->fd[1], &fp[1]);
 	fd_info(p, 2, &hk->fd[2], &fp[2]);
@@ -773,36 +773,51 @@ static __noinline int tail_put(struct hs_tail *tl, __u64 pos, __u64 ubuf, __u64 
 	off &= HS_OUTPUT_MAX - 1;
 	if (first > HS_OUTPUT_MAX)
 		first = HS_OUTPUT_MAX;
-	if (first)
-		bpf_probe_read_user(&tl->buf[off], first, (void *)(ubuf + skip));
 	len -= first;
 	if (len > HS_OUTPUT_MAX)
 		len = HS_OUTPUT_MAX;
-	if (len)
-		bpf_probe_read_user(tl->buf, len, (void *)(ubuf + skip + first));
+	/* sizes of 0 are fine: no branch to verify twice */
+	bpf_probe_read_user(&tl->buf[off], first, (void *)(ubuf + skip));
+	bpf_probe_read_user(tl->buf, len, (void *)(ubuf + skip + first));
 	return 0;
 }
 
 /* writev: the iovecs' bytes in order, ret of them in all (the first WRITEV_IOVS iovecs). */
-#define WRITEV_IOVS 16
+#define WRITEV_IOVS 64
+
+struct iov_walk {
+	struct hs_tail *tl;
+	__u64 uiov, cnt, ret, pos, done;
+};
+
+/* bpf_loop callback: iovec i of a writev (one verification for every iovec); 1 stops. */
+static long put_iov(__u32 i, void *data)
+{
+	struct iov_walk *w = data;
+	struct iovec iov;
+	__u64 part;
+
+	if (i >= w->cnt || w->done >= w->ret)
+		return 1;
+	if (bpf_probe_read_user(&iov, sizeof(iov), (void *)(w->uiov + i * sizeof(iov))))
+		return 1;
+	part = iov.iov_len < w->ret - w->done ? iov.iov_len : w->ret - w->done;
+	tail_put(w->tl, w->pos + w->done, (__u64)iov.iov_base, part);
+	w->done += part;
+	return 0;
+}
 
 static __always_inline void tail_putv(struct hs_tail *tl, __u64 uiov, __u64 cnt, __u64 ret)
 {
-	__u64 pos = __sync_fetch_and_add(&tl->bytes, ret), done = 0;
-	struct iovec iov;
-	__u32 i;
+	struct iov_walk w = {
+		.tl = tl,
+		.uiov = uiov,
+		.cnt = cnt,
+		.ret = ret,
+		.pos = __sync_fetch_and_add(&tl->bytes, ret),
+	};
 
-	for (i = 0; i < WRITEV_IOVS; i++) {
-		__u64 part;
-
-		if (i >= cnt || done >= ret)
-			break;
-		if (bpf_probe_read_user(&iov, sizeof(iov), (void *)(uiov + i * sizeof(iov))))
-			break;
-		part = iov.iov_len < ret - done ? iov.iov_len : ret - done;
-		tail_put(tl, pos + done, (__u64)iov.iov_base, part);
-		done += part;
-	}
+	bpf_loop(WRITEV_IOVS, put_iov, &w, 0);
 }
 
 /* What a hook or its descendant read on the hook's stdin: the state JSON, bounded. */
@@ -849,16 +864,16 @@ struct sc_args {
 	__u64 cnt;
 };
 
-static __noinline int capture(struct task_struct *t, long nr, long ret, const struct sc_args *a)
+static __noinline int capture(struct task_struct *t, struct hs_track *tr, long nr, long ret,
+			      const struct sc_args *a)
 {
 	long fd = a->fd;
 	__u64 ubuf = a->buf, cnt = a->cnt;
-	struct hs_track *tr = track_get(t->group_leader);
 	struct hookinfo_val *v;
 	struct hs_tail *tl;
 	__u64 key, f;
 
-	if (!tr || !tr->hook_pid)
+	if (!tr->hook_pid)
 		return 0;
 	if (nr == NR_DUP2 || nr == NR_DUP3) {
 		/* dup2(oldfd, newfd) returned newfd: is fd 1 now a copy of fd 2? */
@@ -903,15 +918,15 @@ static __noinline int capture(struct task_struct *t, long nr, long ret, const st
 }
 
 /* capture() with the system call's arguments from its saved user registers. */
-static __always_inline int capture_regs(struct task_struct *t, long nr, long ret,
-					struct pt_regs *regs)
+static __always_inline int capture_regs(struct task_struct *t, struct hs_track *tr, long nr,
+					long ret, struct pt_regs *regs)
 {
 	struct sc_args a;
 
 	a.fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
 	a.buf = PT_REGS_PARM2_CORE_SYSCALL(regs);
 	a.cnt = PT_REGS_PARM3_CORE_SYSCALL(regs);
-	return capture(t, nr, ret, &a);
+	return capture(t, tr, nr, ret, &a);
 }
 
 /*
@@ -952,25 +967,22 @@ static __always_inline int report_failed_regs(struct task_struct *t, struct hs_t
 SEC("tp_btf/sys_exit")
 int BPF_PROG(hs_exec_failed, struct pt_regs *regs, long ret)
 {
-	struct task_struct *t;
+	struct task_struct *t, *leader;
 	struct hs_track *tr;
 	long nr;
 
 	if (xfail_mode != XFAIL_RAW || !ret)
 		return 0;
 	nr = HS_SYSCALL_NR(regs);
-	if (ret > 0) {
-		if (!capture_nr(nr))
-			return 0;
-		t = bpf_get_current_task_btf();
-		if (!t->group_leader->bpf_storage) /* track_get()'s test, before the call */
-			return 0;
-		return capture_regs(t, nr, ret, regs);
-	}
-	if (nr != __NR_execve && nr != __NR_execveat)
+	if (ret > 0 ? !capture_nr(nr) : (nr != __NR_execve && nr != __NR_execveat))
 		return 0;
 	t = bpf_get_current_task_btf();
-	tr = track_get(t->group_leader);
+	leader = t->group_leader; /* one load of it to verify, for both paths */
+	if (ret > 0) {
+		tr = track_get_hot(leader);
+		return tr ? capture_regs(t, tr, nr, ret, regs) : 0;
+	}
+	tr = track_get(leader);
 	if (!tr)
 		return 0;
 	return report_failed_regs(t, tr, ret, nr == __NR_execveat, regs);
@@ -1009,15 +1021,17 @@ int hs_exec_failed_tp(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_write")
 int hs_capture_tp(struct trace_event_raw_sys_exit *ctx)
 {
+	struct hs_track *tr;
 	struct task_struct *t;
 	long ret = ctx->ret;
 
 	if (ret <= 0 || xfail_mode != XFAIL_TP)
 		return 0;
 	t = bpf_get_current_task_btf();
-	if (!t->group_leader->bpf_storage)
+	tr = track_get_hot(t->group_leader);
+	if (!tr)
 		return 0;
-	return capture_regs(t, (int)ctx->id, ret, (struct pt_regs *)bpf_task_pt_regs(t));
+	return capture_regs(t, tr, (int)ctx->id, ret, (struct pt_regs *)bpf_task_pt_regs(t));
 }
 
 /*
@@ -1096,7 +1110,7 @@ int BPF_PROG(hs_fork, struct task_struct *parent, struct task_struct *child)
  * linearised out of the rings, just before its exit record; its capture
  * state goes (descendants still running are no longer followed).
  */
-static __always_inline void hook_end(struct task_struct *p, struct hs_track *tr)
+static __always_inline void hook_end(struct hs_track *tr, const struct hs_hdr *xh)
 {
 	__u64 key = hs_hook_key(tr->hook_pid, tr->hook_gen), off = 0, roff, first, len, rest, keep;
 	struct hookinfo_val *v = bpf_map_lookup_elem(&hookinfo, &key);
@@ -1108,8 +1122,8 @@ static __always_inline void hook_end(struct task_struct *p, struct hs_track *tr)
 	o = (struct hs_output *)exec_scratch();
 	if (!o)
 		goto out;
-	fill_hdr(&o->hdr, p, HS_EV_OUTPUT, tr->role, tr->root_pid, tr->role);
-	o->hdr.hook_pid = tr->hook_pid;
+	o->hdr = *xh; /* the exit record's, made first: one header to verify */
+	o->hdr.type = HS_EV_OUTPUT;
 	o->hdr.flags = output_keep ? HS_F_OUT_CAPTURED : 0;
 	o->desc_dropped = v->hi.desc_dropped;
 	keep = output_keep > HS_OUTPUT_MAX ? HS_OUTPUT_MAX : output_keep;
@@ -1128,10 +1142,9 @@ static __always_inline void hook_end(struct task_struct *p, struct hs_track *tr)
 		rest = len - first;
 		if (rest > HS_OUTPUT_MAX)
 			rest = HS_OUTPUT_MAX;
-		if (first)
-			bpf_probe_read_kernel(&o->data[off], first, &tl->buf[roff]);
-		if (rest)
-			bpf_probe_read_kernel(&o->data[off + first], rest, tl->buf);
+		/* sizes of 0 are fine: no branch to verify twice */
+		bpf_probe_read_kernel(&o->data[off], first, &tl->buf[roff]);
+		bpf_probe_read_kernel(&o->data[off + first], rest, tl->buf);
 		o->len[s] = first + rest;
 		off += first + rest;
 	}
@@ -1173,10 +1186,10 @@ int BPF_PROG(hs_exit, struct task_struct *p)
 	unwatched = (tr->flags & HS_TRK_UNWATCHED) && code;
 	if (unwatched)
 		count_drop(HS_STAT_DROP_UNWATCHED);
-	if (tr->flags & HS_TRK_HOOK)
-		hook_end(p, tr);
 	fill_hdr(&x.hdr, p, HS_EV_EXIT, tr->role, tr->root_pid, tr->role);
 	x.hdr.hook_pid = tr->hook_pid;
+	if (tr->flags & HS_TRK_HOOK)
+		hook_end(tr, &x.hdr);
 	x.hdr.size = sizeof(x);
 	if (unwatched)
 		x.hdr.flags = HS_F_UNWATCHED;
