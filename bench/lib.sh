@@ -207,6 +207,32 @@ hs_start() {
 	MIN_PROGS=4 READY_RE='debug: tracing' start_tool "$name" env ${HS_ENV:-} "$HS" -v "$@"
 }
 
+# ---- syscall tracepoints ---------------------------------------------------------
+
+# sys_tps PID : syscall tracepoints PID holds (from bpftool's perf-event list)
+sys_tps() { bpftool perf list 2>/dev/null | awk -v p="$1" '$2 == p && / sys_(enter|exit)/' | wc -l; }
+
+# foreign : true when a process other than ours holds a syscall tracepoint:
+# one held anywhere puts every task, our loop too, on the slow path
+foreign() {
+	local mine="" t
+	for t in $TOOLS; do mine="$mine $(cat "$TMP/$t.pid" 2>/dev/null)"; done
+	bpftool perf list 2>/dev/null | awk -v mine="$mine " '
+		/ sys_(enter|exit)/ && index(mine, " " $2 " ") == 0 {f = 1} END {exit !f}'
+}
+
+# wait_attached : hooksnoop (tool "hooksnoop", -v) says it attached the
+# failed-exec tracepoints, and the hook I/O capture with them
+wait_attached() {
+	local i
+	# the steady state: moved from raw sys_exit to sys_exit_execve(at)
+	for i in $(seq 500); do
+		grep -q 'failed-exec tracepoint moved' "$TMP/hooksnoop.err" && return 0
+		sleep 0.02
+	done
+	die "hooksnoop did not attach its failed-exec tracepoint for a live runtime"
+}
+
 # ---- bundles and container storms ---------------------------------------------
 
 # hooks_json MARK CMD K [EXTRA_ARG...] : K /bin/sh hooks per stage (all six),
