@@ -160,3 +160,29 @@ hook_rec() { q --arg m "$1" 'select(.type=="hook" and .argv[-1]==$m)'; }
 	# attached by the attach thread (the runtime's exec woke it), not from the start
 	grep -q "failed-exec tracepoint attached" "$HS_ERR"
 }
+
+@test "every stage, host and container side: its stdout/stderr kind, tail and state; the container process's subtree is not followed" {
+	for rt in runc crun; do
+		CID=$(tid "$rt")
+		HS_OUT=$BATS_TEST_TMPDIR/hs-$rt.jsonl
+		# the container process forks children of its own: never followed
+		HOOK_CMD='cat >/dev/null; echo said-$0 >&2' mkb "$BATS_TEST_TMPDIR/b$rt" \
+			"$(HOOK_CMD='cat >/dev/null; echo said-$0 >&2' hooks_json "$CID")" \
+			"sleep 0.2 & sleep 0.1; echo $CID-payload; wait"
+		ci_run "$rt" "$BATS_TEST_TMPDIR/b$rt" "$CID" -a
+		want=$([ "$rt" = crun ] && echo null || echo pipe)
+		for st in $STAGES; do
+			h=$(q --arg m "$CID-$st" 'select(.type=="hook" and .argv[-1]==$m)')
+			[ "$(echo "$h" | jq -c '[.status,.stdout.to,.stderr.to,.stderr.tail,.state.id]')" = \
+				"[\"ok\",\"$want\",\"$want\",\"said-$CID-$st\\n\",\"$CID\"]" ] || { echo "$rt $st: $h"; return 1; }
+		done
+		cpid=$(q --arg c "$CID" 'select(.type=="container" and .container==$c)|.process.pid')
+		cstart=$(q --arg c "$CID" 'select(.type=="container" and .container==$c)|.process.start_ns')
+		[ -n "$cpid" ] && [ "$cpid" != null ]
+		# no record of a process the container process forked (the init forked the
+		# container-side hooks before its exec), no hook lists one
+		[ -z "$(q --argjson p "$cpid" --argjson t "$cstart" 'select(.type=="fork" and .ppid==$p and .ts_ns > $t)')" ]
+		[ "$(q 'select(.type=="hook")|.children[]|select(.argv[0]=="sleep")' | wc -l)" -eq 0 ]
+		cleanup_ctr "$CID"
+	done
+}
