@@ -139,10 +139,11 @@ static void take_entry(struct ctr_conf *cc, struct conf_entry *e)
 
 /*
  * Parse a configuration once (every dialect) and lint it with the bundle
- * directory handle (-1: none); the entry goes to the cache when key is set.
+ * directory handle (-1: none) and the runtime's root (-1: ours); the entry
+ * goes to the cache when key is set.
  */
 static struct conf_entry *entry_parse(struct confsrc *cs, char *key, const char *name,
-				      const char *buf, size_t len, int bundle_dirfd)
+				      const char *buf, size_t len, int bundle_dirfd, int rootfd)
 {
 	struct conf_entry *e = calloc(1, sizeof(*e)), *old;
 
@@ -152,7 +153,7 @@ static struct conf_entry *entry_parse(struct confsrc *cs, char *key, const char 
 		return NULL;
 	}
 	if (bundle_dirfd != -2)
-		lint_config(e->cfg, bundle_dirfd, &e->lint);
+		lint_config(e->cfg, bundle_dirfd, rootfd, &e->lint);
 	e->loaded_ns = now_ns();
 	if (key) {
 		HASH_FIND_STR(cs->cache, key, old);
@@ -181,7 +182,7 @@ static bool load(struct confsrc *cs, struct ctr_conf *cc, const struct sr_root *
 {
 	struct conf_entry *e = NULL;
 	int err, bdir = -1;
-	struct stat st;
+	struct stat st, rst = { 0 };
 	char *buf, *key = NULL;
 	size_t len;
 
@@ -190,9 +191,13 @@ static bool load(struct confsrc *cs, struct ctr_conf *cc, const struct sr_root *
 		set_error(cc, "read", name, sr_strerror(err));
 		return false;
 	}
-	if (asprintf(&key, "%llu|%llu|%lld|%lld.%ld|%s", (unsigned long long)st.st_dev,
+	/* lint resolves hook paths in the root: one file seen from two roots is two entries */
+	if (r && r->fd >= 0)
+		fstat(r->fd, &rst);
+	if (asprintf(&key, "%llu|%llu|%lld|%lld.%ld|%llu|%llu|%s", (unsigned long long)st.st_dev,
 		     (unsigned long long)st.st_ino, (long long)st.st_size,
-		     (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, bundle ?: "") < 0)
+		     (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+		     (unsigned long long)rst.st_dev, (unsigned long long)rst.st_ino, bundle ?: "") < 0)
 		key = NULL;
 	if (key)
 		HASH_FIND_STR(cs->cache, key, e);
@@ -202,7 +207,7 @@ static bool load(struct confsrc *cs, struct ctr_conf *cc, const struct sr_root *
 		/* lint checks startContainer paths in the rootfs: a handle on the bundle */
 		if (!r || !bundle || sr_opendir(r, -1, bundle, &bdir))
 			bdir = -1;
-		e = entry_parse(cs, key, name, buf, len, bdir);
+		e = entry_parse(cs, key, name, buf, len, bdir, r ? r->fd : -1);
 		if (bdir >= 0)
 			close(bdir);
 	}
@@ -296,7 +301,7 @@ static bool load_stored_hooks(struct confsrc *cs, struct ctr_conf *cc, json_t *h
 	if (!text)
 		return false;
 	/* -2: no lint run, the runtime wrote this text, not the user */
-	e = entry_parse(cs, NULL, name, text, strlen(text), -2);
+	e = entry_parse(cs, NULL, name, text, strlen(text), -2, -1);
 	free(text);
 	if (!e)
 		return false;

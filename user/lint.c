@@ -392,7 +392,7 @@ static int lint_parsed(const char *name, const char *buf, size_t len, const char
 		return err;
 	if (bundle_dir)
 		dirfd = open(bundle_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	err = lint_config(cfg, dirfd, out);
+	err = lint_config(cfg, dirfd, -1, out);
 	if (dirfd >= 0)
 		close(dirfd);
 	oci_config_free(cfg);

@@ -46,9 +46,14 @@ struct oci_config;
  * Check a config.json parsed once by oci_config_parse(): render what the
  * decoders noticed and add lint's own checks. bundle_dirfd (or -1) is the
  * bundle directory, under which a relative root.path is opened so that
- * startContainer hook paths are checked inside the rootfs. 0 or -ENOMEM.
+ * startContainer hook paths are checked inside the rootfs. host_rootfd (or
+ * -1: our own root) is the root of the runtime that reads the config: the
+ * other stages' hook paths are resolved in it, as that runtime resolves them
+ * (hooksnoop in a container sees its own image at "/", not the host's).
+ * 0 or -ENOMEM.
  */
-int lint_config(const struct oci_config *cfg, int bundle_dirfd, struct lint_result *out);
+int lint_config(const struct oci_config *cfg, int bundle_dirfd, int host_rootfd,
+		struct lint_result *out);
 struct oci_hooksd_hook;
 /*
  * Check a hooks.d file decoded once by oci_hooksd_load_buf(): render the

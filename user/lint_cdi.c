@@ -134,7 +134,7 @@ static void check_hooks(struct lint_ctx *c, const struct cdi_set *set, int which
 
 int lint_cdi(const struct cdi_spec *s, struct lint_result *out)
 {
-	struct lint_ctx c = { .file = s->file, .out = out, .stage = -1, .rootfd = -1,
+	struct lint_ctx c = { .file = s->file, .out = out, .stage = -1, .rootfd = -1, .hostfd = -1,
 			      .doc = &s->doc };
 	struct cdi_set set = { .v = { s->edits.hooks }, .n = { s->edits.nhooks } };
 	size_t n0 = out->n;

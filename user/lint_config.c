@@ -225,10 +225,11 @@ static int open_rootfs(struct lint_ctx *c, int bundle_dirfd)
 	return fd;
 }
 
-int lint_config(const struct oci_config *cfg, int bundle_dirfd, struct lint_result *out)
+int lint_config(const struct oci_config *cfg, int bundle_dirfd, int host_rootfd,
+		struct lint_result *out)
 {
 	struct lint_ctx c = { .file = cfg->name, .cfg = cfg, .out = out, .stage = -1,
-			      .rootfd = -1 };
+			      .rootfd = -1, .hostfd = host_rootfd };
 	size_t n0 = out->n;
 	const struct jloc_node *root, *first_hooks = NULL;
 

@@ -92,7 +92,10 @@ void check_path(struct lint_ctx *c, const struct jloc_node *p, int st, const cha
 		err = -ENOENT;
 	} else {
 		/* hooks.d: the loader saw it; lint only looks at what it is */
-		err = stat(p->str, &sb) ? -errno : 0;
+		if (c->hostfd >= 0 && !c->hooksd)
+			err = stat_in_root(c->hostfd, p->str, &sb);
+		else
+			err = stat(p->str, &sb) ? -errno : 0;
 		if (c->hooksd && (err == -ENOENT || err == -ENOTDIR))
 			return;	/* vanished since: the loader's verdict stands */
 	}

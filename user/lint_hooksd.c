@@ -329,7 +329,8 @@ static void render_rest(struct lint_ctx *c)
 
 int lint_hooksd(const struct oci_hooksd_hook *h, struct lint_result *out)
 {
-	struct lint_ctx c = { .file = h->file, .out = out, .hooksd = true, .hd = h, .stage = -1 };
+	struct lint_ctx c = { .file = h->file, .out = out, .hooksd = true, .hd = h, .stage = -1,
+			      .rootfd = -1, .hostfd = -1 };
 	const struct oci_fields *f = &oci_hooksd_fields;
 	const struct jloc_node *root, *ver, *hook;
 	size_t n0 = out->n;

@@ -25,6 +25,9 @@ struct lint_ctx {
 	const struct jloc_doc *doc;
 	struct lint_result *out;
 	int rootfd;		/* the container's rootfs directory, or -1 when unknown */
+	int hostfd;		/* the runtime's root, where host-side hook paths
+				 * resolve; -1: ours ("/"). Every initializer sets it:
+				 * 0 would be a descriptor */
 	char *rootfs;		/* root.path for messages (quoted, escaped) */
 	bool hooksd;		/* checking a hooks.d file (podman semantics) */
 	/* the hooks.d file as podman's loader decoded it (NULL for config.json) */

@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!oci_config_parse("fuzz.json", buf, size, &cfg)) {
 		for (int d = OCI_DIALECT_EXACT; d <= OCI_DIALECT_GO; d++)
 			(void)oci_config_hooks(cfg, d);
-		lint_config(cfg, -1, &res);
+		lint_config(cfg, -1, -1, &res);
 		oci_config_free(cfg);
 	}
 	if (!oci_hooksd_load_buf("fuzz.json", buf, size, NULL, &hd)) {

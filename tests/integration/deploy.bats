@@ -81,12 +81,33 @@ host_runc() {
 	echo "$REC"
 }
 
+# traced_run NAME PODMAN-ARGS... -- HOOKSNOOP-ARGS...: run_hs, then host_runc.
+# A container whose events overlapped a kernel-side loss (other tests' exec
+# storms on this shared host fill the ring buffer) is the tracer saying
+# "unknown", not a deployment defect: that run is repeated once, the losses
+# shown.
+traced_run() {
+	local name=$1
+	shift
+	run_hs "$name" "$@"
+	host_runc
+	if [ "$(echo "$REC" | jq -r .lost)" = true ]; then
+		grep '"type":"lost"' "$BATS_TEST_TMPDIR/records" | tail -3
+		$PODMAN rm -f -t 2 "$HSC" >/dev/null
+		cleanup_ctr "$CID"
+		run_hs "$name-again" "$@"
+		host_runc
+	fi
+}
+
 check_attributed() {
 	[ "$(echo "$REC" | jq -r .configuration)" = ok ]
 	[ "$(echo "$REC" | jq -r .verdict)" = ok ]
 	# the host's runc is not nested, though hooksnoop's mount namespace is the container's
 	[ "$(echo "$REC" | jq -c .nested)" = null ]
 	[ "$(echo "$REC" | jq -c '[.stages[].fired]')" = "[1,1,1,1,1,1]" ]
+	# host-side hook paths are checked in the runtime's root, not in the image's
+	[ "$(echo "$REC" | jq -c '[.warnings[] | select(.code == "HOOK_PATH_MISSING")]')" = "[]" ]
 	[ "$(jq -c --arg c "$CID" 'select(.type=="hook" and .container==$c and .inferred==false)' \
 		"$BATS_TEST_TMPDIR/records" | wc -l)" = 6 ]
 }
@@ -107,9 +128,8 @@ check_attributed() {
 }
 
 @test "podman --privileged --pid=host, BTF and /run mounted: a host runc container's hooks attributed" {
-	run_hs "pkg$$-priv" --privileged --network=none \
+	traced_run "pkg$$-priv" --privileged --network=none \
 		-v /sys/kernel/btf:/sys/kernel/btf:ro -v /run:/run:ro -- -v -j -c "$(tid)"
-	host_runc
 	check_attributed
 }
 
@@ -141,6 +161,12 @@ check_attributed() {
 	nsenter -t "$pid" -n curl -sf "http://127.0.0.1:$port$(m 'c["livenessProbe"]["httpGet"]["path"]')" |
 		grep -q '^hooksnoop_build_info{'
 	host_runc
+	if [ "$(echo "$REC" | jq -r .lost)" = true ]; then
+		# a kernel-side loss under other tests' load: once more (see traced_run)
+		$PODMAN rm -f -t 2 "$HSC" >/dev/null
+		cleanup_ctr "$CID"
+		traced_run "pkg$$-ds2" "${opts[@]}" -- "${args[@]}" -v -c "$(tid)"
+	fi
 	check_attributed
 }
 

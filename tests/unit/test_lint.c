@@ -5,6 +5,8 @@
  * claim each runtime does, escaping and bounding of hostile text).
  */
 #include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -79,8 +82,55 @@ static void lint_cfg(const char *json, struct lint_result *r)
 
 	memset(r, 0, sizeof(*r));
 	assert_int_equal(oci_config_parse("t.json", json, strlen(json), &cfg), 0);
-	assert_int_equal(lint_config(cfg, -1, r), 0);
+	assert_int_equal(lint_config(cfg, -1, -1, r), 0);
 	oci_config_free(cfg);
+}
+
+/*
+ * Host-side hook paths resolve in the runtime's root when one is given (a
+ * containerised hooksnoop sees its own image at "/"): a hook present only in
+ * that root is found there, and "/" is not consulted.
+ */
+static void test_host_paths_in_runtime_root(void **state)
+{
+	const char *json = "{\"hooks\":{\"prestart\":[{\"path\":\"/hs-only-in-root/hook\"}],"
+			   "\"poststop\":[{\"path\":\"/bin/sh\"}]}}";
+	char dir[] = "/tmp/hs-lintroot.XXXXXX", path[PATH_MAX];
+	struct oci_config *cfg;
+	struct lint_result r = { 0 };
+	int fd, rootfd;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/hs-only-in-root", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/hs-only-in-root/hook", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0755);
+	assert_true(fd >= 0);
+	close(fd);
+	rootfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(rootfd >= 0);
+
+	assert_int_equal(oci_config_parse("t.json", json, strlen(json), &cfg), 0);
+	/* our own root: the first is missing, /bin/sh exists */
+	assert_int_equal(lint_config(cfg, -1, -1, &r), 0);
+	assert_non_null(find(&r, "HOOK_PATH_MISSING"));
+	assert_non_null(strstr(find(&r, "HOOK_PATH_MISSING"), "/hs-only-in-root/hook"));
+	lint_result_free(&r);
+	/* the runtime's root: the first exists there, /bin/sh does not */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(lint_config(cfg, -1, rootfd, &r), 0);
+	assert_non_null(find(&r, "HOOK_PATH_MISSING"));
+	assert_non_null(strstr(find(&r, "HOOK_PATH_MISSING"), "/bin/sh"));
+	assert_null(strstr(find(&r, "HOOK_PATH_MISSING"), "hs-only-in-root"));
+	lint_result_free(&r);
+	oci_config_free(cfg);
+
+	close(rootfd);
+	snprintf(path, sizeof(path), "%s/hs-only-in-root/hook", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/hs-only-in-root", dir);
+	rmdir(path);
+	rmdir(dir);
 }
 
 static void test_key_case_message(void **state)
@@ -285,6 +335,7 @@ int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_key_case_message),
+		cmocka_unit_test(test_host_paths_in_runtime_root),
 		cmocka_unit_test(test_unknown_stage_suggests),
 		cmocka_unit_test(test_hostile_text_escaped_and_bounded),
 		cmocka_unit_test(test_finding_stage),
