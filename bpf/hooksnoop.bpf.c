@@ -236,7 +236,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
-	__type(key, __u64);
+	__type(key, struct hs_src_id);
 	__type(value, struct hs_src_rate);
 } src_rate SEC(".maps");
 
@@ -347,6 +347,29 @@ static __always_inline bool is_runtime_comm(const char *comm)
 	return false;
 }
 
+/* The fields that identify a mount namespace for good, per kernel (CO-RE). */
+struct ns_common___id {
+	__u64 ns_id; /* 6.18: never reused */
+} __attribute__((preserve_access_index));
+struct mnt_namespace___id {
+	struct ns_common___id ns;
+} __attribute__((preserve_access_index));
+struct mnt_namespace___seq {
+	__u64 seq; /* 6.1: never reused */
+} __attribute__((preserve_access_index));
+
+static __always_inline __u64 mntns_id(struct mnt_namespace *ns)
+{
+	struct mnt_namespace___id *a = (void *)ns;
+	struct mnt_namespace___seq *b = (void *)ns;
+
+	if (bpf_core_field_exists(a->ns.ns_id))
+		return BPF_CORE_READ(a, ns.ns_id);
+	if (bpf_core_field_exists(b->seq))
+		return BPF_CORE_READ(b, seq);
+	return (__u64)1 << 63 | BPF_CORE_READ(ns, ns.inum); /* neither: the (reusable) inode */
+}
+
 /*
  * May p, a runtime exec'd outside any tree, become a new root? Within
  * root_rate a second for its source. Races between CPUs can let a few more
@@ -355,16 +378,22 @@ static __always_inline bool is_runtime_comm(const char *comm)
 static __always_inline bool root_allowed(struct task_struct *p)
 {
 	struct hs_src_rate *r, init = {};
-	__u64 key, now;
+	struct mnt_namespace *ns;
+	struct hs_src_id key = {};
+	__u64 now;
 
 	if (!root_rate)
 		return true;
-	key = HS_SRC_KEY(BPF_CORE_READ(p, nsproxy, mnt_ns, ns.inum), BPF_CORE_READ(p, cred, uid.val));
+	ns = BPF_CORE_READ(p, nsproxy, mnt_ns);
+	key.mnt_id = mntns_id(ns);
+	key.uid = BPF_CORE_READ(p, cred, uid.val);
 	now = bpf_ktime_get_ns();
 	r = bpf_map_lookup_elem(&src_rate, &key);
 	if (!r) {
 		init.window_ns = now;
 		init.count = 1;
+		init.mntns = BPF_CORE_READ(ns, ns.inum);
+		init.uid = key.uid;
 		bpf_map_update_elem(&src_rate, &key, &init, BPF_NOEXIST);
 		return true;
 	}

@@ -264,15 +264,26 @@ static inline __u64 hs_hook_key(__u32 hook_pid, __u32 hook_gen)
 #define XFAIL_TP 2  /* hs_exec_failed_tp on syscalls:sys_exit_execve(at): cheap for others */
 
 /*
- * Per-source bound on new runtime roots (map `src_rate`, key HS_SRC_KEY):
- * a source is a (mount namespace, uid) pair; at most root_rate roots a
- * second each, the rest refused and counted here.
+ * Per-source bound on new runtime roots (map `src_rate`): a source is a
+ * (mount namespace, uid) pair; at most root_rate roots a second each, the
+ * rest refused and counted here. Keyed by the namespace's never-reused id
+ * (ns_id on 6.18, the mount namespace's seq on 6.1), not its inode number:
+ * inode numbers are recycled, and a runtime in a fresh namespace (crun in
+ * tools/with-cgroup2's, each run) must not inherit a dead flood's window.
+ * HS_SRC_KEY (inode number, uid) is what user space matches containers by.
  */
 #define HS_SRC_KEY(mntns, uid) (((__u64)(mntns) << 32) | (__u32)(uid))
+struct hs_src_id {
+	__u64 mnt_id;
+	__u32 uid;
+	__u32 pad;
+};
 struct hs_src_rate {
 	__u64 window_ns; /* start of the current one-second window */
 	__u64 count;     /* roots started in it (64-bit: a fetch-add result is used) */
 	__u32 refused;   /* roots refused, ever (user space diffs it) */
+	__u32 mntns;     /* the namespace's inode number, for reports */
+	__u32 uid;
 	__u32 pad;
 };
 

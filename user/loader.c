@@ -574,20 +574,21 @@ __u32 tracer__refused(struct tracer *t)
 	return t->skel ? __atomic_load_n(&t->skel->bss->refused_total, __ATOMIC_RELAXED) : 0;
 }
 
-int tracer__sources(struct tracer *t, void (*fn)(void *ctx, __u64 key, __u32 refused),
+int tracer__sources(struct tracer *t,
+		    void (*fn)(void *ctx, const struct hs_src_id *id, const struct hs_src_rate *v),
 		    void *ctx)
 {
-	int fd = bpf_map__fd(t->skel->maps.src_rate), err;
-	__u64 key, next, *prev = NULL;
+	int fd = bpf_map__fd(t->skel->maps.src_rate);
+	struct hs_src_id key, next, *prev = NULL;
 	struct hs_src_rate v;
 	unsigned n = 0;
 
 	/* bounded by the map's size; an entry evicted meanwhile just ends a chain early */
-	while (n++ < 8192 && !(err = bpf_map_get_next_key(fd, prev, &next))) {
+	while (n++ < 8192 && !bpf_map_get_next_key(fd, prev, &next)) {
 		key = next;
 		prev = &key;
 		if (!bpf_map_lookup_elem(fd, &key, &v) && v.refused)
-			fn(ctx, key, v.refused);
+			fn(ctx, &key, &v);
 	}
 	return 0;
 }

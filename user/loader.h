@@ -71,8 +71,9 @@ int tracer__stats(struct tracer *t, __u64 out[HS_STAT_MAX]);
 __u32 tracer__drops(struct tracer *t);
 /* Runtime roots refused by the per-source bound so far (cheap: mmap'ed). */
 __u32 tracer__refused(struct tracer *t);
-/* fn(ctx, HS_SRC_KEY, refused so far) for every source with refusals that the map still holds. */
-int tracer__sources(struct tracer *t, void (*fn)(void *ctx, __u64 key, __u32 refused),
+/* fn(ctx, source, its counts) for every source with refusals that the map still holds. */
+int tracer__sources(struct tracer *t,
+		    void (*fn)(void *ctx, const struct hs_src_id *id, const struct hs_src_rate *v),
 		    void *ctx);
 void tracer__close(struct tracer *t);
 

@@ -63,14 +63,16 @@ struct trace {
 	__u64 refused_total;
 	struct src_seen *srcs;	/* refusals reported per source */
 	unsigned nsrcs;
-	__u64 refused_attr;	/* scratch for check_refusals */
-	__u64 refused_unattr;	/* refusals of sources not known (any more): not reported yet */
+	__u64 refused_attr;	/* refusals charged to a known source, ever */
+	__u64 refused_anon;	/* refusals charged to no known source, ever */
+	__u64 refused_unattr;	/* of those, not in a `lost` record yet */
 	__u64 refusals_flushed_ns;
 };
 
 /* Refusals of one source already reported. */
 struct src_seen {
-	__u64 key;
+	struct hs_src_id id;
+	__u32 mntns, uid;
 	__u32 refused;
 	__u32 pending;	/* not yet in a `lost` record */
 	UT_hash_handle hh;
@@ -87,31 +89,34 @@ static void on_signal(int sig)
 		kill(child_pid, SIGTERM);
 }
 
-/* A source's refusals so far, from the kernel's map: report what is new. */
-static void on_source(void *ctx, __u64 key, __u32 refused)
+/* A source's refusals so far, from the kernel's map: charge what is new. */
+static void on_source(void *ctx, const struct hs_src_id *id, const struct hs_src_rate *v)
 {
 	struct trace *t = ctx;
 	struct src_seen *x;
 	__u32 before = 0;
 
-	HASH_FIND(hh, t->srcs, &key, sizeof(key), x);
+	HASH_FIND(hh, t->srcs, id, sizeof(*id), x);
 	if (x)
 		before = x->refused;
 	else if (t->nsrcs < SRC_SEEN_MAX && (x = calloc(1, sizeof(*x)))) {
-		x->key = key;
-		HASH_ADD(hh, t->srcs, key, sizeof(x->key), x);
+		x->id = *id;
+		x->mntns = v->mntns;
+		x->uid = v->uid;
+		HASH_ADD(hh, t->srcs, id, sizeof(x->id), x);
 		t->nsrcs++;
 	}
-	if (refused <= before)
+	if (v->refused <= before)
 		return;
-	if (x) {
-		x->refused = refused;
-		x->pending += refused - before;
-	} else {
-		t->refused_unattr += refused - before;
+	correlator__on_source_lost(t->corr, false, HS_SRC_KEY(v->mntns, v->uid));
+	if (!x) { /* past SRC_SEEN_MAX: said as from no known source */
+		t->refused_anon += v->refused;
+		t->refused_unattr += v->refused;
+		return;
 	}
-	correlator__on_source_lost(t->corr, false, key);
-	t->refused_attr += refused - before;
+	x->refused = v->refused;
+	x->pending += v->refused - before;
+	t->refused_attr += v->refused - before;
 }
 
 /*
@@ -132,8 +137,8 @@ static void flush_refusals(struct trace *t, bool force)
 			.count = x->pending,
 			.refused = x->pending,
 			.src_known = true,
-			.src_mntns = (__u32)(x->key >> 32),
-			.src_uid = (__u32)x->key,
+			.src_mntns = x->mntns,
+			.src_uid = x->uid,
 			.ts_ns = now,
 		};
 
@@ -164,15 +169,21 @@ static void check_refusals(struct trace *t)
 	__u32 now = tracer__refused(&t->tr);
 
 	if (now != t->refused_seen) {
-		t->refused_attr = 0;
-		tracer__sources(&t->tr, on_source, t);
-		/* evicted from the kernel's LRU map meanwhile: from anyone */
-		if (t->refused_attr < (__u64)(now - t->refused_seen)) {
-			t->refused_unattr += (now - t->refused_seen) - t->refused_attr;
-			correlator__on_source_lost(t->corr, true, 0);
-		}
 		t->refused_total += now - t->refused_seen;
 		t->refused_seen = now;
+		tracer__sources(&t->tr, on_source, t);
+		/*
+		 * Sources evicted from the kernel's LRU map meanwhile: from anyone.
+		 * Compared ever-to-ever: a source's count read from the map can be
+		 * ahead of the total read just before (it is bumped first).
+		 */
+		if (t->refused_attr + t->refused_anon < t->refused_total) {
+			__u64 n = t->refused_total - t->refused_attr - t->refused_anon;
+
+			t->refused_anon += n;
+			t->refused_unattr += n;
+			correlator__on_source_lost(t->corr, true, 0);
+		}
 	}
 	if (t->refused_total)
 		flush_refusals(t, false);
