@@ -870,7 +870,20 @@ static __always_inline void capture_read(struct task_struct *t, struct hs_track 
 		return;
 	if (bpf_probe_read_user(in->data, len, (void *)ubuf))
 		return;
-	fill_hdr(&in->hdr, t, HS_EV_INPUT, tr->role, tr->root_pid, tr->role);
+	/*
+	 * A short header: user space needs only the hook this belongs to (and
+	 * the loss stamp); fill_hdr()'s two dozen reads would be verified once
+	 * more in both capture programs for nothing.
+	 */
+	__builtin_memset(&in->hdr, 0, sizeof(in->hdr));
+	in->hdr.type = HS_EV_INPUT;
+	in->hdr.role = tr->role;
+	in->hdr.prev_role = tr->role;
+	in->hdr.root_pid = tr->root_pid;
+	in->hdr.tgid = BPF_CORE_READ(t, tgid);
+	in->hdr.pid = BPF_CORE_READ(t, pid);
+	in->hdr.ts_ns = bpf_ktime_get_ns();
+	in->hdr.drops = drops_total;
 	in->hdr.hook_pid = tr->hook_pid;
 	in->hdr.flags = flags;
 	in->hdr.size = sizeof(*in) + len;
@@ -996,22 +1009,24 @@ static __always_inline int report_failed_regs(struct task_struct *t, struct hs_t
 SEC("tp_btf/sys_exit")
 int BPF_PROG(hs_exec_failed, struct pt_regs *regs, long ret)
 {
-	struct task_struct *t, *leader;
+	struct task_struct *t;
 	struct hs_track *tr;
 	long nr;
 
 	if (xfail_mode != XFAIL_RAW || !ret)
 		return 0;
 	nr = HS_SYSCALL_NR(regs);
-	if (ret > 0 ? !capture_nr(nr) : (nr != __NR_execve && nr != __NR_execveat))
-		return 0;
-	t = bpf_get_current_task_btf();
-	leader = t->group_leader; /* one load of it to verify, for both paths */
 	if (ret > 0) {
-		tr = track_get_hot(leader);
+		if (!capture_nr(nr))
+			return 0;
+		t = bpf_get_current_task_btf();
+		tr = track_get_hot(t->group_leader);
 		return tr ? capture_regs(t, tr, nr, ret, regs) : 0;
 	}
-	tr = track_get(leader);
+	if (nr != __NR_execve && nr != __NR_execveat)
+		return 0;
+	t = bpf_get_current_task_btf();
+	tr = track_get(t->group_leader);
 	if (!tr)
 		return 0;
 	return report_failed_regs(t, tr, ret, nr == __NR_execveat, regs);
