@@ -186,3 +186,19 @@ hook_rec() { q --arg m "$1" 'select(.type=="hook" and .argv[-1]==$m)'; }
 		cleanup_ctr "$CID"
 	done
 }
+
+@test "runc: a backgrounded child that holds the hook's stdout keeps runc waiting; the hook record shows it outlived" {
+	CID=$(tid)
+	HS_OUT=$BATS_TEST_TMPDIR/hs.jsonl
+	# the child inherits runc's stdout/stderr pipes: runc waits for their EOF
+	one_hook "$BATS_TEST_TMPDIR/b" "cat >/dev/null; echo before; sleep 1.5 & exit 0" "$CID-m"
+	t0=$(date +%s%N)
+	ci_run runc "$BATS_TEST_TMPDIR/b" "$CID"
+	[ $((($(date +%s%N) - t0) / 1000000)) -ge 1400 ] # the pipe held runc
+	h=$(hook_rec "$CID-m")
+	echo "$h"
+	# the hook itself ended at once; its child was still running
+	[ "$(echo "$h" | jq '.duration_ns < 1000000000')" = true ]
+	[ "$(echo "$h" | jq '[.children[]|select(.outlived)]|length')" -eq 1 ]
+	[ "$(echo "$h" | jq -r .stdout.tail)" = before ]
+}
