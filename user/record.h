@@ -282,6 +282,7 @@ struct loss_rec {
 struct summary_rec {
 	unsigned containers, hooks;
 	unsigned long long lost;
+	unsigned long long refused;	/* runtime starts refused over --root-rate (not in lost) */
 	unsigned long long evicted;	/* containers reported early (see ctr_rec.evicted) */
 	const char *expectations; /* pass | fail | none */
 };

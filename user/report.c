@@ -89,13 +89,14 @@ void report__lost(struct report *r, const struct loss_rec *l)
 	FAN_OUT(r, lost, l);
 }
 
-void report__summary(struct report *r, unsigned long long lost, unsigned long long evicted,
-		     const char *expectations)
+void report__summary(struct report *r, unsigned long long lost, unsigned long long refused,
+		     unsigned long long evicted, const char *expectations)
 {
 	struct summary_rec s = {
 		.containers = r->containers,
 		.hooks = r->hooks,
 		.lost = lost,
+		.refused = refused,
 		.evicted = evicted,
 		.expectations = expectations,
 	};

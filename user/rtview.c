@@ -160,6 +160,17 @@ int rtview_root(struct sr_root *root, const struct hs_hdr *h, const struct rtvie
 		sr_root_of_path(root, "/");
 	else if (h->mntns == v->host_mntns && v->host_root.fd >= 0)
 		sr_root_dup(&v->host_root, root);
+	if (root->fd >= 0) {
+		/*
+		 * Gone: its credentials from the exec record, what is known of
+		 * them. Its uid reads what that uid owns or anyone may; root reads all.
+		 */
+		memset(&root->cred, 0, sizeof(root->cred));
+		root->cred.known = true;
+		root->cred.privileged = h->uid == 0;
+		root->cred.fsuid = h->uid;
+		root->cred.fsgid = (gid_t)-1;
+	}
 	return root->fd >= 0 ? 0 : err;
 }
 

@@ -65,6 +65,7 @@ struct sr_req {
 	struct stat st;
 	char **names;
 	size_t n;
+	struct sr_cred cred;	/* run_read: refuse what these could not read; run_root_of_pid: out */
 };
 
 struct sr_worker {
@@ -500,6 +501,10 @@ static int run_read(struct sr_req *q)
 
 	if (fd < 0)
 		return fd;
+	if (q->cred.known && !sr_cred_may_read(&q->cred, &q->st)) {
+		close(fd); /* not one byte of it read */
+		return -EACCES;
+	}
 	err = read_bounded(fd, &q->st, q->max, q->head, &q->buf, &q->len, &q->more);
 	close(fd);
 	return err;
@@ -696,6 +701,103 @@ static int run_pid_start(struct sr_req *q)
  * So a start time that matches proves the root came from the expected
  * process, whether PID was reused before, between or after the opens.
  */
+bool sr_cred_may_read(const struct sr_cred *c, const struct stat *st)
+{
+	unsigned i;
+
+	if (c->privileged)
+		return true;
+	if (st->st_uid == c->fsuid)
+		return st->st_mode & S_IRUSR;
+	if (st->st_gid == c->fsgid)
+		return st->st_mode & S_IRGRP;
+	for (i = 0; i < c->ngroups; i++)
+		if (st->st_gid == c->groups[i])
+			return st->st_mode & S_IRGRP;
+	return st->st_mode & S_IROTH;
+}
+
+/* The 4th number (fs id) of a "Uid:" / "Gid:" line. */
+static int status_fsid(const char *status, const char *key, unsigned long *out)
+{
+	const char *l = strstr(status, key);
+	char *end;
+	int i;
+
+	if (!l)
+		return -EINVAL;
+	l += strlen(key);
+	for (i = 0; i < 4; i++) {
+		errno = 0;
+		*out = strtoul(l, &end, 10);
+		if (end == l || errno)
+			return -EINVAL;
+		l = end;
+	}
+	return 0;
+}
+
+int sr_cred_parse(const char *status, bool same_userns, struct sr_cred *c)
+{
+	unsigned long uid, gid, v;
+	unsigned long long cap;
+	const char *l;
+	char *end;
+
+	memset(c, 0, sizeof(*c));
+	if (status_fsid(status, "\nUid:", &uid) || status_fsid(status, "\nGid:", &gid))
+		return -EINVAL;
+	l = strstr(status, "\nCapEff:");
+	if (!l)
+		return -EINVAL;
+	errno = 0;
+	cap = strtoull(l + 8, &end, 16);
+	if (end == l + 8 || errno)
+		return -EINVAL;
+	c->fsuid = (uid_t)uid;
+	c->fsgid = (gid_t)gid;
+	/* bits 1 and 2: CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH; another user namespace's grant nothing here */
+	c->privileged = same_userns && (cap & 0x6);
+	l = strstr(status, "\nGroups:");
+	if (l) {
+		l += 8;
+		while (c->ngroups < SR_CRED_GROUPS) {
+			errno = 0;
+			v = strtoul(l, &end, 10);
+			if (end == l || errno)
+				break;
+			c->groups[c->ngroups++] = (gid_t)v;
+			l = end;
+		}
+	}
+	c->known = true;
+	return 0;
+}
+
+/* The credentials of the process behind the /proc/PID handle pfd; unknown on any doubt. */
+static void read_cred(int pfd, struct sr_cred *c)
+{
+	struct stat ours, theirs, st;
+	char *buf;
+	size_t len;
+	bool more;
+	int fd;
+
+	memset(c, 0, sizeof(*c));
+	if (stat("/proc/self/ns/user", &ours) || fstatat(pfd, "ns/user", &theirs, 0))
+		return;
+	fd = openat(pfd, "status", O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	if (!fstat(fd, &st) && !read_bounded(fd, &st, 65536, false, &buf, &len, &more)) {
+		if (sr_cred_parse(buf, ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev,
+				  c))
+			memset(c, 0, sizeof(*c));
+		free(buf);
+	}
+	close(fd);
+}
+
 static int run_root_of_pid(struct sr_req *q)
 {
 	unsigned long long start;
@@ -723,9 +825,11 @@ static int run_root_of_pid(struct sr_req *q)
 		close(pfd);
 		return err;
 	}
+	read_cred(pfd, &q->cred);
 	start = stat_start(pfd, "stat");
 	close(pfd);
-	if (!start || (q->start && start != q->start)) {
+	/* no credentials: gone meanwhile; a root we could not check reads is no root */
+	if (!start || (q->start && start != q->start) || !q->cred.known) {
 		close(root);
 		close(ns);
 		return -ESRCH;
@@ -790,6 +894,8 @@ static int hostile_read(const struct sr_root *r, int at, const char *path, size_
 	if (err)
 		return err;
 	q->resolve = resolve;
+	if (at < 0 && r && r->cred.known)
+		q->cred = r->cred; /* a process's root: read only what it could read */
 	return read_req(q, max, head, buf, len, more, st);
 }
 
@@ -931,6 +1037,7 @@ int sr_root_of_pid(struct sr_root *r, pid_t pid, unsigned long long start)
 		return err;
 	r->fd = q->fd;
 	r->nsfd = q->fd2;
+	r->cred = q->cred;
 	r->pid = pid;
 	r->start = q->start;
 	q->fd = -1;
@@ -978,6 +1085,7 @@ int sr_root_dup(const struct sr_root *r, struct sr_root *out)
 	}
 	out->pid = r->pid;
 	out->start = r->start;
+	out->cred = r->cred;
 	return 0;
 }
 
@@ -1008,6 +1116,8 @@ const char *sr_strerror(int err)
 		return "too many hung reads";
 	case ENOENT:
 		return "no such file";
+	case EACCES:
+		return "not readable by the process that named it";
 	case E2BIG:
 		return "too many directory entries";
 	case ENOSYS:

@@ -31,6 +31,28 @@
 #define SR_DEADLINE_MS 2000
 
 /* A root to resolve names in. fd < 0: not open. */
+/*
+ * The file-access credentials of the process a root belongs to, as
+ * /proc/PID/status gave them when the root was opened. A file another
+ * process names is read only if that process could have read it itself:
+ * root may run hooksnoop, but an unprivileged process naming /etc/shadow as
+ * its config.json must not make hooksnoop quote it.
+ */
+#define SR_CRED_GROUPS 64
+struct sr_cred {
+	bool known;
+	bool privileged;	/* CAP_DAC_OVERRIDE or CAP_DAC_READ_SEARCH, in our user namespace */
+	uid_t fsuid;
+	gid_t fsgid;
+	unsigned ngroups;
+	gid_t groups[SR_CRED_GROUPS];
+};
+
+/* Could a process with credentials c read a file with st's owner and mode? (ACLs: no.) */
+bool sr_cred_may_read(const struct sr_cred *c, const struct stat *st);
+/* c from the text of /proc/PID/status; same_userns: the process is in our user namespace. */
+int sr_cred_parse(const char *status, bool same_userns, struct sr_cred *c);
+
 struct sr_root {
 	int fd;			  /* O_PATH directory */
 	pid_t pid;		  /* the process whose root this is; 0 for a named directory */
@@ -43,6 +65,7 @@ struct sr_root {
 	 * would reveal the host's files). Valid only when pid != 0.
 	 */
 	int nsfd;
+	struct sr_cred cred;	  /* with pid: what reads under it are checked against */
 };
 
 #define SR_ROOT_INIT { .fd = -1, .nsfd = -1 }

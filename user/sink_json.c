@@ -441,6 +441,7 @@ static void json_summary(struct sink *sk, const struct summary_rec *s)
 	jw_ku64(&w, "containers", s->containers);
 	jw_ku64(&w, "hooks", s->hooks);
 	jw_ku64(&w, "lost_events", s->lost);
+	jw_ku64(&w, "root_refused", s->refused);
 	jw_ku64(&w, "evicted_containers", s->evicted);
 	jw_kstr(&w, "expectations", s->expectations);
 	jw_obj_close(&w);

@@ -531,6 +531,8 @@ static void text_summary(struct sink *sk, const struct summary_rec *s)
 
 	sbuf_addf(&o->line, "# %u containers, %u hooks, %llu lost events, expectations: %s",
 		  s->containers, s->hooks, s->lost, s->expectations);
+	if (s->refused)
+		sbuf_addf(&o->line, ", %llu runtime starts refused (--root-rate)", s->refused);
 	if (s->evicted)
 		sbuf_addf(&o->line, ", %llu containers reported early (too many live)", s->evicted);
 	output__flush_line(o);

@@ -582,7 +582,7 @@ int trace_run(const struct settings *sp)
 				   stderr, s.junit ? junit_add : NULL, &ju);
 	if (s.junit && junit_write(&ju, s.junit, started, (double)(mono_now_ns() - start) / 1e9))
 		rc = 1; /* said; CI must not read an old file as this run's */
-	report__summary(&t.rep, t.drops_seen + t.refused_total, correlator__evicted(t.corr),
+	report__summary(&t.rep, t.drops_seen, t.refused_total, correlator__evicted(t.corr),
 			expect_result_word(expect));
 
 out_tracer:

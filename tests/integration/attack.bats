@@ -41,7 +41,7 @@ teardown() {
 # real container. Sets HS_RC, ELAPSED (s) and MAXRSS (KiB).
 attack() {
 	SECONDS=0
-	HOOKSNOOP_STATS=1 SPOOF_MS=${SPOOF_MS:-3000} T=$T SB=${SB:-$T/sb} SID=$SID CID=$CID \
+	HOOKSNOOP_STATS=1 SPOOF_MS=${SPOOF_MS:-3000} T=$T SB=${SB:-$T/sb} SID=$SID CID=$CID NB=${NB:-} \
 		timeout 60 "$HS" -j -o "$HS_OUT" -c "$(tid)-*" ${HS_ARGS:-} -- \
 		sh -c "$1 & runc run -b \"\$T/real\" \"\$CID\" </dev/null; wait" 2>"$HS_ERR" &&
 		HS_RC=0 || HS_RC=$?
@@ -168,6 +168,38 @@ spoof_conf() {
 	done
 }
 
+# An unprivileged process names a file only root may read as its
+# config.json: hooksnoop (root) refuses it unread, as that process could not
+# have read it either; not one byte of it reaches the output.
+@test "attack: an unprivileged runtime naming a root-only config.json: refused unread" {
+	unpriv_root_only
+}
+
+# The same spoof gone before hooksnoop looks: read in our root (same mount
+# namespace) with the uid its exec record gives, so still refused.
+@test "attack: the same, from a runtime that exits at once: refused unread" {
+	SPOOF_MS=0 unpriv_root_only
+}
+
+unpriv_root_only() {
+	NB=$(mktemp -d /tmp/hsnobody.XXXXXX)
+	chmod 755 "$NB"
+	cp "$T/runc" "$NB/runc"
+	mkdir -p "$T/sb"
+	echo "{\"ociVersion\":\"1.0.2\",\"hooks\":{\"prestart\":[{\"path\":\"/secret-$SID\"}]}}" > "$T/sb/config.json"
+	chmod 600 "$T/sb/config.json"
+	NB=$NB attack 'setpriv --reuid 65534 --regid 65534 --clear-groups "$NB/runc" run -b "$SB" "$SID"'
+	rm -rf "$NB"
+	check_no_hang
+	check_real
+	conf=$(spoof_conf)
+	echo "configuration: $conf"
+	# gone before its exec record was handled, it may leave no record at all
+	[ "$conf" = "cannot read $T/sb/config.json: not readable by the process that named it" ] ||
+		{ [ "${SPOOF_MS:-}" = 0 ] && [ -z "$conf" ]; }
+	! grep -q "secret-$SID" "$HS_OUT"
+}
+
 # A flood: 1,500 starts of a binary named runc, as fast as a shell loop
 # goes, from FLOOD_NS (a mount namespace of its own, or ours), beside the
 # real container. Sets FLOOD_MNTNS (inum) and REFUSED (sum of the refusals
@@ -194,7 +226,7 @@ flood() {
 	c=$(q --arg c "$CID" 'select(.type=="container" and .container==$c)')
 	[ "$(echo "$c" | jq -r '[.verdict,.lost]|join(",")')" = "ok,false" ] || { echo "$c"; return 1; }
 	[ "$(echo "$c" | jq -c '[.stages[]|.fired]')" = "[1,1,1,1,1,1]" ]
-	[ "$(q 'select(.type=="summary")|.lost_events')" -ge "$REFUSED" ]
+	[ "$(q 'select(.type=="summary")|.root_refused')" -ge "$REFUSED" ]
 	# bounded work: unbounded, 1,500 roots are 3,000+ records (exec + exit)
 	[ "$(grep -o '"kernel_records":[0-9]*' "$HS_ERR" | tail -1 | cut -d: -f2)" -lt 2000 ]
 }
