@@ -811,6 +811,16 @@ static __noinline int report_failed(struct task_struct *t, struct hs_track *tr, 
  * that falls in the stream's last --output-bytes (hs_tail_span()).
  * Concurrent writers reserved disjoint positions, so they never share bytes.
  */
+/*
+ * x = min(x, c), compared against an immediate. Written as C, clang turns a
+ * provable no-op clamp into nothing, or into a compare with c in a register;
+ * verifiers before 6.8 learn no bound from comparing two registers and
+ * explore contradictory states from it (6.1 refused hook_end() and
+ * tail_put()). Against an immediate every verifier bounds x.
+ */
+#define clamp_imm(x, c)                                                                            \
+	asm volatile("if %[v] <= %[m] goto +1; %[v] = %[m]" : [v] "+r"(x) : [m] "i"(c))
+
 static __noinline int tail_put(struct hs_tail *tl, __u64 pos, __u64 ubuf, __u64 n)
 {
 	__u64 skip, off, first, len, keep = output_keep;
@@ -820,11 +830,8 @@ static __noinline int tail_put(struct hs_tail *tl, __u64 pos, __u64 ubuf, __u64 
 	len = hs_tail_span(pos, n, keep, &skip, &off, &first);
 	/* no-ops after hs_tail_span(); they state the bounds for the verifier */
 	off &= HS_OUTPUT_MAX - 1;
-	if (first > HS_OUTPUT_MAX)
-		first = HS_OUTPUT_MAX;
-	len -= first;
-	if (len > HS_OUTPUT_MAX)
-		len = HS_OUTPUT_MAX;
+	clamp_imm(first, HS_OUTPUT_MAX);
+	len = (len - first) & (HS_OUTPUT_MAX - 1); /* < MAX: see hook_end() */
 	/* sizes of 0 are fine: no branch to verify twice */
 	bpf_probe_read_user(&tl->buf[off], first, (void *)(ubuf + skip));
 	bpf_probe_read_user(tl->buf, len, (void *)(ubuf + skip + first));
@@ -883,8 +890,7 @@ static __always_inline void capture_read(struct task_struct *t, struct hs_track 
 		len = HS_STATE_MAX - pos;
 		flags = HS_F_INPUT_TRUNC;
 	}
-	if (len > HS_STATE_MAX)
-		len = HS_STATE_MAX;
+	clamp_imm(len, HS_STATE_MAX); /* a no-op clang would drop: see clamp_imm() */
 	in = (struct hs_input *)exec_scratch();
 	if (!in)
 		return;
@@ -1197,15 +1203,15 @@ static __always_inline void hook_end(struct hs_track *tr, const struct hs_hdr *x
 		o->bytes[s] = tl->bytes;
 		len = hs_tail_last(tl->bytes, keep, &roff, &first);
 		roff &= HS_OUTPUT_MAX - 1;
-		if (first > HS_OUTPUT_MAX)
-			first = HS_OUTPUT_MAX;
-		if (len > HS_OUTPUT_MAX)
-			len = HS_OUTPUT_MAX;
-		if (off > HS_OUTPUT_MAX)
-			off = HS_OUTPUT_MAX;
-		rest = len - first;
-		if (rest > HS_OUTPUT_MAX)
-			rest = HS_OUTPUT_MAX;
+		clamp_imm(first, HS_OUTPUT_MAX);
+		clamp_imm(len, HS_OUTPUT_MAX);
+		clamp_imm(off, HS_OUTPUT_MAX);
+		/*
+		 * The part past the ring's end is < MAX (len <= MAX, first = MAX - roff
+		 * whenever it is cut): a mask states it so that verifiers before 6.8,
+		 * which keep a subtraction of two registers unbounded, accept it.
+		 */
+		rest = (len - first) & (HS_OUTPUT_MAX - 1);
 		/* sizes of 0 are fine: no branch to verify twice */
 		bpf_probe_read_kernel(&o->data[off], first, &tl->buf[roff]);
 		bpf_probe_read_kernel(&o->data[off + first], rest, tl->buf);
