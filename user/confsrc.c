@@ -154,6 +154,8 @@ static struct conf_entry *entry_parse(struct confsrc *cs, char *key, const char 
 	}
 	if (bundle_dirfd != -2)
 		lint_config(e->cfg, bundle_dirfd, rootfd, &e->lint);
+	/* the findings are rendered: live containers keep hooks, not the document */
+	oci_config_shed(e->cfg);
 	e->loaded_ns = now_ns();
 	if (key) {
 		HASH_FIND_STR(cs->cache, key, old);

@@ -204,6 +204,12 @@ int oci_config_from_doc(const char *name, struct jloc_doc *doc, struct oci_synta
 			struct oci_config **out);
 const struct oci_hooks *oci_config_hooks(const struct oci_config *cfg, enum oci_dialect d);
 void oci_config_free(struct oci_config *cfg);
+/*
+ * Drop what only lint reads (the position-keeping document, ~30x the file,
+ * and the diagnostics that index it), keeping name, syntax and hooks: for a
+ * configuration held as long as its container lives.
+ */
+void oci_config_shed(struct oci_config *cfg);
 
 /*
  * Is a document a hooks.d file rather than a config.json? Its top-level

@@ -28,6 +28,14 @@ void oci_config_free(struct oci_config *cfg)
 	free(cfg);
 }
 
+void oci_config_shed(struct oci_config *cfg)
+{
+	if (!cfg)
+		return;
+	jloc_free(&cfg->doc);
+	diags_free(&cfg->diags);
+}
+
 int oci_json_parse(const char *buf, size_t len, struct jloc_doc *doc, struct oci_syntax *syn)
 {
 	json_error_t je;
