@@ -99,13 +99,14 @@ static bool entry_fresh(const struct confsrc *cs, const struct conf_entry *e, __
 	return now - e->loaded_ns < CONFSRC_TTL_NS && HASH_COUNT(cs->cache) <= CONFSRC_MAX;
 }
 
-static void cache_trim(struct confsrc *cs, bool all)
+/* Free the unreferenced entries that are stale (all: every one), except keep. */
+static void cache_trim(struct confsrc *cs, bool all, const struct conf_entry *keep)
 {
 	struct conf_entry *e, *tmp;
 	__u64 now = now_ns();
 
 	HASH_ITER(hh, cs->cache, e, tmp)
-		if (!e->refs && (all || !entry_fresh(cs, e, now)))
+		if (e != keep && !e->refs && (all || !entry_fresh(cs, e, now)))
 			entry_free(cs, e);
 }
 
@@ -169,7 +170,12 @@ static struct conf_entry *entry_parse(struct confsrc *cs, char *key, const char 
 	e->key = key;
 	if (key) {
 		HASH_ADD_KEYPTR(hh, cs->cache, e->key, strlen(e->key), e);
-		cache_trim(cs, false);
+		/*
+		 * Not e: it has no reference yet, and past CONFSRC_MAX entries
+		 * none is fresh - it was freed under its caller (a use after
+		 * free once more than 64 configurations were cached or live).
+		 */
+		cache_trim(cs, false, e);
 	}
 	return e;
 }
@@ -527,6 +533,6 @@ void confsrc__free(struct confsrc *cs)
 {
 	if (!cs)
 		return;
-	cache_trim(cs, true);
+	cache_trim(cs, true, NULL);
 	free(cs);
 }
