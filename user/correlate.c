@@ -45,6 +45,7 @@
 #include "log.h"
 #include "rtargs.h"
 #include "rtdetect.h"
+#include "rtexe.h"
 #include "rtstate.h"
 #include "output.h"
 #include "procpeek.h"
@@ -88,6 +89,8 @@ struct container {
 	char *outer;	   /* the traced container whose namespaces they are, or NULL */
 	unsigned long long drops_at_create; /* kernel loss count at its first record */
 	__u64 srcs[4];	   /* HS_SRC_KEY of the invocations that acted on it (first four) */
+	char *rt_exe;	   /* the executable of the first root invocation on it */
+	int rt_exe_ok;	   /* enum rtexe_verdict */
 	unsigned nsrcs;
 	const char *state; /* creating, created, running, stopped, deleted, failed */
 	unsigned live_invs; /* invocations of this container still running */
@@ -177,6 +180,7 @@ struct correlator {
 	struct rtview view;	/* our mount namespace, /proc's clock */
 	bool lost_any;
 	bool refused_any; /* runtime roots were refused (--root-rate) */
+	struct rtexe_cache *rtexe; /* which runtime binaries were checked, and how */
 	__u64 *run_start;	/* --repeat: when run i of CMD started (kernel clock) */
 	unsigned nruns;
 	unsigned live_max;	/* containers whose lifecycle has not ended, at most */
@@ -350,6 +354,8 @@ static void report_container(struct correlator *c, struct container *ct, __u64 e
 			.mntns = ct->nmntns,
 			.pidns = ct->npidns,
 		},
+		.rt_exe = ct->rt_exe,
+		.rt_exe_ok = ct->rt_exe_ok,
 		.lost = ct->lost,
 		.evicted = ct->evicted,
 	};
@@ -504,6 +510,7 @@ static void container_free(struct correlator *c, struct container *ct)
 	free(ct->id);
 	free(ct->bundle);
 	free(ct->cargv);
+	free(ct->rt_exe);
 	free(ct);
 }
 
@@ -957,6 +964,11 @@ static struct inv *inv_new(struct correlator *c, const struct hs_event *ev, stru
 	ct->live_invs++;
 	ctr_add_inv(ct, iv);
 	ctr_add_src(ct, iv->src);
+	if (!iv->parent && !ct->rt_exe && ev->filename[0]) {
+		/* a root: is its binary the runtime it is named after? */
+		ct->rt_exe = strdup(ev->filename);
+		ct->rt_exe_ok = rtexe_check(&c->rtexe, &iv->root, ev->filename, iv->kind);
+	}
 	if (!ct->nmntns)
 		note_nesting(c, ct, h);
 	if (!(h->flags & HS_F_SEEDED) || !attrib_creates(iv->cmd))
@@ -1731,6 +1743,7 @@ void correlator__free(struct correlator *c)
 	while (c->gone)
 		gone_del(c, c->gone);
 	confsrc__free(c->conf);
+	rtexe_cache_free(&c->rtexe);
 	rtview_fini(&c->view);
 	free(c->run_start);
 	free(c);

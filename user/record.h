@@ -256,6 +256,13 @@ struct ctr_rec {
 			 * tracing stopped; an unfinished hook had run until then */
 	struct run_of run;
 	struct nested_rec nested;
+	/*
+	 * The executable of the runtime root that first acted on it, and
+	 * whether it carries that runtime's marks (rtexe.c): -1 not known,
+	 * 0 no (a process named like a runtime), 1 yes. NULL: not known.
+	 */
+	const char *rt_exe;
+	int rt_exe_ok;
 	bool lost;
 	bool evicted;	/* reported before its lifecycle ended: too many were live */
 	enum ctr_verdict verdict;

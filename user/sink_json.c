@@ -396,6 +396,19 @@ static void json_container(struct sink *sk, const struct ctr_rec *rec)
 	} else {
 		jw_null(&w);
 	}
+	jw_key(&w, "runtime_binary");
+	if (rec->rt_exe) {
+		jw_obj_open(&w);
+		jw_kstr(&w, "path", rec->rt_exe);
+		jw_key(&w, "recognised");
+		if (rec->rt_exe_ok < 0)
+			jw_null(&w);
+		else
+			jw_bool(&w, rec->rt_exe_ok > 0);
+		jw_obj_close(&w);
+	} else {
+		jw_null(&w);
+	}
 	jw_kbool(&w, "lost", rec->lost);
 	jw_kbool(&w, "evicted", rec->evicted);
 	put_time(&w, o, rec->create_ns);

@@ -385,6 +385,12 @@ static void text_container(struct sink *sk, const struct ctr_rec *rec)
 		esc_text(sb, rec->bundle, strlen(rec->bundle));
 		output__flush_line(o);
 	}
+	if (rec->rt_exe && rec->rt_exe_ok == 0) {
+		sbuf_puts(sb, "   runtime binary ");
+		esc_text(sb, rec->rt_exe, strlen(rec->rt_exe));
+		sbuf_addf(sb, " is not a %s binary: a process named like a runtime", rec->runtime);
+		output__flush_line(o);
+	}
 	if (rec->nested.nested) {
 		struct sbuf msg;
 

@@ -62,6 +62,9 @@ check_real() {
 	[ -n "$c" ] || { cat "$HS_OUT"; return 1; }
 	[ "$(echo "$c" | jq -r .verdict)" = ok ] || { echo "$c"; return 1; }
 	[ "$(echo "$c" | jq -r .configuration)" = ok ]
+	# the real runc's binary carries runc's marks
+	[ "$(echo "$c" | jq -c .runtime_binary)" = "{\"path\":\"$(command -v runc)\",\"recognised\":true}" ] ||
+		{ echo "$c" | jq -c .runtime_binary; return 1; }
 	[ "$(echo "$c" | jq -c '[.stages[]|[.configured,.fired]]')" = "[[1,1],[1,1],[1,1],[1,1],[1,1],[1,1]]" ]
 	for st in $STAGES; do
 		[ "$(q --arg c "$CID" --arg s "$st" 'select(.type=="hook" and .container==$c and .stage==$s)|[.index,.inferred,.status,.argv[-1]]')" = "[0,false,\"ok\",\"$CID-$st\"]" ] ||
@@ -81,6 +84,8 @@ spoof_conf() {
 	check_no_hang
 	check_real
 	[ "$(spoof_conf)" = "cannot read $T/sb/config.json: not a regular file" ]
+	# and the spoof is visible as such: its binary is not runc's
+	[ "$(q -c --arg c "$SID" 'select(.type=="container" and .container==$c)|.runtime_binary')" = "{\"path\":\"$T/runc\",\"recognised\":false}" ]
 }
 
 @test "attack: a 64 MiB config.json is refused by size, RSS stays bounded" {
