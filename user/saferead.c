@@ -503,7 +503,7 @@ static int run_read(struct sr_req *q)
 		return fd;
 	if (q->cred.known && !sr_cred_may_read(&q->cred, &q->st)) {
 		close(fd); /* not one byte of it read */
-		return -EACCES;
+		return -EPERM; /* not -EACCES: that is our own permission failing */
 	}
 	err = read_bounded(fd, &q->st, q->max, q->head, &q->buf, &q->len, &q->more);
 	close(fd);
@@ -1116,7 +1116,7 @@ const char *sr_strerror(int err)
 		return "too many hung reads";
 	case ENOENT:
 		return "no such file";
-	case EACCES:
+	case EPERM:
 		return "not readable by the process that named it";
 	case E2BIG:
 		return "too many directory entries";

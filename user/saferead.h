@@ -143,7 +143,7 @@ int sr_stat(const struct sr_root *r, int at, const char *path, struct stat *st);
  * is not NULL it receives the file's fstat (identity for caches).
  * 0, or -errno: -EINVAL not a regular file, -EISDIR, -EFBIG larger than max,
  * -EXDEV the path leads out of the root, -ELOOP a symlink where none may be,
- * -ETIMEDOUT, -EAGAIN too many stuck reads, -ENOENT, -EACCES, -ENOMEM.
+ * -ETIMEDOUT, -EAGAIN too many stuck reads, -ENOENT, -EACCES, -EPERM (the naming process could not have read it), -ENOMEM.
  */
 int sr_read(const struct sr_root *r, int at, const char *path, size_t max, char **buf, size_t *len,
 	    struct stat *st);
