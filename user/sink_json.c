@@ -232,31 +232,43 @@ static void put_hook_io(struct jw *w, const struct hook_rec *h)
 	}
 }
 
+/* What hook and hook_running records open with: which hook, where, whose. */
+static void put_hook_head(struct jw *w, struct sbuf *line, const char *type, const char *container,
+			  const char *runtime, const struct hook_rec *h)
+{
+	jw_init(w, line);
+	jw_obj_open(w);
+	jw_kstr(w, "type", type);
+	jw_kstr(w, "container", container);
+	jw_kstr(w, "runtime", runtime);
+	put_run(w, &h->run);
+	jw_kstr(w, "stage", h->stage >= 0 ? oci_stage_name(h->stage) : "unknown");
+	if (h->index >= 0)
+		jw_ki64(w, "index", h->index);
+	else
+		jw_knull(w, "index");
+	jw_kbool(w, "inferred", h->inferred);
+	jw_ku64(w, "pid", h->pid);
+}
+
+static void put_hook_argv(struct jw *w, const struct hook_rec *h)
+{
+	jw_key(w, "argv");
+	jw_argv(w, h->argv, h->argv_len);
+	jw_kbool(w, "argv_truncated", h->argv_trunc);
+	jw_ku64(w, "start_ns", h->start_ns);
+}
+
 static void json_hook(struct sink *sk, const char *container, const char *runtime,
 		      const struct hook_rec *h)
 {
 	struct output *o = out_of(sk);
 	struct jw w;
 
-	jw_init(&w, &o->line);
-	jw_obj_open(&w);
-	jw_kstr(&w, "type", "hook");
-	jw_kstr(&w, "container", container);
-	jw_kstr(&w, "runtime", runtime);
-	put_run(&w, &h->run);
-	jw_kstr(&w, "stage", h->stage >= 0 ? oci_stage_name(h->stage) : "unknown");
-	if (h->index >= 0)
-		jw_ki64(&w, "index", h->index);
-	else
-		jw_knull(&w, "index");
-	jw_kbool(&w, "inferred", h->inferred);
-	jw_ku64(&w, "pid", h->pid);
+	put_hook_head(&w, &o->line, "hook", container, runtime, h);
 	jw_ku64(&w, "ppid", h->ppid);
 	jw_kstr(&w, "path", h->path);
-	jw_key(&w, "argv");
-	jw_argv(&w, h->argv, h->argv_len);
-	jw_kbool(&w, "argv_truncated", h->argv_trunc);
-	jw_ku64(&w, "start_ns", h->start_ns);
+	put_hook_argv(&w, h);
 	if (h->ended) {
 		jw_ku64(&w, "end_ns", h->end_ns);
 		jw_ku64(&w, "duration_ns", h->end_ns - h->start_ns);
@@ -292,23 +304,8 @@ static void json_running(struct sink *sk, const char *container, const char *run
 	struct output *o = out_of(sk);
 	struct jw w;
 
-	jw_init(&w, &o->line);
-	jw_obj_open(&w);
-	jw_kstr(&w, "type", "hook_running");
-	jw_kstr(&w, "container", container);
-	jw_kstr(&w, "runtime", runtime);
-	put_run(&w, &h->run);
-	jw_kstr(&w, "stage", h->stage >= 0 ? oci_stage_name(h->stage) : "unknown");
-	if (h->index >= 0)
-		jw_ki64(&w, "index", h->index);
-	else
-		jw_knull(&w, "index");
-	jw_kbool(&w, "inferred", h->inferred);
-	jw_ku64(&w, "pid", h->pid);
-	jw_key(&w, "argv");
-	jw_argv(&w, h->argv, h->argv_len);
-	jw_kbool(&w, "argv_truncated", h->argv_trunc);
-	jw_ku64(&w, "start_ns", h->start_ns);
+	put_hook_head(&w, &o->line, "hook_running", container, runtime, h);
+	put_hook_argv(&w, h);
 	jw_ku64(&w, "running_ns", r->running_ns);
 	jw_kstr(&w, "wchan", r->wchan); /* NULL writes null */
 	put_children_of(&w, r->children_known, r->children, r->nchildren, r->children_trunc);

@@ -13,6 +13,7 @@
 
 #include "idlabel.h"
 #include "sinks.h"
+#include "util.h"
 
 #define WRAP_COLS 98
 #define TIMELINE_ARGV_MAX 200
@@ -57,16 +58,6 @@ static void put_container(struct sink_text *tx, const char *id)
 	esc_text(sb, id, lab.head);
 	sbuf_puts(sb, "\u2026");
 	esc_text(sb, id + n - lab.tail, lab.tail);
-}
-
-static void fmt_duration(char *buf, size_t sz, __u64 ns)
-{
-	if (ns < 1000000ull)
-		snprintf(buf, sz, "%.0fus", (double)ns / 1e3);
-	else if (ns < 10000000000ull)
-		snprintf(buf, sz, "%.1fms", (double)ns / 1e6);
-	else
-		snprintf(buf, sz, "%.1fs", (double)ns / 1e9);
 }
 
 static const char *stage_label(int st)
@@ -207,6 +198,21 @@ static void text_stderr(struct output *o, const struct hook_rec *h, const char *
 	}
 }
 
+/* "TIME CONTAINER RUNTIME stage[index]": how a hook's lines start. */
+static void put_hook_prefix(struct sink_text *ts, const char *t, const char *container,
+			    const char *runtime, const struct hook_rec *h)
+{
+	struct sbuf *sb = &ts->o->line;
+
+	sbuf_addf(sb, "%-12s ", t);
+	put_container(ts, container);
+	sbuf_addf(sb, " %s %s", runtime, stage_label(h->stage));
+	if (h->index >= 0)
+		sbuf_addf(sb, "[%d]", h->index);
+	if (h->inferred)
+		sbuf_puts(sb, "?");
+}
+
 static void text_hook(struct sink *sk, const char *container, const char *runtime,
 		      const struct hook_rec *h)
 {
@@ -219,13 +225,7 @@ static void text_hook(struct sink *sk, const char *container, const char *runtim
 		fmt_duration(d, sizeof(d), h->end_ns - h->start_ns);
 	else
 		snprintf(d, sizeof(d), "-");
-	sbuf_addf(sb, "%-12s ", t);
-	put_container(text_of(sk), container);
-	sbuf_addf(sb, " %s %s", runtime, stage_label(h->stage));
-	if (h->index >= 0)
-		sbuf_addf(sb, "[%d]", h->index);
-	if (h->inferred)
-		sbuf_puts(sb, "?");
+	put_hook_prefix(text_of(sk), t, container, runtime, h);
 	sbuf_addf(sb, " %s %s", d, hook_status_name(h->status));
 	if (h->status == HOOK_FAILED)
 		sbuf_addf(sb, "(%d)", h->exit_code);
@@ -261,13 +261,7 @@ static void text_running(struct sink *sk, const char *container, const char *run
 
 	output__text_time(o, r->ts_ns, t, sizeof(t));
 	fmt_duration(d, sizeof(d), r->running_ns);
-	sbuf_addf(sb, "%-12s ", t);
-	put_container(text_of(sk), container);
-	sbuf_addf(sb, " %s %s", runtime, stage_label(h->stage));
-	if (h->index >= 0)
-		sbuf_addf(sb, "[%d]", h->index);
-	if (h->inferred)
-		sbuf_puts(sb, "?");
+	put_hook_prefix(text_of(sk), t, container, runtime, h);
 	sbuf_addf(sb, " still running after %s, pid %u", d, h->pid);
 	if (r->wchan && *r->wchan)
 		sbuf_addf(sb, " waiting in %s", r->wchan); /* [A-Za-z0-9_.] only */

@@ -56,3 +56,13 @@ int write_file_atomic(const char *path, const char *tmp, const char *text, size_
 		unlink(tmp);
 	return -err;
 }
+
+void fmt_duration(char *buf, size_t sz, unsigned long long ns)
+{
+	if (ns < 1000000ull)
+		snprintf(buf, sz, "%.0fus", (double)ns / 1e3);
+	else if (ns < 10000000000ull)
+		snprintf(buf, sz, "%.1fms", (double)ns / 1e6);
+	else
+		snprintf(buf, sz, "%.1fs", (double)ns / 1e9);
+}

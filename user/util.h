@@ -14,6 +14,9 @@ char *mem_strdup(const char *s, size_t n);
  * fsync'd), then renamed over path, so a reader sees the old file or the
  * new one, never half of one. 0 or -errno (tmp removed).
  */
+/* A duration for a timeline: "512us", "203.4ms", "12.3s". */
+void fmt_duration(char *buf, size_t sz, unsigned long long ns);
+
 int write_file_atomic(const char *path, const char *tmp, const char *text, size_t len,
 		      mode_t mode);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "rtdetect.h"
+#include "util.h"
 #include "verdict.h"
 
 bool verdict_lint_explains(const struct lint_result *lint, int st)
@@ -62,16 +63,6 @@ static struct ctr_warning *warn_add(struct ctr_rec *rec, const char *code, int s
 	return w;
 }
 
-static void fmt_ns(char *buf, size_t sz, __u64 ns)
-{
-	if (ns < 1000000ull)
-		snprintf(buf, sz, "%.0fus", (double)ns / 1e3);
-	else if (ns < 10000000000ull)
-		snprintf(buf, sz, "%.1fms", (double)ns / 1e6);
-	else
-		snprintf(buf, sz, "%.1fs", (double)ns / 1e9);
-}
-
 /*
  * POSTSTART_BEFORE_PROCESS: the OCI runtime spec runs poststart hooks after
  * the container process started; released runc runs them while it creates
@@ -101,7 +92,7 @@ static void warn_poststart(struct ctr_rec *rec)
 	if (!p->started && rt_kind_from_name(rec->runtime) == RT_RUNSC)
 		return;
 	if (p->started) {
-		fmt_ns(d, sizeof(d), p->start_ns - first->start_ns);
+		fmt_duration(d, sizeof(d), p->start_ns - first->start_ns);
 		warn_add(rec, "POSTSTART_BEFORE_PROCESS", OCI_POSTSTART,
 			 "%u poststart hook%s started before the container process was exec'd "
 			 "(poststart[%d] %s before it)%s",
