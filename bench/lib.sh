@@ -176,6 +176,24 @@ busy_note() {
 # ---- processes -------------------------------------------------------------
 
 # rss PID : "VmRSS VmHWM" in KiB
+# bss_map_id PID : id of the .bss map PID's hooksnoop holds (empty if none)
+bss_map_id() {
+	local ids
+	ids=$(pid_map_ids "$1")
+	[ -n "$ids" ] || return 0
+	bpftool map show -j | jq -r --arg ids "$ids" '
+		($ids | split("\n") | map(select(length > 0) | tonumber)) as $ids
+		| [.[] | select((.id as $i | $ids | index($i)) and (.name | endswith(".bss")))][0].id // empty'
+}
+
+# bss_counts MAP_ID : "tracked_now runtimes_now" from hooksnoop's .bss ("? ?" if unreadable)
+bss_counts() {
+	[ -n "$1" ] || { echo "? ?"; return; }
+	bpftool map dump id "$1" -j 2>/dev/null | jq -r '
+		[.[0].formatted.value[".bss"][]? | to_entries[]] | from_entries
+		| "\(.tracked_now // "?") \(.runtimes_now // "?")"' 2>/dev/null | grep . || echo "? ?"
+}
+
 rss() { awk '/^VmRSS:/{r=$2} /^VmHWM:/{h=$2} END {print r+0, h+0}' /proc/"$1"/status; }
 
 # cpu_us PID : CPU time PID has run, in microseconds (scheduler accounting,
