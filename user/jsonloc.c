@@ -7,7 +7,7 @@
  * positions; see jsonloc.h. Hostile input is bounded: nesting is capped at
  * JLOC_MAX_DEPTH with an explicit stack, and memory at one copy of the text
  * (where keys and strings are decoded, each at its own offset) plus one node
- * per value, counted before any is made.
+ * per value, counted before any is made and bounded by the text's size.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -81,6 +81,13 @@ static int node_new(struct jloc_doc *doc, struct jloc_lexer *lx, int depth, int 
 
 	if (doc->n >= (size_t)INT32_MAX)
 		return -ENOMEM;
+	if (doc->n == doc->cap && doc->dense) {
+		/* said where the value that does not fit starts */
+		doc->err = "more values than its size allows";
+		doc->err_line = line;
+		doc->err_col = col;
+		return -EOVERFLOW;
+	}
 	if (doc->n == doc->cap) {
 		/* only when the pre-scan was wrong, which a valid document never makes it */
 		size_t cap = doc->cap ? doc->cap * 2 : 64;
@@ -370,6 +377,14 @@ int jloc_parse(struct jloc_doc *doc, const char *buf, size_t len)
 	if (len > JLOC_MAX_LEN)
 		return fail(doc, &lx, "document too large", -E2BIG);
 	doc->cap = count_values(lx.p, lx.end);
+	if (doc->cap > JLOC_FREE_VALUES + len / JLOC_VALUE_BYTES) {
+		/*
+		 * Only as many nodes as its size allows: the parse stops where
+		 * they run out (or earlier, at a syntax error or the depth cap).
+		 */
+		doc->cap = JLOC_FREE_VALUES + len / JLOC_VALUE_BYTES;
+		doc->dense = true;
+	}
 	doc->nodes = malloc(doc->cap * sizeof(*doc->nodes));
 	doc->text = malloc(len + 1);
 	if (!doc->nodes || !doc->text)

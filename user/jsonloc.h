@@ -26,6 +26,17 @@
 #define JLOC_MAX_DEPTH 512
 /* positions and indices are 32-bit, child counts 28-bit */
 #define JLOC_MAX_LEN (256u << 20)
+/*
+ * Values a document may hold: JLOC_FREE_VALUES, then one per
+ * JLOC_VALUE_BYTES bytes of text. A node costs ~56 bytes, so a document
+ * of one-byte values ("[1,1,1,...]") would cost ~28 times its size; past
+ * this bound it is refused (-EOVERFLOW, where the values run out: a depth
+ * or syntax error before that point is reported as such), and the index
+ * stays within ~7 times the text. A real config averages 15-40
+ * bytes a value, and 65,536 values is a megabyte of them.
+ */
+#define JLOC_FREE_VALUES 65536u
+#define JLOC_VALUE_BYTES 8u
 
 enum jloc_type {
 	JLOC_NULL,
@@ -62,11 +73,13 @@ struct jloc_doc {
 	 * for its verdict only when it can differ.
 	 */
 	bool lax;
+	bool dense;	/* more values than JLOC_VALUE_BYTES allows: nodes stop at cap */
 };
 
 /*
  * Parse buf[0..len). The document does not keep buf. Returns 0, -EINVAL on a
  * syntax error, -E2BIG when nesting exceeds JLOC_MAX_DEPTH or len JLOC_MAX_LEN,
+ * -EOVERFLOW when it holds more values than its size allows (see above),
  * -ENOMEM. On failure err/err_line/err_col say why and
  * where; the nodes parsed so far stay valid until jloc_free().
  */

@@ -298,6 +298,11 @@ static void report_syntax(struct lint_ctx *c, const struct oci_syntax *syn)
 	if (syn->err == -E2BIG) {
 		emit(c, syn->line, syn->col, LINT_ERROR, "JSON_DEPTH",
 		     "JSON nested deeper than %d levels: not checked further", JLOC_MAX_DEPTH);
+	} else if (syn->err == -EOVERFLOW) {
+		emit(c, syn->line, syn->col, LINT_ERROR, "JSON_TOO_MANY_VALUES",
+		     "too many values for its size (over %u, and over one per %u bytes "
+		     "beyond): not checked; indexing it would cost ~%u times its size",
+		     JLOC_FREE_VALUES, JLOC_VALUE_BYTES, (unsigned)(sizeof(struct jloc_node) / 2));
 	} else if (syn->strict) {
 		struct sbuf msg;
 

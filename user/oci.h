@@ -82,7 +82,8 @@ void oci_hooks_free(struct oci_hooks *h);
 struct oci_syntax {
 	/*
 	 * 0, -EINVAL (not JSON, or JSON that jansson refuses), -E2BIG (nested
-	 * deeper than JLOC_MAX_DEPTH)
+	 * deeper than JLOC_MAX_DEPTH), -EOVERFLOW (more values than its size
+	 * allows: JLOC_VALUE_BYTES)
 	 */
 	int err;
 	bool strict;		/* jansson's verdict (its wording), not jloc's */

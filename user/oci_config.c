@@ -47,6 +47,14 @@ int oci_json_parse(const char *buf, size_t len, struct jloc_doc *doc, struct oci
 		return err;
 	if (!err && !doc->lax)
 		return 0;
+	if (err == -EOVERFLOW) {
+		/* not handed to jansson either: its values cost more than ours */
+		syn->text = strdup(doc->err);
+		syn->err = err;
+		syn->line = doc->err_line;
+		syn->col = doc->err_col;
+		return syn->text ? 0 : -ENOMEM;
+	}
 	/* only on this path is the text parsed twice */
 	j = json_loadb(buf, len, 0, &je);
 	if (j) {

@@ -110,6 +110,23 @@ spoof_conf() {
 	[ -n "$MAXRSS" ] && [ "$MAXRSS" -lt $((48 << 10)) ] || { echo "maxrss ${MAXRSS} KiB"; return 1; }
 }
 
+# The densest JSON there is, 4 MiB of "1," (just under the size cap):
+# every runtime loads it, and indexing it would cost ~28 times its size.
+# Refused where its values outrun one per 8 bytes (nor handed to jansson):
+# the index never costs more than ~7 times the text (+ the text, twice).
+@test "attack: a 4 MiB config of 2 million values is refused by its density, RSS bounded" {
+	{ printf '{"ociVersion":"1.0.2","x":['; head -c $(((4 << 19) - 64)) /dev/zero | tr '\0' '1' | sed 's/./&,/g'; printf '1]}'; } > "$T/sb/config.json"
+	attack '"$T/runc" run -b "$SB" "$SID"'
+	check_no_hang
+	check_real
+	[ "$(spoof_conf)" = "cannot parse $T/sb/config.json: too many values for its size" ]
+	# ~9 MiB at rest + at most 9 x 4 MiB while it is parsed (was ~28 x)
+	[ -n "$MAXRSS" ] && [ "$MAXRSS" -lt $((56 << 10)) ] || { echo "maxrss ${MAXRSS} KiB"; return 1; }
+	run "$HS" lint "$T/sb/config.json"
+	[ "$status" -eq 1 ]
+	[[ "${lines[0]}" == *":1:"*": error: too many values for its size"*"[JSON_TOO_MANY_VALUES]" ]] || { echo "$output"; return 1; }
+}
+
 # SPEC: a read "never follows a path out of the root of the process that
 # named it". A spoof chrooted in its own mount namespace whose config.json
 # is a symlink to /etc/shadow (absolute, or climbing with ..) gets its OWN

@@ -517,6 +517,67 @@ static void test_jloc_limits(void **state)
 	jloc_free(&doc);
 }
 
+/* "[1,1,...]": n values in 2n + 1 bytes. */
+static char *ones(size_t n, size_t *len)
+{
+	char *b = malloc(2 * n + 2);
+	size_t i;
+
+	b[0] = '[';
+	for (i = 0; i < n; i++) {
+		b[2 * i + 1] = '1';
+		b[2 * i + 2] = i + 1 < n ? ',' : ']';
+	}
+	b[2 * n + 1] = 0;
+	*len = 2 * n + 1;
+	return b;
+}
+
+/*
+ * Memory is bounded by the text's size: a document of one-byte values past
+ * JLOC_FREE_VALUES is refused before its nodes are allocated; the same
+ * count spread over enough bytes (a real config's density) is indexed.
+ */
+static void test_jloc_density(void **state)
+{
+	struct oci_syntax syn;
+	struct jloc_doc doc;
+	size_t len, n = JLOC_FREE_VALUES + 200000;
+	char *b = ones(JLOC_FREE_VALUES - 1, &len), *sp;
+
+	assert_int_equal(jloc_parse(&doc, b, len), 0); /* the array and its values */
+	assert_int_equal(doc.n, JLOC_FREE_VALUES);
+	jloc_free(&doc);
+	free(b);
+	b = ones(n, &len);
+	assert_int_equal(jloc_parse(&doc, b, len), -EOVERFLOW);
+	/* said where the nodes ran out: the value past the bound */
+	assert_int_equal(doc.n, JLOC_FREE_VALUES + len / JLOC_VALUE_BYTES);
+	assert_int_equal(doc.err_line, 1);
+	assert_int_equal(doc.err_col, 2 * doc.n);
+	assert_string_equal(doc.err, "more values than its size allows");
+	jloc_free(&doc);
+	/* the config path says so without handing it to jansson */
+	assert_int_equal(oci_json_parse(b, len, &doc, &syn), 0);
+	assert_int_equal(syn.err, -EOVERFLOW);
+	free(syn.text);
+	jloc_free(&doc);
+	free(b);
+	/* the same values, one per JLOC_VALUE_BYTES bytes: indexed */
+	sp = malloc(n * JLOC_VALUE_BYTES + 2);
+	sp[0] = '[';
+	for (len = 1; len < n * JLOC_VALUE_BYTES; len += JLOC_VALUE_BYTES) {
+		memset(sp + len, ' ', JLOC_VALUE_BYTES - 2);
+		sp[len + JLOC_VALUE_BYTES - 2] = '1';
+		sp[len + JLOC_VALUE_BYTES - 1] = ',';
+	}
+	sp[len - 1] = ']';
+	assert_int_equal(jloc_parse(&doc, sp, len), 0);
+	assert_int_equal(doc.n, n + 1);
+	jloc_free(&doc);
+	free(sp);
+}
+
 /* Seconds of CLOCK_MONOTONIC. */
 static double now_s(void)
 {
@@ -615,7 +676,7 @@ static void on_free(const volatile void *p)
 }
 
 /* Peak heap while jloc parses text, in multiples of its size (rounded up). */
-static size_t jloc_peak_ratio(const char *text, size_t len)
+static size_t jloc_peak_ratio_err(const char *text, size_t len, int want)
 {
 	struct jloc_doc doc;
 
@@ -626,35 +687,50 @@ static size_t jloc_peak_ratio(const char *text, size_t len)
 	hooked = true;
 	heap_now = heap_peak = 0;
 	heap_counting = true;
-	assert_int_equal(jloc_parse(&doc, text, len), 0);
+	assert_int_equal(jloc_parse(&doc, text, len), want);
 	jloc_free(&doc);
 	heap_counting = false;
 	return (heap_peak + len - 1) / len;
 }
 
+static size_t jloc_peak_ratio(const char *text, size_t len)
+{
+	return jloc_peak_ratio_err(text, len, 0);
+}
+
 /*
  * A config is hostile input: what parsing it costs must be a fixed multiple of
  * its size, whatever its shape. The worst shape is the most values per byte
- * ("1," is 2 bytes for one 56-byte node, plus the text copy); a document of
- * short strings is nearer real configs. Measured peak / size: 29.0 and 4.1
- * (before: 109 and 7.3, with an 80-byte node, a malloc per key and value,
- * and a doubling node array).
+ * ("1," is 2 bytes for one 56-byte node, plus the text copy): past
+ * JLOC_FREE_VALUES, at most one value per JLOC_VALUE_BYTES is indexed, so
+ * the worst document accepted is "1," as often as that allows and blanks
+ * after. Measured peak / size: 9 at 4 MiB (1 MiB of "1," alone cost 29;
+ * it is now refused where its values outrun its size); a document of
+ * short strings, nearer real configs, 4.1.
  */
 static void test_jloc_memory(void **state)
 {
-	size_t n = 1 << 20, len;
+	size_t n = 4 << 20, len, k, i;
 	char *t = malloc(n + 16);
+	struct jloc_doc doc;
 
 	assert_non_null(t);
+	k = JLOC_FREE_VALUES + n / JLOC_VALUE_BYTES - 1; /* values in the array */
 	len = 0;
 	t[len++] = '[';
-	while (len < n - 2) {
+	for (i = 0; i + 1 < k; i++) {
 		t[len++] = '1';
 		t[len++] = ',';
 	}
 	t[len++] = '1';
+	memset(t + len, ' ', n - 1 - len);
+	len = n - 1;
 	t[len++] = ']';
-	assert_true(jloc_peak_ratio(t, len) <= 30);
+	assert_true(jloc_peak_ratio(t, len) <= 9);
+	/* one more value (still valid JSON) and it is refused, no dearer */
+	t[len - 3] = ',';
+	t[len - 2] = '1';
+	assert_true(jloc_peak_ratio_err(t, len, -EOVERFLOW) <= 9);
 
 	len = 0;
 	t[len++] = '[';
@@ -685,6 +761,7 @@ int main(void)
 		cmocka_unit_test(test_hooksd_load_root),
 		cmocka_unit_test(test_jloc_positions),
 		cmocka_unit_test(test_jloc_limits),
+		cmocka_unit_test(test_jloc_density),
 		cmocka_unit_test(test_jloc_memory),
 		cmocka_unit_test(test_annotations_scale),
 	};
