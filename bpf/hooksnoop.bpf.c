@@ -128,6 +128,8 @@ const volatile __u64 ringbuf_bytes = 1 << 20; /* the events map's size */
 const volatile __u32 nr_runtime_names = 0;
 /* New runtime roots a second per source (mount namespace, uid); 0: no bound. */
 const volatile __u32 root_rate = 0;
+/* Processes one source may have followed at once; 0: no bound but max_tracked. */
+const volatile __u32 src_max_tracked = 0;
 /* comm of each runtime as two zero-padded 8-byte words (task->comm is zero-padded) */
 const volatile __u64 runtime_names[HS_RUNTIME_NAMES][2] = {};
 /* --output-bytes: tail kept per hook stream, 0 = stdout/stderr not captured */
@@ -147,6 +149,8 @@ __u32 xfail_mode = 0;
 __u32 drops_total = 0;
 /* Runtime roots refused by the per-source bound (not in drops_total). */
 __u32 refused_total = 0;
+/* Processes refused by the per-source tracking bound (not in drops_total). */
+__u32 trk_refused_total = 0;
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -307,12 +311,49 @@ static __always_inline struct hs_track *track_get_hot(struct task_struct *leader
 	return bpf_task_storage_get(&tracked, leader, NULL, 0);
 }
 
-/* New slot for leader, within the --max-tracked cap; NULL (and a drop) otherwise. */
+/*
+ * Take one of src's --source-max-tracked slots: 1 taken, 0 refused (counted
+ * against the source), -1 no accounting (no bound, or the source's entry
+ * is gone: evicted from the LRU, or a seeded tree's).
+ */
+static __always_inline int src_take(const struct hs_src_id *src)
+{
+	struct hs_src_rate *r;
+
+	if (!src_max_tracked || !src->mnt_id)
+		return -1;
+	r = bpf_map_lookup_elem(&src_rate, src);
+	if (!r)
+		return -1;
+	if (__sync_fetch_and_add(&r->tracked, 1) < (__s64)src_max_tracked)
+		return 1;
+	__sync_fetch_and_add(&r->tracked, -1);
+	__sync_fetch_and_add(&r->trk_refused, 1);
+	__sync_fetch_and_add(&trk_refused_total, 1);
+	stat_inc(HS_STAT_TRACK_REFUSED);
+	return 0;
+}
+
+static __always_inline void src_give(const struct hs_src_id *src)
+{
+	struct hs_src_rate *r = bpf_map_lookup_elem(&src_rate, src);
+
+	if (r)
+		__sync_fetch_and_add(&r->tracked, -1);
+}
+
+/*
+ * New slot for leader, within its source's share and the --max-tracked cap;
+ * NULL otherwise (a source's refusal is its own, not a drop).
+ */
 static __always_inline struct hs_track *track_new(struct task_struct *leader, __u8 role,
-						  __u32 root)
+						  __u32 root, const struct hs_src_id *src)
 {
 	struct hs_track *tr;
+	int taken = src_take(src);
 
+	if (!taken)
+		return NULL;
 	if (__sync_fetch_and_add(&tracked_now, 1) >= max_tracked)
 		goto full;
 	tr = bpf_task_storage_get(&tracked, leader, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -320,15 +361,18 @@ static __always_inline struct hs_track *track_new(struct task_struct *leader, __
 		goto full;
 	tr->role = role;
 	tr->root_pid = root;
-	tr->flags = 0;
+	tr->flags = taken > 0 ? HS_TRK_SRC_COUNTED : 0;
 	tr->depth = 0;
 	tr->hook_pid = 0;
 	tr->hook_gen = 0;
+	tr->src = *src;
 	if (role == HS_ROLE_RUNTIME)
 		__sync_fetch_and_add(&runtimes_now, 1);
 	return tr;
 full:
 	__sync_fetch_and_add(&tracked_now, -1);
+	if (taken > 0)
+		src_give(src);
 	count_drop(HS_STAT_DROP_TRACK_FULL);
 	return NULL;
 }
@@ -372,31 +416,32 @@ static __always_inline __u64 mntns_id(struct mnt_namespace *ns)
 
 /*
  * May p, a runtime exec'd outside any tree, become a new root? Within
- * root_rate a second for its source. Races between CPUs can let a few more
- * through; none is refused uncounted.
+ * root_rate a second for its source (*key, filled in). Races between CPUs
+ * can let a few more through; none is refused uncounted.
  */
-static __always_inline bool root_allowed(struct task_struct *p)
+static __always_inline bool root_allowed(struct task_struct *p, struct hs_src_id *key)
 {
 	struct hs_src_rate *r, init = {};
 	struct mnt_namespace *ns;
-	struct hs_src_id key = {};
 	__u64 now;
 
-	if (!root_rate)
+	if (!root_rate && !src_max_tracked)
 		return true;
 	ns = BPF_CORE_READ(p, nsproxy, mnt_ns);
-	key.mnt_id = mntns_id(ns);
-	key.uid = BPF_CORE_READ(p, cred, uid.val);
+	key->mnt_id = mntns_id(ns);
+	key->uid = BPF_CORE_READ(p, cred, uid.val);
 	now = bpf_ktime_get_ns();
-	r = bpf_map_lookup_elem(&src_rate, &key);
+	r = bpf_map_lookup_elem(&src_rate, key);
 	if (!r) {
 		init.window_ns = now;
 		init.count = 1;
 		init.mntns = BPF_CORE_READ(ns, ns.inum);
-		init.uid = key.uid;
-		bpf_map_update_elem(&src_rate, &key, &init, BPF_NOEXIST);
+		init.uid = key->uid;
+		bpf_map_update_elem(&src_rate, key, &init, BPF_NOEXIST);
 		return true;
 	}
+	if (!root_rate)
+		return true;
 	if (now - r->window_ns >= 1000000000ULL) {
 		r->window_ns = now;
 		r->count = 0;
@@ -625,6 +670,7 @@ int BPF_PROG(hs_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	__u8 prev_role = HS_ROLE_NONE, role;
 	__u16 flags = 0;
 	bool rt_name, hook = false;
+	struct hs_src_id src = {};
 	unsigned long arg_start, arg_end, len;
 	__u32 b, root, tgid;
 	long n;
@@ -638,7 +684,7 @@ int BPF_PROG(hs_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	rt_name = is_runtime_comm(p->comm);
 	if (!tr && !rt_name)
 		return 0;
-	if (!tr && !root_allowed(p))
+	if (!tr && !root_allowed(p, &src))
 		return 0;
 
 	e = exec_scratch();
@@ -652,7 +698,7 @@ int BPF_PROG(hs_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	barrier_var(tgid); /* one load of p->tgid, not merged with tr->root_pid's */
 	if (!tr) {
 		/* a runtime binary started from outside any runtime tree: a new root */
-		tr = track_new(p, HS_ROLE_RUNTIME, tgid);
+		tr = track_new(p, HS_ROLE_RUNTIME, tgid, &src);
 		flags = HS_F_NEW_ROOT;
 		role = HS_ROLE_RUNTIME;
 		root = tgid;
@@ -1115,6 +1161,7 @@ static __always_inline int follow_desc(struct task_struct *child, struct hs_trac
 	__u64 key = hs_hook_key(tr->hook_pid, tr->hook_gen);
 	__u32 hook = tr->hook_pid, gen = tr->hook_gen, root = tr->root_pid;
 	__u8 depth = tr->depth, flags = tr->flags;
+	struct hs_src_id src = tr->src;
 	struct hookinfo_val *v = bpf_map_lookup_elem(&hookinfo, &key);
 	struct hs_track *ctr;
 	struct hs_fork f;
@@ -1126,7 +1173,7 @@ static __always_inline int follow_desc(struct task_struct *child, struct hs_trac
 		stat_inc(HS_STAT_DESC_CAPPED);
 		return 0;
 	}
-	ctr = track_new(child, HS_ROLE_LEAF, root);
+	ctr = track_new(child, HS_ROLE_LEAF, root, &src);
 	if (!ctr) {
 		__sync_fetch_and_add(&v->hi.desc_dropped, 1);
 		return 0;
@@ -1148,6 +1195,7 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(hs_fork, struct task_struct *parent, struct task_struct *child)
 {
 	struct hs_track *tr, *ctr;
+	struct hs_src_id src;
 	struct hs_fork f;
 	__u32 root;
 
@@ -1159,12 +1207,13 @@ int BPF_PROG(hs_fork, struct task_struct *parent, struct task_struct *child)
 	if (tr->role != HS_ROLE_RUNTIME)
 		return tr->hook_pid ? follow_desc(child, tr) : 0;
 	root = tr->root_pid;
-	ctr = track_new(child, HS_ROLE_RUNTIME, root);
+	src = tr->src;
+	ctr = track_new(child, HS_ROLE_RUNTIME, root, &src);
 	if (!ctr)
 		return 0;
 	/* its exec attempts are covered only if hs_exec_failed is attached now */
 	if (!xfail_live)
-		ctr->flags = HS_TRK_UNWATCHED;
+		ctr->flags |= HS_TRK_UNWATCHED;
 
 	fill_hdr(&f.hdr, child, HS_EV_FORK, HS_ROLE_RUNTIME, root, HS_ROLE_NONE);
 	/* the child has not run yet: its cgroup is the parent's (current's) */
@@ -1231,10 +1280,11 @@ int BPF_PROG(hs_exit, struct task_struct *p)
 {
 	struct task_struct *leader;
 	struct hs_track *tr;
+	struct hs_src_id src;
 	struct hs_exit x;
 	bool unwatched;
 	int code;
-	__u8 role;
+	__u8 role, tflags;
 
 	leader = p->group_leader;
 	tr = track_get_hot(leader);
@@ -1264,6 +1314,8 @@ int BPF_PROG(hs_exit, struct task_struct *p)
 	if (unwatched)
 		x.hdr.flags = HS_F_UNWATCHED;
 	role = tr->role;
+	tflags = tr->flags;
+	src = tr->src;
 	x.exit_code = (code >> 8) & 0xff;
 	x.signal = code & 0x7f;
 	x.core = (code & 0x80) ? 1 : 0;
@@ -1273,6 +1325,8 @@ int BPF_PROG(hs_exit, struct task_struct *p)
 		if (role == HS_ROLE_RUNTIME)
 			__sync_fetch_and_add(&runtimes_now, -1);
 		__sync_fetch_and_add(&tracked_now, -1);
+		if (tflags & HS_TRK_SRC_COUNTED)
+			src_give(&src);
 	}
 	emit(&x, sizeof(x), false);
 	return 0;

@@ -181,6 +181,18 @@ _Static_assert(sizeof(struct hs_input) == 88 + 16, "hs_input layout");
  * is stderr's. Inherited by forks, like the descriptor table.
  */
 #define HS_TRK_FD1_ERR (1u << 2)
+/* counted in its source's `tracked` (src_rate): its exit gives the slot back */
+#define HS_TRK_SRC_COUNTED (1u << 3)
+
+/*
+ * A source: the mount namespace (by its never-reused id, see below) and uid
+ * of a new runtime root; every process of its tree belongs to it.
+ */
+struct hs_src_id {
+	__u64 mnt_id;
+	__u32 uid;
+	__u32 pad;
+};
 
 /* Task-local storage of a followed process (on its thread-group leader). */
 struct hs_track {
@@ -191,8 +203,9 @@ struct hs_track {
 	__u8 pad;
 	__u32 hook_pid; /* tgid of the hook whose subtree this is, 0 = none */
 	__u32 hook_gen; /* low half of that hook's start time: with hook_pid, its hookinfo key */
+	struct hs_src_id src; /* its root's source (0 for seeded processes) */
 };
-_Static_assert(sizeof(struct hs_track) == 16, "hs_track layout");
+_Static_assert(sizeof(struct hs_track) == 32, "hs_track layout");
 
 /*
  * The tail ring of one stream. `bytes` is the stream's length so far; a
@@ -273,18 +286,20 @@ static inline __u64 hs_hook_key(__u32 hook_pid, __u32 hook_gen)
  * HS_SRC_KEY (inode number, uid) is what user space matches containers by.
  */
 #define HS_SRC_KEY(mntns, uid) (((__u64)(mntns) << 32) | (__u32)(uid))
-struct hs_src_id {
-	__u64 mnt_id;
-	__u32 uid;
-	__u32 pad;
-};
+/*
+ * The same entry bounds the processes a source has followed at once
+ * (--source-max-tracked): a runtime-named process forking without end takes
+ * at most that many of the --max-tracked slots; its further processes are
+ * refused, counted in trk_refused, and charged to its containers only.
+ */
 struct hs_src_rate {
 	__u64 window_ns; /* start of the current one-second window */
 	__u64 count;     /* roots started in it (64-bit: a fetch-add result is used) */
 	__u32 refused;   /* roots refused, ever (user space diffs it) */
 	__u32 mntns;     /* the namespace's inode number, for reports */
 	__u32 uid;
-	__u32 pad;
+	__u32 trk_refused; /* processes refused over --source-max-tracked, ever */
+	__s64 tracked;   /* its processes followed now (an LRU eviction restarts it at 0) */
 };
 
 /* Indexes of the per-CPU stats array. */
@@ -304,6 +319,11 @@ enum hs_stat {
 	 * user space charges it to that source's containers only (hs_src_rate).
 	 */
 	HS_STAT_ROOT_REFUSED,
+	/*
+	 * A process of a source already holding --source-max-tracked slots not
+	 * followed. Not in drops_total either: charged to that source (hs_src_rate).
+	 */
+	HS_STAT_TRACK_REFUSED,
 	/* Not losses of records: what a hook's record says it is missing. */
 	HS_STAT_DESC_CAPPED,   /* a hook descendant not followed (children_truncated) */
 	HS_STAT_HOOKINFO_FULL, /* HS_HOOKS_MAX hooks captured at once: one's output not kept */

@@ -431,6 +431,7 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 	t->skel->rodata->argv_budget = s->argv_bytes;
 	t->skel->rodata->max_tracked = s->max_tracked;
 	t->skel->rodata->root_rate = s->root_rate;
+	t->skel->rodata->src_max_tracked = s->src_max_tracked;
 	t->skel->rodata->ringbuf_bytes = s->ringbuf_bytes;
 	t->skel->rodata->output_keep = s->output_bytes;
 	t->skel->rodata->env_on = s->env;
@@ -574,6 +575,11 @@ __u32 tracer__refused(struct tracer *t)
 	return t->skel ? __atomic_load_n(&t->skel->bss->refused_total, __ATOMIC_RELAXED) : 0;
 }
 
+__u32 tracer__track_refused(struct tracer *t)
+{
+	return t->skel ? __atomic_load_n(&t->skel->bss->trk_refused_total, __ATOMIC_RELAXED) : 0;
+}
+
 int tracer__sources(struct tracer *t,
 		    void (*fn)(void *ctx, const struct hs_src_id *id, const struct hs_src_rate *v),
 		    void *ctx)
@@ -587,7 +593,7 @@ int tracer__sources(struct tracer *t,
 	while (n++ < 8192 && !bpf_map_get_next_key(fd, prev, &next)) {
 		key = next;
 		prev = &key;
-		if (!bpf_map_lookup_elem(fd, &key, &v) && v.refused)
+		if (!bpf_map_lookup_elem(fd, &key, &v) && (v.refused || v.trk_refused))
 			fn(ctx, &key, &v);
 	}
 	return 0;

@@ -71,6 +71,8 @@ int tracer__stats(struct tracer *t, __u64 out[HS_STAT_MAX]);
 __u32 tracer__drops(struct tracer *t);
 /* Runtime roots refused by the per-source bound so far (cheap: mmap'ed). */
 __u32 tracer__refused(struct tracer *t);
+/* Processes not followed over --source-max-tracked so far (cheap: mmap'ed). */
+__u32 tracer__track_refused(struct tracer *t);
 /* fn(ctx, source, its counts) for every source with refusals that the map still holds. */
 int tracer__sources(struct tracer *t,
 		    void (*fn)(void *ctx, const struct hs_src_id *id, const struct hs_src_rate *v),

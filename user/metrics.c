@@ -86,6 +86,7 @@ void metrics_lost(struct metrics *m, const struct loss_rec *l)
 	m->lost_tracking += l->tracking;
 	m->lost_unwatched += l->unwatched;
 	m->lost_refused += l->refused;
+	m->lost_track_refused += l->track_refused;
 }
 
 void metrics_label_value(struct sbuf *sb, const char *s)
@@ -262,7 +263,8 @@ void metrics_render(const struct metrics *m, struct sbuf *sb)
 	       "Kernel events hooksnoop could not see, by cause (ringbuf_full, tracking_full: "
 	       "--ringbuf-size or --max-tracked too small; unwatched: runtime children that "
 	       "ended before the failed-exec probe attached; root_refused: runtime starts "
-	       "refused over --root-rate, per source).");
+	       "refused over --root-rate, per source; track_refused: processes not followed "
+	       "over --source-max-tracked, per source).");
 	sample(sb, "hooksnoop_lost_events_total",
 	       (const char *const[]){ "cause", "ringbuf_full", NULL }, m->lost_ringbuf);
 	sample(sb, "hooksnoop_lost_events_total",
@@ -271,6 +273,8 @@ void metrics_render(const struct metrics *m, struct sbuf *sb)
 	       (const char *const[]){ "cause", "unwatched", NULL }, m->lost_unwatched);
 	sample(sb, "hooksnoop_lost_events_total",
 	       (const char *const[]){ "cause", "root_refused", NULL }, m->lost_refused);
+	sample(sb, "hooksnoop_lost_events_total",
+	       (const char *const[]){ "cause", "track_refused", NULL }, m->lost_track_refused);
 	family(sb, "hooksnoop_tracked_processes", "gauge",
 	       "Processes hooksnoop follows now: runtimes, hooks, container processes.");
 	sample(sb, "hooksnoop_tracked_processes", (const char *const[]){ NULL }, m->tracked);

@@ -43,6 +43,7 @@ struct metrics {
 	unsigned nrt;
 	bool other_used;
 	unsigned long long lost_ringbuf, lost_tracking, lost_unwatched, lost_refused;
+	unsigned long long lost_track_refused;
 	unsigned long long tracked;
 	const char *version; /* build_info: "X.Y.Z (rev)" as -V prints it */
 };

@@ -24,6 +24,7 @@ enum {
 	OPT_RINGBUF,
 	OPT_MAX_TRACKED,
 	OPT_ROOT_RATE,
+	OPT_SRC_MAX_TRACKED,
 	OPT_REPEAT,
 	OPT_MAX,
 	OPT_TRACE_OUT,
@@ -48,6 +49,7 @@ static const struct option long_opts[] = {
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
 	{ "max-tracked", required_argument, NULL, OPT_MAX_TRACKED },
 	{ "root-rate", required_argument, NULL, OPT_ROOT_RATE },
+	{ "source-max-tracked", required_argument, NULL, OPT_SRC_MAX_TRACKED },
 	/*
 	 * getopt_long takes an exact name before any abbreviation, so --max is
 	 * this option and --max-t... still abbreviates --max-tracked; --ma is
@@ -122,6 +124,10 @@ void opts_usage(FILE *f)
 	      "      --root-rate N      new runtime roots a second per source (mount namespace\n"
 	      "                         + uid; default 256, 0 = no bound); the rest are refused\n"
 	      "                         and that source's containers marked unknown\n"
+	      "      --source-max-tracked N\n"
+	      "                         processes one source may have followed at once (default\n"
+	      "                         half of --max-tracked, 0 = no bound); the rest are not\n"
+	      "                         followed and that source's containers marked unknown\n"
 	      "  -v, --verbose          debug output, including libbpf's log\n"
 	      "  -h, --help             this help\n"
 	      "  -V, --version          print the version\n"
@@ -322,6 +328,7 @@ int opts_parse(int argc, char **argv, struct settings *s)
 	s->ringbuf_bytes = 1 << 20;
 	s->max_tracked = 8192;
 	s->root_rate = 256;
+	s->src_max_tracked = UINT_MAX; /* half of --max-tracked, once that is known */
 	/* the defaults come from the one runtime table (rtdetect.c) */
 	s->nruntimes = rt_default_comms(s->runtimes, HS_RUNTIME_NAMES);
 	if (s->nruntimes > HS_RUNTIME_NAMES)
@@ -418,6 +425,11 @@ int opts_parse(int argc, char **argv, struct settings *s)
 				return -1;
 			s->root_rate = (unsigned int)v;
 			break;
+		case OPT_SRC_MAX_TRACKED:
+			if (parse_size("--source-max-tracked", optarg, 0, 1 << 22, &v))
+				return -1;
+			s->src_max_tracked = (unsigned int)v;
+			break;
 		case OPT_REPEAT:
 			if (parse_count("--repeat", optarg, HS_REPEAT_MAX, &s->repeat))
 				return -1;
@@ -474,6 +486,8 @@ int opts_parse(int argc, char **argv, struct settings *s)
 		}
 	}
 
+	if (s->src_max_tracked == UINT_MAX)
+		s->src_max_tracked = s->max_tracked / 2;
 	if (optind < argc) {
 		if (strcmp(argv[optind - 1], "--") != 0) {
 			hs_err("unexpected argument '%.64s': to run a command under tracing use "

@@ -49,6 +49,7 @@ struct settings {
 	unsigned int ringbuf_bytes;  /* ring buffer size (power of two, >= page) */
 	unsigned int max_tracked;    /* tracking map entries */
 	unsigned int root_rate;      /* new runtime roots a second per source, 0 = no bound */
+	unsigned int src_max_tracked; /* processes a source may have followed at once, 0 = no bound */
 	unsigned int repeat;         /* --repeat N (CI mode): runs of CMD; 0 = not given (one) */
 	/*
 	 * --max STAGE=DURATION: the longest a hook of each stage may run, 0 = no

@@ -281,6 +281,8 @@ struct loss_rec {
 	 * and only its containers are marked unknown; otherwise every live one.
 	 */
 	unsigned long long refused;
+	/* processes not followed over --source-max-tracked, in count too; same source rule */
+	unsigned long long track_refused;
 	bool src_known;
 	__u32 src_mntns, src_uid;
 	__u64 ts_ns;
@@ -290,6 +292,7 @@ struct summary_rec {
 	unsigned containers, hooks;
 	unsigned long long lost;
 	unsigned long long refused;	/* runtime starts refused over --root-rate (not in lost) */
+	unsigned long long track_refused; /* processes not followed over --source-max-tracked */
 	unsigned long long evicted;	/* containers reported early (see ctr_rec.evicted) */
 	const char *expectations; /* pass | fail | none */
 };

@@ -90,13 +90,15 @@ void report__lost(struct report *r, const struct loss_rec *l)
 }
 
 void report__summary(struct report *r, unsigned long long lost, unsigned long long refused,
-		     unsigned long long evicted, const char *expectations)
+		     unsigned long long track_refused, unsigned long long evicted,
+		     const char *expectations)
 {
 	struct summary_rec s = {
 		.containers = r->containers,
 		.hooks = r->hooks,
 		.lost = lost,
 		.refused = refused,
+		.track_refused = track_refused,
 		.evicted = evicted,
 		.expectations = expectations,
 	};

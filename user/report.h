@@ -63,6 +63,7 @@ void report__running(struct report *r, const char *container, const char *runtim
 void report__container(struct report *r, const struct ctr_rec *rec);
 void report__lost(struct report *r, const struct loss_rec *l);
 void report__summary(struct report *r, unsigned long long lost, unsigned long long refused,
+		     unsigned long long track_refused,
 		     unsigned long long evicted, const char *expectations);
 
 #endif

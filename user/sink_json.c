@@ -426,7 +426,8 @@ static void json_lost(struct sink *sk, const struct loss_rec *l)
 	jw_ku64(&w, "tracking_full", l->tracking);
 	jw_ku64(&w, "unwatched", l->unwatched);
 	jw_ku64(&w, "root_refused", l->refused);
-	if (l->refused && l->src_known) {
+	jw_ku64(&w, "track_refused", l->track_refused);
+	if ((l->refused || l->track_refused) && l->src_known) {
 		jw_key(&w, "source");
 		jw_obj_open(&w);
 		jw_ku64(&w, "mntns", l->src_mntns);
@@ -452,6 +453,7 @@ static void json_summary(struct sink *sk, const struct summary_rec *s)
 	jw_ku64(&w, "hooks", s->hooks);
 	jw_ku64(&w, "lost_events", s->lost);
 	jw_ku64(&w, "root_refused", s->refused);
+	jw_ku64(&w, "track_refused", s->track_refused);
 	jw_ku64(&w, "evicted_containers", s->evicted);
 	jw_kstr(&w, "expectations", s->expectations);
 	jw_obj_close(&w);

@@ -502,17 +502,21 @@ static void text_lost(struct sink *sk, const struct loss_rec *l)
 	char t[64];
 
 	output__text_time(o, l->ts_ns, t, sizeof(t));
-	if (l->refused) {
+	if (l->refused || l->track_refused) {
+		sbuf_addf(&o->line, "%-12s LOST", t);
+		if (l->refused)
+			sbuf_addf(&o->line, " %llu runtime starts refused (over --root-rate)",
+				  l->refused);
+		if (l->track_refused)
+			sbuf_addf(&o->line, "%s %llu processes not followed (over --source-max-tracked)",
+				  l->refused ? "," : "", l->track_refused);
 		if (l->src_known)
-			sbuf_addf(&o->line,
-				  "%-12s LOST %llu runtime starts refused from mount namespace %u, uid %u "
-				  "(over --root-rate): its timelines that overlap are marked unknown",
-				  t, l->refused, l->src_mntns, l->src_uid);
+			sbuf_addf(&o->line, " from mount namespace %u, uid %u: its timelines that "
+					    "overlap are marked unknown",
+				  l->src_mntns, l->src_uid);
 		else
-			sbuf_addf(&o->line,
-				  "%-12s LOST %llu runtime starts refused (over --root-rate) from "
-				  "sources no longer known: timelines that overlap are marked unknown",
-				  t, l->refused);
+			sbuf_puts(&o->line, " from sources no longer known: timelines that overlap "
+					    "are marked unknown");
 		output__flush_line(o);
 		return;
 	}
@@ -533,6 +537,9 @@ static void text_summary(struct sink *sk, const struct summary_rec *s)
 		  s->containers, s->hooks, s->lost, s->expectations);
 	if (s->refused)
 		sbuf_addf(&o->line, ", %llu runtime starts refused (--root-rate)", s->refused);
+	if (s->track_refused)
+		sbuf_addf(&o->line, ", %llu processes not followed (--source-max-tracked)",
+			  s->track_refused);
 	if (s->evicted)
 		sbuf_addf(&o->line, ", %llu containers reported early (too many live)", s->evicted);
 	output__flush_line(o);

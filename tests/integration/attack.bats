@@ -265,6 +265,51 @@ flood() {
 	grep -q 'expectation UNKNOWN' "$HS_ERR"
 }
 
+# A fork flood: a shell named runc (so every process it forks is a
+# runtime's child, followed) that forks 400 children living 4 s, from
+# FLOOD_NS, beside the real container. Each source may have at most
+# --source-max-tracked (here 64 of --max-tracked 128) processes followed at
+# once: without that bound the flood would take all 128. The rest are
+# not followed, counted as that source's loss. Sets FLOOD_MNTNS and
+# TRK_REFUSED (sum of the refusals reported).
+forkflood() {
+	mkb "$T/real" "$(hooks_json "$CID")" 'sleep 2'
+	cp "$(readlink -f /bin/sh)" "$T/runc"
+	printf 'i=0; while [ $i -lt 400 ]; do sleep 4 & i=$((i+1)); done; wait\n' > "$T/forks.sh"
+	HS_ARGS="--max-tracked 128 --source-max-tracked ${SRC_MAX:-64} --expect all" attack \
+		"${FLOOD_NS:-unshare -m} sh -c 'readlink /proc/self/ns/mnt > \$T/flood.ns; exec \"\$T/runc\" \"\$T/forks.sh\"'"
+	FLOOD_MNTNS=$(sed 's/.*\[\([0-9]*\)\]/\1/' "$T/flood.ns")
+	TRK_REFUSED=$(q -s '[.[]|select(.type=="lost")|.track_refused]|add // 0')
+}
+
+# Issue 9: a runtime-named process forking without end cannot take every
+# tracking slot (--max-tracked) and turn every container unknown: its
+# source's share is bounded, and what is refused is that source's loss.
+@test "attack: a fork flood from a runtime-named process elsewhere is bounded to its source's share, the real container is whole" {
+	forkflood
+	[ "$HS_RC" -eq 0 ] || { echo "hooksnoop exited $HS_RC"; return 1; }
+	[ "$TRK_REFUSED" -ge 300 ] || { echo "refused $TRK_REFUSED"; return 1; }
+	[ "$(q -r -s '[.[]|select(.type=="lost" and .track_refused>0)|.source.mntns|tostring]|unique|join(",")')" = "$FLOOD_MNTNS" ] ||
+		{ echo "flood from $FLOOD_MNTNS"; q -c 'select(.type=="lost")'; return 1; }
+	# none of it counted as a loss of everybody's (tracking_full)
+	[ "$(q -s '[.[]|select(.type=="lost")|.tracking_full]|add // 0')" -eq 0 ]
+	c=$(q --arg c "$CID" 'select(.type=="container" and .container==$c)')
+	[ "$(echo "$c" | jq -r '[.verdict,.lost]|join(",")')" = "ok,false" ] || { echo "$c"; return 1; }
+	[ "$(echo "$c" | jq -c '[.stages[]|.fired]')" = "[1,1,1,1,1,1]" ]
+	[ "$(q 'select(.type=="summary")|.track_refused')" -ge "$TRK_REFUSED" ]
+}
+
+# The same from the real container's own source: what was not followed may
+# be the real runtime's, so its answer is unknown (exit 3), never a pass.
+@test "attack: the same fork flood from the real container's own source makes its answer unknown" {
+	FLOOD_NS=" " forkflood
+	[ "$HS_RC" -eq 3 ] || { echo "hooksnoop exited $HS_RC"; return 1; }
+	[ "$TRK_REFUSED" -ge 300 ] || { echo "refused $TRK_REFUSED"; return 1; }
+	v=$(q -r --arg c "$CID" 'select(.type=="container" and .container==$c)|.verdict')
+	[ -z "$v" ] || [ "$v" = unknown ] || { echo "verdict $v"; return 1; }
+	grep -q 'expectation UNKNOWN' "$HS_ERR"
+}
+
 # Memory per live container: its parsed configuration is kept, the
 # position-keeping document lint reads (~30x the file) is not. 20 created
 # (not started) containers whose config.json is 1.3 MB each: the document

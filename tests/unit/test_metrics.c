@@ -83,6 +83,7 @@ static void test_families_and_counts(void **state)
 	struct ctr_rec c = { .id = "ctr-id-4242", .runtime = "crun", .verdict = VERDICT_HOOK_FAILED };
 	struct loss_rec l = { .count = 7, .ringbuf = 4, .tracking = 2, .unwatched = 1 };
 	struct loss_rec flood = { .count = 30, .refused = 30, .src_known = true };
+	struct loss_rec forks = { .count = 6, .track_refused = 6, .src_known = true };
 	char *t;
 
 	metrics_init(&m, "1.2.3 (abc1234)");
@@ -94,6 +95,7 @@ static void test_families_and_counts(void **state)
 	metrics_lost(&m, &l);
 	metrics_lost(&m, &l);
 	metrics_lost(&m, &flood);
+	metrics_lost(&m, &forks);
 	m.tracked = 5;
 	t = render(&m);
 
@@ -127,6 +129,7 @@ static void test_families_and_counts(void **state)
 	assert_line(t, "hooksnoop_lost_events_total{cause=\"tracking_full\"} 4");
 	assert_line(t, "hooksnoop_lost_events_total{cause=\"unwatched\"} 2");
 	assert_line(t, "hooksnoop_lost_events_total{cause=\"root_refused\"} 30");
+	assert_line(t, "hooksnoop_lost_events_total{cause=\"track_refused\"} 6");
 	assert_line(t, "# TYPE hooksnoop_tracked_processes gauge");
 	assert_line(t, "hooksnoop_tracked_processes 5");
 	/* no container ID as a label value, ever */

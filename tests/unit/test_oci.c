@@ -712,7 +712,6 @@ static void test_jloc_memory(void **state)
 {
 	size_t n = 4 << 20, len, k, i;
 	char *t = malloc(n + 16);
-	struct jloc_doc doc;
 
 	assert_non_null(t);
 	k = JLOC_FREE_VALUES + n / JLOC_VALUE_BYTES - 1; /* values in the array */

@@ -145,7 +145,7 @@ static void test_report_filter_and_counts(void **state)
 	report__container(&r, &web);
 	report__container(&r, &db);
 	report__lost(&r, &l); /* no lost op: skipped, not a crash */
-	report__summary(&r, 5, 0, 2, "pass");
+	report__summary(&r, 5, 0, 0, 2, "pass");
 	assert_int_equal(cnt.hooks, 1);
 	assert_int_equal(cnt.containers, 1);
 	assert_int_equal(cnt.summaries, 1);
@@ -708,9 +708,11 @@ static void test_json_lost_and_summary(void **state)
 {
 	struct loss_rec l = { .count = 4, .ringbuf = 2, .tracking = 1, .unwatched = 1, .ts_ns = 5 };
 	struct summary_rec s = { .containers = 2, .hooks = 9, .lost = 3, .refused = 40,
-				 .expectations = "fail" };
+				 .track_refused = 7, .expectations = "fail" };
 	struct loss_rec flood = { .count = 40, .refused = 40, .src_known = true, .src_mntns = 4026532999,
 				  .src_uid = 1000, .ts_ns = 6 };
+	struct loss_rec forks = { .count = 5, .track_refused = 5, .src_known = true,
+				  .src_mntns = 4026533000, .src_uid = 0, .ts_ns = 7 };
 	struct mem_out m;
 	struct sink *sk;
 	json_t *v;
@@ -737,6 +739,21 @@ static void test_json_lost_and_summary(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "source"), "mntns")),
 			 4026532999LL);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "source"), "uid")), 1000);
+	assert_int_equal(json_integer_value(json_object_get(v, "track_refused")), 0);
+	json_decref(v);
+	sk->ops->free(sk);
+	mem_close(&m);
+
+	/* processes over --source-max-tracked: charged to their source too */
+	mem_open(&m, true);
+	sk = sink_json_new(&m.o);
+	sk->ops->lost(sk, &forks);
+	v = only_record(&m);
+	assert_int_equal(json_integer_value(json_object_get(v, "count")), 5);
+	assert_int_equal(json_integer_value(json_object_get(v, "root_refused")), 0);
+	assert_int_equal(json_integer_value(json_object_get(v, "track_refused")), 5);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "source"), "mntns")),
+			 4026533000LL);
 	json_decref(v);
 	sk->ops->free(sk);
 	mem_close(&m);
@@ -745,7 +762,8 @@ static void test_json_lost_and_summary(void **state)
 	sk = sink_json_new(&m.o);
 	sk->ops->summary(sk, &s);
 	assert_string_equal(mem_text(&m), "{\"type\":\"summary\",\"containers\":2,\"hooks\":9,"
-					  "\"lost_events\":3,\"root_refused\":40,\"evicted_containers\":0,"
+					  "\"lost_events\":3,\"root_refused\":40,\"track_refused\":7,"
+					  "\"evicted_containers\":0,"
 					  "\"expectations\":\"fail\"}\n");
 	sk->ops->free(sk);
 	mem_close(&m);
