@@ -903,6 +903,27 @@ out_pidfd:
 	return ret;
 }
 
+/*
+ * HOOKSNOOP_TEST_SEED_GATE=PATH (attack.bats only): after the /proc scan and
+ * before any process is seeded, create PATH.waiting and wait (at most 30 s)
+ * for PATH to exist, so that a test can recycle a scanned runtime's pid in
+ * between and check that the process now holding it is never seeded.
+ */
+static void seed_gate(void)
+{
+	const char *gate = getenv("HOOKSNOOP_TEST_SEED_GATE");
+	char waiting[4096];
+	int i, fd;
+
+	if (!gate || snprintf(waiting, sizeof(waiting), "%s.waiting", gate) >= (int)sizeof(waiting))
+		return;
+	fd = open(waiting, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0)
+		close(fd);
+	for (i = 0; i < 3000 && access(gate, F_OK); i++)
+		usleep(10000);
+}
+
 int tracer__seed(struct tracer *t, const struct settings *s)
 {
 	struct sr_root proc __attribute__((cleanup(sr_root_close))) = SR_ROOT_INIT;
@@ -952,6 +973,7 @@ int tracer__seed(struct tracer *t, const struct settings *s)
 		}
 	}
 
+	seed_gate();
 	for (i = 0; i < n; i++) {
 		if (v[i].role == HS_ROLE_NONE)
 			continue;

@@ -8,13 +8,10 @@
 # spoof's container record says why its configuration was refused.
 # Root only (BPF, runc, mount namespaces).
 #
-# Not here: pid reuse during seeding. It needs the pid of a runtime seen in
-# /proc to be recycled between hooksnoop's read of /proc/PID/stat and its
-# open of /proc/PID/root. Host pids cannot be steered (ns_last_pid only sets
-# pids inside a child pid namespace, and hooksnoop works on host pids), and
-# cycling through pid_max races every other process on the host, so a test
-# could not fail reliably. The start-time reading that check relies on is
-# covered by test_saferead (test_pid_start).
+# Pid reuse during seeding: hooksnoop is held (HOOKSNOOP_TEST_SEED_GATE)
+# between its /proc scan and the seeding; meanwhile the scanned runtime dies
+# and its pid is handed to another process (root steers the host's next pid
+# through /proc/sys/kernel/ns_last_pid).
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -308,6 +305,39 @@ forkflood() {
 	v=$(q -r --arg c "$CID" 'select(.type=="container" and .container==$c)|.verdict')
 	[ -z "$v" ] || [ "$v" = unknown ] || { echo "verdict $v"; return 1; }
 	grep -q 'expectation UNKNOWN' "$HS_ERR"
+}
+
+# A runtime seen by the /proc scan dies before it is seeded and its pid goes
+# to another process: that process is never followed (no seeded record, no
+# tracking slot), while a runtime that stayed is seeded as usual.
+@test "attack: pid reuse during seeding: the process now holding a scanned runtime's pid is not seeded" {
+	cp "$(command -v sleep)" "$T/runc"
+	cp "$(command -v sleep)" "$T/other"
+	"$T/runc" 60 & DEAD=$!
+	"$T/runc" 60 & KEPT=$!
+	HOOKSNOOP_TEST_SEED_GATE=$T/gate "$HS" -v -a -j -o "$HS_OUT" 2>"$HS_ERR" &
+	HS_PID=$!
+	for _ in $(seq 200); do [ -e "$T/gate.waiting" ] && break; sleep 0.05; done
+	[ -e "$T/gate.waiting" ] || { cat "$HS_ERR"; return 1; }
+	kill -9 "$DEAD"; wait "$DEAD" 2>/dev/null || true
+	# hand DEAD's pid to a process named `other` (retry if another fork took it)
+	NEW=
+	for _ in $(seq 20); do
+		echo $((DEAD - 1)) > /proc/sys/kernel/ns_last_pid
+		"$T/other" 60 & NEW=$!
+		[ "$NEW" = "$DEAD" ] && break
+		kill "$NEW"; wait "$NEW" 2>/dev/null || true
+	done
+	[ "$NEW" = "$DEAD" ] || skip "could not recycle pid $DEAD (a busy host took it 20 times)"
+	[ "$(cat /proc/"$NEW"/comm)" = other ]
+	touch "$T/gate"
+	for _ in $(seq 200); do grep -q "debug: tracing" "$HS_ERR" && break; sleep 0.05; done
+	hs_stop
+	kill "$NEW" "$KEPT"; wait "$NEW" "$KEPT" 2>/dev/null || true
+	cat "$HS_ERR"
+	# the runtime that stayed is seeded; nothing under the recycled pid is
+	[ "$(q -c --argjson p "$KEPT" 'select(.type=="exec" and .pid==$p)|[.seeded,.role,.comm]')" = '[true,"runtime","runc"]' ]
+	[ -z "$(q -c --argjson p "$DEAD" 'select(.pid==$p)')" ] || { q -c --argjson p "$DEAD" 'select(.pid==$p)'; return 1; }
 }
 
 # Memory per live container: its parsed configuration is kept, the
