@@ -19,10 +19,14 @@
  * The syscall tax. Registering a probe on any syscall tracepoint
  * (syscall_regfunc()) flags every task on the host for the syscall-tracing
  * slow path, for every system call, until the last probe goes: +15 % on a
- * getppid() loop. So both are loaded at start but attached only while
- * runtime-role processes live (`runtimes_now`), by a user-space thread of
- * their own at real-time priority (on a loaded host a normal thread waited
- * 30-70 ms to run, longer than runc takes to its first hook):
+ * getppid() loop. So both are attached only while runtime-role processes
+ * live (`runtimes_now`), by a user-space thread of their own at real-time
+ * priority (on a loaded host a normal thread waited 30-70 ms to run, longer
+ * than runc takes to its first hook). In live mode that thread first loads
+ * them (and the capture program): half of all verification, off the path
+ * to the first record; a runtime child forked before they are attached is
+ * unwatched like any other (below). In CI mode they load with the rest,
+ * before CMD starts. Attach and detach:
  *
  *  - idle -> busy: a new root posts its exec time to the `wake` ring with a
  *    forced wakeup; the thread attaches hs_exec_failed (raw sys_exit,

@@ -115,6 +115,12 @@ static __u64 now_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 }
 
+/* Where the failed-exec and capture programs live (see struct tracer). */
+static struct hooksnoop_bpf *xprogs(struct tracer *t)
+{
+	return t->late ? t->late : t->skel;
+}
+
 static __u64 runtimes_now(struct tracer *t)
 {
 	return __atomic_load_n(&t->skel->bss->runtimes_now, __ATOMIC_SEQ_CST);
@@ -129,12 +135,12 @@ static int xfail_attach(struct tracer *t, __u64 since_ns)
 	__u64 t0 = now_ns();
 	int err;
 
-	if (!t->exec_failures || t->xfail_link)
-		return 0;
+	if (!t->exec_failures || t->xfail_link || t->late_pending)
+		return 0; /* (once loaded, the attach thread attaches if runtimes live) */
 	if (t->tp_links[0])
 		return 0; /* the steady-state program is attached */
 	__atomic_store_n(&t->skel->bss->xfail_mode, XFAIL_RAW, __ATOMIC_SEQ_CST);
-	t->xfail_link = bpf_program__attach(t->skel->progs.hs_exec_failed);
+	t->xfail_link = bpf_program__attach(xprogs(t)->progs.hs_exec_failed);
 	if (!t->xfail_link) {
 		err = -errno;
 		hs_warn("cannot attach to the sys_exit tracepoint (%s): failed execs are not "
@@ -159,7 +165,7 @@ static int xfail_attach(struct tracer *t, __u64 since_ns)
  */
 static void xfail_upgrade(struct tracer *t)
 {
-	struct bpf_program *prog = t->skel->progs.hs_exec_failed_tp;
+	struct bpf_program *prog = xprogs(t)->progs.hs_exec_failed_tp;
 	static const char *const tps[TRACER_TP_LINKS] = {
 		"sys_exit_execve", "sys_exit_execveat", "sys_exit_read", "sys_exit_write",
 		"sys_exit_writev", "sys_exit_dup2", "sys_exit_dup3",
@@ -171,7 +177,7 @@ static void xfail_upgrade(struct tracer *t)
 		return;
 	for (i = 0; i < n; i++) {
 		if (i == 2)
-			prog = t->skel->progs.hs_capture_tp;
+			prog = xprogs(t)->progs.hs_capture_tp;
 		t->tp_links[i] = bpf_program__attach_tracepoint(prog, "syscalls", tps[i]);
 		/* arm64 has no dup2 (dup3 only) */
 		if (!t->tp_links[i] && !(errno == ENOENT && !strcmp(tps[i], "sys_exit_dup2")))
@@ -290,6 +296,50 @@ static int on_wake(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* The programs the attach thread attaches (see struct tracer). */
+static bool is_late_prog(struct tracer *t, const struct bpf_program *p, struct hooksnoop_bpf *sk)
+{
+	return p == sk->progs.hs_exec_failed ||
+	       (t->tp_ok && (p == sk->progs.hs_exec_failed_tp || p == sk->progs.hs_capture_tp));
+}
+
+/*
+ * Load the late programs: a second instance of the object whose maps are
+ * skel's (same ELF, same layout, .rodata already frozen with this run's
+ * settings), with only those programs to relocate and verify. 0 or -errno.
+ */
+static int late_load(struct tracer *t)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo);
+	struct hooksnoop_bpf *sk;
+	struct bpf_program *p;
+	struct bpf_map *m, *m1;
+	__u64 t0 = now_ns();
+	int err;
+
+	oo.btf_custom_path = strcmp(t->btf_path, "/sys/kernel/btf/vmlinux") ? t->btf_path : NULL;
+	sk = hooksnoop_bpf__open_opts(&oo);
+	if (!sk)
+		return -errno;
+	bpf_object__for_each_map(m, sk->obj) {
+		m1 = bpf_object__find_map_by_name(t->skel->obj, bpf_map__name(m));
+		err = m1 ? bpf_map__reuse_fd(m, bpf_map__fd(m1)) : -ENOENT;
+		if (err)
+			goto fail;
+	}
+	bpf_object__for_each_program(p, sk->obj)
+		bpf_program__set_autoload(p, is_late_prog(t, p, sk));
+	err = hooksnoop_bpf__load(sk);
+	if (err)
+		goto fail;
+	t->late = sk;
+	hs_dbg("failed-exec and capture programs loaded in %.2f ms", (now_ns() - t0) / 1e6);
+	return 0;
+fail:
+	hooksnoop_bpf__destroy(sk);
+	return err;
+}
+
 /*
  * The attach thread. Real-time priority (SCHED_FIFO 1) when allowed: it
  * races the runtime that woke it (whose first hook comes 5-30 ms after its
@@ -300,8 +350,21 @@ static void *xfail_main(void *arg)
 {
 	struct sched_param sp = { .sched_priority = 1 };
 	struct tracer *t = arg;
-	int err;
+	int err = 0;
 
+	/* first, at normal priority: the late programs (a wake meanwhile waits in its ring) */
+	if (t->late_pending) {
+		err = late_load(t);
+		pthread_mutex_lock(&t->xfail_lock);
+		t->late_pending = false;
+		if (err) {
+			hs_warn("cannot load the failed-exec programs (%s): failed execs are not "
+				"reported", strerror(-err));
+			t->exec_failures = false;
+		}
+		xfail_sync(t); /* runtimes may have come meanwhile */
+		pthread_mutex_unlock(&t->xfail_lock);
+	}
 	err = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
 	if (err)
 		hs_dbg("failed-exec attach thread runs at normal priority: %s", strerror(err));
@@ -415,7 +478,7 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 		       "unconfined, or a profile that allows bpf and perf_event_open)");
 		return -EPERM;
 	}
-	btf_path = kfeat__btf_path();
+	btf_path = t->btf_path = kfeat__btf_path();
 	kfeat__probe_cheap(btf_path, &kf);
 	if (kernel_lacks(&kf))
 		return -EOPNOTSUPP;
@@ -455,6 +518,13 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 	/* attached by xfail_sync() while runtimes live; from the start in CI mode */
 	bpf_program__set_autoattach(t->skel->progs.hs_exec_failed, false);
 	t->xfail_pinned = s->cmd != NULL;
+	/* live mode: loaded after the first records flow (struct tracer) */
+	if (!t->xfail_pinned) {
+		bpf_program__set_autoload(t->skel->progs.hs_exec_failed, false);
+		bpf_program__set_autoload(t->skel->progs.hs_exec_failed_tp, false);
+		bpf_program__set_autoload(t->skel->progs.hs_capture_tp, false);
+		t->late_pending = true;
+	}
 	bpf_map__set_max_entries(t->skel->maps.scratch,
 				 libbpf_num_possible_cpus() > 0 ? libbpf_num_possible_cpus() : 1);
 
@@ -606,8 +676,10 @@ void tracer__close(struct tracer *t)
 	bpf_link__destroy(t->xfail_link);
 	t->xfail_link = NULL;
 	tp_links_destroy(t);
+	hooksnoop_bpf__destroy(t->late);
 	hooksnoop_bpf__destroy(t->skel);
 	t->rb = NULL;
+	t->late = NULL;
 	t->skel = NULL;
 }
 

@@ -24,6 +24,15 @@ typedef void (*tracer_event_fn)(void *ctx, const struct hs_event *ev);
 
 struct tracer {
 	struct hooksnoop_bpf *skel;
+	/*
+	 * Live mode: the failed-exec and hook-capture programs are a second
+	 * instance of the same object sharing skel's maps, loaded by the attach
+	 * thread once the first records flow (their verification is half of
+	 * all of it); late_pending until then. CI mode: all in skel.
+	 */
+	struct hooksnoop_bpf *late;
+	bool late_pending;
+	const char *btf_path;
 	struct ring_buffer *rb;
 	tracer_event_fn fn;
 	void *ctx;
