@@ -224,12 +224,19 @@ unpriv_root_only() {
 # real container. Sets FLOOD_MNTNS (inum) and REFUSED (sum of the refusals
 # reported).
 flood() {
-	# the real container lives through the flood: any refusal overlaps it
-	mkb "$T/real" "$(hooks_json "$CID")" 'sleep 2'
-	HS_ARGS="--root-rate 50 --expect all" SPOOF_MS=0 attack \
-		"${FLOOD_NS:-unshare -m} sh -c 'readlink /proc/self/ns/mnt > \$T/flood.ns; i=0; while [ \$i -lt 1500 ]; do \"\$T/runc\"; i=\$((i+1)); done'"
-	FLOOD_MNTNS=$(sed 's/.*\[\([0-9]*\)\]/\1/' "$T/flood.ns")
+	SPOOF_MS=0 flood_from "--root-rate 50 --expect all" \
+		'i=0; while [ $i -lt 1500 ]; do "$T/runc"; i=$((i+1)); done'
 	REFUSED=$(q -s '[.[]|select(.type=="lost")|.root_refused]|add // 0')
+}
+
+# flood_from HS_ARGS SH: one attack() whose spoof is shell code SH run from
+# FLOOD_NS (default: a mount namespace of its own), beside a real container
+# that lives through it (any refusal overlaps it). Sets FLOOD_MNTNS (inum).
+flood_from() {
+	mkb "$T/real" "$(hooks_json "$CID")" 'sleep 2'
+	HS_ARGS="$1" attack \
+		"${FLOOD_NS:-unshare -m} sh -c 'readlink /proc/self/ns/mnt > \$T/flood.ns; $2'"
+	FLOOD_MNTNS=$(sed 's/.*\[\([0-9]*\)\]/\1/' "$T/flood.ns")
 }
 
 # Issue 9: work per source is bounded in the kernel (--root-rate new roots
@@ -270,12 +277,10 @@ flood() {
 # not followed, counted as that source's loss. Sets FLOOD_MNTNS and
 # TRK_REFUSED (sum of the refusals reported).
 forkflood() {
-	mkb "$T/real" "$(hooks_json "$CID")" 'sleep 2'
 	cp "$(readlink -f /bin/sh)" "$T/runc"
 	printf 'i=0; while [ $i -lt 400 ]; do sleep 4 & i=$((i+1)); done; wait\n' > "$T/forks.sh"
-	HS_ARGS="--max-tracked 128 --source-max-tracked ${SRC_MAX:-64} --expect all" attack \
-		"${FLOOD_NS:-unshare -m} sh -c 'readlink /proc/self/ns/mnt > \$T/flood.ns; exec \"\$T/runc\" \"\$T/forks.sh\"'"
-	FLOOD_MNTNS=$(sed 's/.*\[\([0-9]*\)\]/\1/' "$T/flood.ns")
+	flood_from "--max-tracked 128 --source-max-tracked ${SRC_MAX:-64} --expect all" \
+		'exec "$T/runc" "$T/forks.sh"'
 	TRK_REFUSED=$(q -s '[.[]|select(.type=="lost")|.track_refused]|add // 0')
 }
 
