@@ -395,27 +395,33 @@ static __always_inline bool is_runtime_comm(const char *comm)
 	return false;
 }
 
-/* The fields that identify a mount namespace for good, per kernel (CO-RE). */
-struct ns_common___id {
-	__u64 ns_id; /* 6.18: never reused */
+/*
+ * A mount namespace as hooksnoop reads it, on any kernel (CO-RE): its inode
+ * number, and the id that identifies it for good - ns_common.ns_id on 6.18,
+ * mnt_namespace.seq on 6.1; each read only where it exists. One local type
+ * for every read: libbpf searches vmlinux BTF once per local type (~1 ms).
+ */
+struct ns_common___hs {
+	unsigned int inum;
+	__u64 ns_id;
 } __attribute__((preserve_access_index));
-struct mnt_namespace___id {
-	struct ns_common___id ns;
-} __attribute__((preserve_access_index));
-struct mnt_namespace___seq {
-	__u64 seq; /* 6.1: never reused */
+struct mnt_namespace___hs {
+	struct ns_common___hs ns;
+	__u64 seq;
 } __attribute__((preserve_access_index));
 
-static __always_inline __u64 mntns_id(struct mnt_namespace *ns)
+static __always_inline unsigned int mntns_inum(struct mnt_namespace___hs *ns)
 {
-	struct mnt_namespace___id *a = (void *)ns;
-	struct mnt_namespace___seq *b = (void *)ns;
+	return BPF_CORE_READ(ns, ns.inum);
+}
 
-	if (bpf_core_field_exists(a->ns.ns_id))
-		return BPF_CORE_READ(a, ns.ns_id);
-	if (bpf_core_field_exists(b->seq))
-		return BPF_CORE_READ(b, seq);
-	return (__u64)1 << 63 | BPF_CORE_READ(ns, ns.inum); /* neither: the (reusable) inode */
+static __always_inline __u64 mntns_id(struct mnt_namespace___hs *ns)
+{
+	if (bpf_core_field_exists(ns->ns.ns_id))
+		return BPF_CORE_READ(ns, ns.ns_id);
+	if (bpf_core_field_exists(ns->seq))
+		return BPF_CORE_READ(ns, seq);
+	return (__u64)1 << 63 | mntns_inum(ns); /* neither: the (reusable) inode */
 }
 
 /*
@@ -426,12 +432,12 @@ static __always_inline __u64 mntns_id(struct mnt_namespace *ns)
 static __always_inline bool root_allowed(struct task_struct *p, struct hs_src_id *key)
 {
 	struct hs_src_rate *r, init = {};
-	struct mnt_namespace *ns;
+	struct mnt_namespace___hs *ns;
 	__u64 now;
 
 	if (!root_rate && !src_max_tracked)
 		return true;
-	ns = BPF_CORE_READ(p, nsproxy, mnt_ns);
+	ns = (void *)BPF_CORE_READ(p, nsproxy, mnt_ns);
 	key->mnt_id = mntns_id(ns);
 	key->uid = BPF_CORE_READ(p, cred, uid.val);
 	now = bpf_ktime_get_ns();
@@ -439,7 +445,7 @@ static __always_inline bool root_allowed(struct task_struct *p, struct hs_src_id
 	if (!r) {
 		init.window_ns = now;
 		init.count = 1;
-		init.mntns = BPF_CORE_READ(ns, ns.inum);
+		init.mntns = mntns_inum(ns);
 		init.uid = key->uid;
 		bpf_map_update_elem(&src_rate, key, &init, BPF_NOEXIST);
 		return true;
@@ -491,7 +497,7 @@ static __always_inline void fill_hdr(struct hs_hdr *h, struct task_struct *t, __
 	h->ts_ns = bpf_ktime_get_ns();
 	h->start_ns = BPF_CORE_READ(t, group_leader, start_time);
 	h->cgroup_id = bpf_get_current_cgroup_id();
-	h->mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
+	h->mntns = mntns_inum((void *)BPF_CORE_READ(t, nsproxy, mnt_ns));
 	h->pidns = task_pidns(t);
 	BPF_CORE_READ_STR_INTO(&h->comm, t, comm);
 	h->drops = drops_total;
