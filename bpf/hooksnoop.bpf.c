@@ -902,11 +902,20 @@ struct iov_walk {
 	__u64 uiov, cnt, ret, pos, done;
 };
 
+/*
+ * A writev's iovec as user space lays it out: the UAPI ABI (64-bit), not a
+ * kernel type, so no CO-RE relocation (and no search of vmlinux BTF for it).
+ */
+struct hs_iovec {
+	__u64 iov_base;
+	__u64 iov_len;
+};
+
 /* bpf_loop callback: iovec i of a writev (one verification for every iovec); 1 stops. */
 static long put_iov(__u32 i, void *data)
 {
 	struct iov_walk *w = data;
-	struct iovec iov;
+	struct hs_iovec iov;
 	__u64 part;
 
 	if (i >= w->cnt || w->done >= w->ret)
@@ -914,7 +923,7 @@ static long put_iov(__u32 i, void *data)
 	if (bpf_probe_read_user(&iov, sizeof(iov), (void *)(w->uiov + i * sizeof(iov))))
 		return 1;
 	part = iov.iov_len < w->ret - w->done ? iov.iov_len : w->ret - w->done;
-	tail_put(w->tl, w->pos + w->done, (__u64)iov.iov_base, part);
+	tail_put(w->tl, w->pos + w->done, iov.iov_base, part);
 	w->done += part;
 	return 0;
 }

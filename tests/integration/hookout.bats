@@ -202,3 +202,19 @@ hook_rec() { q --arg m "$1" 'select(.type=="hook" and .argv[-1]==$m)'; }
 	[ "$(echo "$h" | jq '[.children[]|select(.outlived)]|length')" -eq 1 ]
 	[ "$(echo "$h" | jq -r .stdout.tail)" = before ]
 }
+
+# writev(2): each iovec of the call lands in the tail, in order, cut at
+# what the call returned (python's os.writev is one writev of its buffers).
+@test "a hook's writev: every iovec in the tail, in order" {
+	command -v python3 >/dev/null
+	CID=$(tid)
+	HS_OUT=$BATS_TEST_TMPDIR/hs.jsonl
+	one_hook "$BATS_TEST_TMPDIR/b" \
+		"cat >/dev/null; python3 -c 'import os; os.writev(2, [b\"vec-one \", b\"vec-two \", b\"vec-three\"])'" "$CID-m"
+	run ci_run runc "$BATS_TEST_TMPDIR/b" "$CID"
+	[ "$status" -eq 0 ]
+	h=$(hook_rec "$CID-m")
+	echo "$h"
+	[ "$(echo "$h" | jq -r .stderr.tail)" = "vec-one vec-two vec-three" ]
+	[ "$(echo "$h" | jq .stderr.bytes)" -eq 25 ]
+}
