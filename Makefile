@@ -70,8 +70,9 @@ LDLIBS    += -lzstd
 # No libmicrohttpd: Debian has no static build of its TLS library's dependencies
 # (p11-kit). A static hooksnoop serves no HTTP; --metrics-file still works.
 else
+# libmicrohttpd is dlopen'ed for --metrics only (user/metrics_http.c)
 CPPFLAGS  += -DHAVE_MICROHTTPD
-LDLIBS    += -lmicrohttpd -lpthread
+LDLIBS    += -lpthread
 endif
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \

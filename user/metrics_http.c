@@ -6,11 +6,17 @@
  * runs its own polling thread with every signal blocked; the tracer thread
  * only ever swaps the snapshot it serves.
  *
+ * libmicrohttpd is loaded (dlopen) only when --metrics is given: linked,
+ * it and its TLS stack (gnutls, nettle, p11-kit, tasn1, ...: 10 shared
+ * objects, and gnutls's constructor parsing its ASN.1 tables) cost every
+ * start ~2 ms before main() and ~1 MiB, though most runs serve no HTTP.
+ *
  * A static build (make STATIC=1) has no libmicrohttpd: Debian ships its TLS
  * dependency's own dependencies (p11-kit) as shared libraries only. There
  * --metrics says so and --metrics-file still works.
  */
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -161,6 +167,49 @@ struct metrics_http {
 	bool verbose;
 };
 
+/* The libmicrohttpd functions used, from dlopen (their own prototypes). */
+static struct {
+	__typeof__(MHD_start_daemon) *start_daemon;
+	__typeof__(MHD_stop_daemon) *stop_daemon;
+	__typeof__(MHD_create_response_from_buffer) *from_buffer;
+	__typeof__(MHD_create_response_from_buffer_with_free_callback_cls) *from_buffer_free;
+	__typeof__(MHD_add_response_header) *add_header;
+	__typeof__(MHD_queue_response) *queue;
+	__typeof__(MHD_destroy_response) *destroy;
+} mhd;
+
+#define MHD_SONAME "libmicrohttpd.so.12"
+
+/* Load libmicrohttpd once; NULL, or dlerror()'s reason. */
+static const char *mhd_load(void)
+{
+	static void *lib;
+	const char *why;
+
+	if (lib)
+		return NULL;
+	lib = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib)
+		return (why = dlerror()) ? why : "cannot load " MHD_SONAME;
+#define MHD_SYM(f, name)                                                                           \
+	if (!(*(void **)&mhd.f = dlsym(lib, name)))                                                  \
+		goto missing;
+	MHD_SYM(start_daemon, "MHD_start_daemon");
+	MHD_SYM(stop_daemon, "MHD_stop_daemon");
+	MHD_SYM(from_buffer, "MHD_create_response_from_buffer");
+	MHD_SYM(from_buffer_free, "MHD_create_response_from_buffer_with_free_callback_cls");
+	MHD_SYM(add_header, "MHD_add_response_header");
+	MHD_SYM(queue, "MHD_queue_response");
+	MHD_SYM(destroy, "MHD_destroy_response");
+#undef MHD_SYM
+	return NULL;
+missing:
+	why = dlerror();
+	dlclose(lib);
+	lib = NULL;
+	return why ? why : MHD_SONAME " lacks a function hooksnoop uses";
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	struct metrics_http *h = cls;
@@ -178,17 +227,17 @@ static void put_snap(void *cls)
 
 static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned code, const char *text)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text,
+	struct MHD_Response *r = mhd.from_buffer(strlen(text), (void *)text,
 								 MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result ret;
 
 	if (!r)
 		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+	mhd.add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
 	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	ret = MHD_queue_response(c, code, r);
-	MHD_destroy_response(r);
+		mhd.add_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = mhd.queue(c, code, r);
+	mhd.destroy(r);
 	return ret;
 }
 
@@ -210,25 +259,33 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	s = metrics_pub_get(h->pub);
 	if (!s)
 		return reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no metrics yet\n");
-	r = MHD_create_response_from_buffer_with_free_callback_cls(s->len, s->text, put_snap, s);
+	r = mhd.from_buffer_free(s->len, s->text, put_snap, s);
 	if (!r) {
 		snap_put(s);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	mhd.add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 				"text/plain; version=0.0.4; charset=utf-8");
-	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-	MHD_destroy_response(r); /* the snapshot goes back when the reply is sent or dropped */
+	ret = mhd.queue(c, MHD_HTTP_OK, r);
+	mhd.destroy(r); /* the snapshot goes back when the reply is sent or dropped */
 	return ret;
 }
 
 struct metrics_http *metrics_http_start(struct metrics_addr *a, struct metrics_pub *pub,
 					bool verbose)
 {
-	struct metrics_http *h = calloc(1, sizeof(*h));
+	struct metrics_http *h;
+	const char *why = mhd_load();
 	sigset_t all, old;
 	int fd;
 
+	if (why) {
+		hs_err("--metrics %s: cannot load the HTTP server library (%s): install "
+		       "libmicrohttpd12, or use --metrics-file",
+		       a->text, why);
+		return NULL;
+	}
+	h = calloc(1, sizeof(*h));
 	if (!h) {
 		hs_err("out of memory");
 		return NULL;
@@ -243,7 +300,7 @@ struct metrics_http *metrics_http_start(struct metrics_addr *a, struct metrics_p
 	/* signals (Ctrl-C, SIGTERM) stay with the tracer thread */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	h->d = MHD_start_daemon(
+	h->d = mhd.start_daemon(
 		MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, h,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h, MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)METRICS_HTTP_CONNS,
@@ -265,7 +322,7 @@ void metrics_http_stop(struct metrics_http *h)
 {
 	if (!h)
 		return;
-	MHD_stop_daemon(h->d); /* closes the listening socket too */
+	mhd.stop_daemon(h->d); /* closes the listening socket too */
 	free(h);
 }
 
