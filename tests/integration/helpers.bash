@@ -15,8 +15,11 @@ hs_start() {
 	HS_ERR=$BATS_TEST_TMPDIR/hs.err
 	"$HS" -v -a -j -o "$HS_OUT" "$@" 2>"$HS_ERR" &
 	HS_PID=$!
+	# tracing, and (live mode) the failed-exec and capture programs loaded
 	for _ in $(seq 200); do
-		grep -q "debug: tracing" "$HS_ERR" 2>/dev/null && return 0
+		grep -q "debug: tracing" "$HS_ERR" 2>/dev/null &&
+			grep -q "capture programs loaded\|cannot load the failed-exec" "$HS_ERR" &&
+			return 0
 		kill -0 "$HS_PID" 2>/dev/null || break
 		sleep 0.05
 	done
