@@ -316,6 +316,27 @@ static __always_inline struct hs_track *track_get_hot(struct task_struct *leader
 }
 
 /*
+ * Give back one of a count (tracked_now, runtimes_now): never below 0. A
+ * count that wrapped to 2^64 - 1 refused every process from then on and
+ * kept the syscall tracepoints attached for good (seen once in an hour's
+ * soak; the extra decrement was not found). A lost decrement only makes a
+ * count high: a few slots fewer, a detach later.
+ */
+static __always_inline void count_put(__u64 *c)
+{
+	__u64 old;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		old = *(volatile __u64 *)c;
+		if (!old || (__s64)old < 0)
+			return;
+		if (__sync_val_compare_and_swap(c, old, old - 1) == old)
+			return;
+	}
+}
+
+/*
  * Take one of src's --source-max-tracked slots: 1 taken, 0 refused (counted
  * against the source), -1 no accounting (no bound, or the source's entry
  * is gone: evicted from the LRU, or a seeded tree's).
@@ -358,7 +379,7 @@ static __always_inline struct hs_track *track_new(struct task_struct *leader, __
 
 	if (!taken)
 		return NULL;
-	if (__sync_fetch_and_add(&tracked_now, 1) >= max_tracked)
+	if ((__s64)__sync_fetch_and_add(&tracked_now, 1) >= (__s64)max_tracked)
 		goto full;
 	tr = bpf_task_storage_get(&tracked, leader, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!tr)
@@ -374,7 +395,7 @@ static __always_inline struct hs_track *track_new(struct task_struct *leader, __
 		__sync_fetch_and_add(&runtimes_now, 1);
 	return tr;
 full:
-	__sync_fetch_and_add(&tracked_now, -1);
+	count_put(&tracked_now);
 	if (taken > 0)
 		src_give(src);
 	count_drop(HS_STAT_DROP_TRACK_FULL);
@@ -709,6 +730,13 @@ int BPF_PROG(hs_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	if (!tr) {
 		/* a runtime binary started from outside any runtime tree: a new root */
 		tr = track_new(p, HS_ROLE_RUNTIME, tgid, &src);
+		/*
+		 * Not followed (counted: a drop, or its source's refusal): no
+		 * record either, or user space would wait for an exit that is
+		 * never reported, holding its root open.
+		 */
+		if (!tr)
+			return 0;
 		flags = HS_F_NEW_ROOT;
 		role = HS_ROLE_RUNTIME;
 		root = tgid;
@@ -729,7 +757,7 @@ int BPF_PROG(hs_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 			flags = HS_F_REEXEC; /* runtime re-exec: stays runtime */
 		} else {
 			tr->role = HS_ROLE_LEAF;
-			__sync_fetch_and_add(&runtimes_now, -1);
+			count_put(&runtimes_now);
 			if (!starts_container(p)) {
 				/* a hook: its subtree and its I/O are followed from here */
 				hook = true;
@@ -1342,8 +1370,8 @@ int BPF_PROG(hs_exit, struct task_struct *p)
 	/* the counts belong to whoever deletes the entry (seeding may race us) */
 	if (bpf_task_storage_delete(&tracked, leader) == 0) {
 		if (role == HS_ROLE_RUNTIME)
-			__sync_fetch_and_add(&runtimes_now, -1);
-		__sync_fetch_and_add(&tracked_now, -1);
+			count_put(&runtimes_now);
+		count_put(&tracked_now);
 		if (tflags & HS_TRK_SRC_COUNTED)
 			src_give(&src);
 	}
