@@ -577,13 +577,6 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 		hs_err("cannot set up the ring buffer: %s", strerror(-err));
 		goto fail;
 	}
-	if (t->exec_failures && !t->xfail_pinned) {
-		err = xfail_thread_start(t);
-		if (err) {
-			hs_err("cannot start the failed-exec attach thread: %s", strerror(-err));
-			goto fail;
-		}
-	}
 	return 0;
 fail:
 	xfail_thread_stop(t);
@@ -594,6 +587,18 @@ fail:
 	tp_links_destroy(t);
 	hooksnoop_bpf__destroy(t->skel);
 	t->skel = NULL;
+	return err;
+}
+
+int tracer__start(struct tracer *t)
+{
+	int err;
+
+	if (!t->exec_failures || t->xfail_pinned || t->xfail_thread_on)
+		return 0;
+	err = xfail_thread_start(t);
+	if (err)
+		hs_err("cannot start the failed-exec attach thread: %s", strerror(-err));
 	return err;
 }
 

@@ -69,6 +69,12 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
  */
 int tracer__seed(struct tracer *t, const struct settings *s);
 /*
+ * Live mode: start the attach thread (after seeding, so that its first job,
+ * loading the failed-exec and capture programs, competes with nothing
+ * before the first records). 0 or -errno after one error line.
+ */
+int tracer__start(struct tracer *t);
+/*
  * Poll once; returns events handled, or -errno (-EINTR on a signal).
  * hs_exec_failed is attached and detached meanwhile by a thread of the
  * tracer's own (see "The syscall tax" in the BPF side).

@@ -555,6 +555,10 @@ int trace_run(const struct settings *sp)
 		goto out_child;
 	}
 	tracer__seed(&t.tr, &s);
+	if (tracer__start(&t.tr)) {
+		rc = 1;
+		goto out_tracer;
+	}
 	hs_dbg("tracing (%zu runtime names)", s.nruntimes);
 	sdnotify_ready();
 	if (!s.cmd && isatty(STDERR_FILENO)) {
