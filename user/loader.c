@@ -364,6 +364,8 @@ static void *xfail_main(void *arg)
 		}
 		xfail_sync(t); /* runtimes may have come meanwhile */
 		pthread_mutex_unlock(&t->xfail_lock);
+		if (t->ready)
+			t->ready();
 	}
 	err = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
 	if (err)
@@ -590,12 +592,16 @@ fail:
 	return err;
 }
 
-int tracer__start(struct tracer *t)
+int tracer__start(struct tracer *t, void (*ready)(void))
 {
 	int err;
 
-	if (!t->exec_failures || t->xfail_pinned || t->xfail_thread_on)
+	t->ready = ready;
+	if (!t->exec_failures || t->xfail_pinned || t->xfail_thread_on) {
+		if (ready)
+			ready();
 		return 0;
+	}
 	err = xfail_thread_start(t);
 	if (err)
 		hs_err("cannot start the failed-exec attach thread: %s", strerror(-err));

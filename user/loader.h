@@ -32,6 +32,7 @@ struct tracer {
 	 */
 	struct hooksnoop_bpf *late;
 	bool late_pending;
+	void (*ready)(void); /* tracer__start's: everything loaded */
 	const char *btf_path;
 	struct ring_buffer *rb;
 	tracer_event_fn fn;
@@ -71,9 +72,11 @@ int tracer__seed(struct tracer *t, const struct settings *s);
 /*
  * Live mode: start the attach thread (after seeding, so that its first job,
  * loading the failed-exec and capture programs, competes with nothing
- * before the first records). 0 or -errno after one error line.
+ * before the first records). ready() (may be NULL) is called once every
+ * program is loaded: now, or from that thread once it has loaded them
+ * (whether it could or not). 0 or -errno after one error line.
  */
-int tracer__start(struct tracer *t);
+int tracer__start(struct tracer *t, void (*ready)(void));
 /*
  * Poll once; returns events handled, or -errno (-EINTR on a signal).
  * hs_exec_failed is attached and detached meanwhile by a thread of the

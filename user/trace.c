@@ -555,12 +555,12 @@ int trace_run(const struct settings *sp)
 		goto out_child;
 	}
 	tracer__seed(&t.tr, &s);
-	if (tracer__start(&t.tr)) {
+	/* systemd hears READY=1 once failed execs and hook output are caught too */
+	if (tracer__start(&t.tr, sdnotify_ready)) {
 		rc = 1;
 		goto out_tracer;
 	}
 	hs_dbg("tracing (%zu runtime names)", s.nruntimes);
-	sdnotify_ready();
 	if (!s.cmd && isatty(STDERR_FILENO)) {
 		fprintf(stderr, "hooksnoop: tracing");
 		for (size_t i = 0; i < s.nruntimes; i++)

@@ -326,6 +326,10 @@ filter_expand() {
 	! grep -E 'mmap\(.*PROT_WRITE\|PROT_EXEC|mmap\(.*PROT_EXEC\|PROT_WRITE' "$S.hs"
 	! grep -E 'mprotect\(.*PROT_EXEC' "$S.hs"
 	# ProcSubset=pid: /proc opened only for processes (libbpf's optional
-	# Ubuntu /proc/version_signature aside: absent elsewhere, it copes)
-	! grep -oE '"/proc/[^"]*"' "$S.hs" | grep -vE '^"/proc/([0-9]+|self|thread-self)(/|")|^"/proc/version_signature"$'
+	# Ubuntu /proc/version_signature aside: absent elsewhere, it copes; and
+	# glibc's /proc/sys/vm/overcommit_memory, read when a thread's malloc
+	# arena shrinks - the attach thread's after it loaded the late programs;
+	# absent under ProcSubset=pid, glibc releases the pages with madvise)
+	! grep -oE '"/proc/[^"]*"' "$S.hs" |
+		grep -vE '^"/proc/([0-9]+|self|thread-self)(/|")|^"/proc/version_signature"$|^"/proc/sys/vm/overcommit_memory"$'
 }
