@@ -239,16 +239,22 @@ flood_from() {
 	FLOOD_MNTNS=$(sed 's/.*\[\([0-9]*\)\]/\1/' "$T/flood.ns")
 }
 
+# charged_to_flood FIELD N MIN: hooksnoop exited 0, at least MIN refusals
+# were reported (N, from the lost records' FIELD), and every lost record
+# with FIELD names the flood's namespace as its source
+charged_to_flood() {
+	[ "$HS_RC" -eq 0 ] || { echo "hooksnoop exited $HS_RC"; return 1; }
+	[ "$2" -ge "$3" ] || { echo "$1: $2 refused"; return 1; }
+	[ "$(q -r -s --arg f "$1" '[.[]|select(.type=="lost" and .[$f]>0)|.source.mntns|tostring]|unique|join(",")')" = "$FLOOD_MNTNS" ] ||
+		{ echo "flood from $FLOOD_MNTNS"; q -c 'select(.type=="lost")'; return 1; }
+}
+
 # Issue 9: work per source is bounded in the kernel (--root-rate new roots
 # a second per mount namespace + uid); what it refuses is that source's
 # loss, never the real container's.
 @test "attack: a runtime-start flood from another mount namespace is refused there, the real container is whole" {
 	flood
-	[ "$HS_RC" -eq 0 ] || { echo "hooksnoop exited $HS_RC"; return 1; }
-	[ "$REFUSED" -ge 500 ] || { echo "refused $REFUSED"; return 1; }
-	# every refusal is charged to the flood's namespace, and said
-	[ "$(q -r -s '[.[]|select(.type=="lost" and .root_refused>0)|.source.mntns|tostring]|unique|join(",")')" = "$FLOOD_MNTNS" ] ||
-		{ echo "flood from $FLOOD_MNTNS"; q -c 'select(.type=="lost")'; return 1; }
+	charged_to_flood root_refused "$REFUSED" 500
 	c=$(q --arg c "$CID" 'select(.type=="container" and .container==$c)')
 	[ "$(echo "$c" | jq -r '[.verdict,.lost]|join(",")')" = "ok,false" ] || { echo "$c"; return 1; }
 	[ "$(echo "$c" | jq -c '[.stages[]|.fired]')" = "[1,1,1,1,1,1]" ]
@@ -289,10 +295,7 @@ forkflood() {
 # source's share is bounded, and what is refused is that source's loss.
 @test "attack: a fork flood from a runtime-named process elsewhere is bounded to its source's share, the real container is whole" {
 	forkflood
-	[ "$HS_RC" -eq 0 ] || { echo "hooksnoop exited $HS_RC"; return 1; }
-	[ "$TRK_REFUSED" -ge 300 ] || { echo "refused $TRK_REFUSED"; return 1; }
-	[ "$(q -r -s '[.[]|select(.type=="lost" and .track_refused>0)|.source.mntns|tostring]|unique|join(",")')" = "$FLOOD_MNTNS" ] ||
-		{ echo "flood from $FLOOD_MNTNS"; q -c 'select(.type=="lost")'; return 1; }
+	charged_to_flood track_refused "$TRK_REFUSED" 300
 	# none of it counted as a loss of everybody's (tracking_full)
 	[ "$(q -s '[.[]|select(.type=="lost")|.tracking_full]|add // 0')" -eq 0 ]
 	c=$(q --arg c "$CID" 'select(.type=="container" and .container==$c)')
