@@ -151,6 +151,7 @@ struct inv {
 
 struct proc {
 	__u32 tgid;
+	__u64 start_ns;	/* its start (monotonic, from its records): who it is in /proc */
 	struct inv *inv;
 	enum hs_urole role;
 	bool seeded;
@@ -187,6 +188,9 @@ struct correlator {
 	unsigned long long evicted; /* reported early to stay within live_max */
 	__u64 slow_ns;		/* --slow, 0 off */
 	__u64 next_tick_ns;	/* when live hooks are looked at next */
+	unsigned long long drops;	/* the kernel's loss count, as last reported */
+	__u64 reap_at_ns;	/* when to look for processes whose exit was lost, 0 not due */
+	unsigned long long reaped; /* processes found gone without their exit record */
 };
 
 /*
@@ -1449,6 +1453,9 @@ void correlator__on_event(struct correlator *c, const struct hs_event *ev)
 	struct proc *p = proc_get(c, h->tgid, ev->type == HS_EV_FORK || ev->type == HS_EV_EXEC ||
 						 ev->type == HS_EV_EXEC_FAILED);
 
+	if (p && !p->start_ns)
+		p->start_ns = h->start_ns;
+
 	switch (ev->type) {
 	case HS_EV_FORK: {
 		struct proc *parent = proc_get(c, h->ppid, false);
@@ -1577,10 +1584,64 @@ static void report_running(struct correlator *c, struct container *ct, struct ho
 	procpeek_children_free(kids, nkids);
 }
 
+/*
+ * After a loss, how long until the processes whose exit may have been lost
+ * are looked for: records made before the loss was seen are all consumed
+ * by then, so a process gone without its exit record is one whose record
+ * was lost, not one still on its way.
+ */
+#define REAP_DELAY_NS 1000000000ull
+
+/*
+ * A process the model still follows whose exit record was lost (the ring
+ * buffer was full when it exited): without this, its invocation would wait
+ * for that record for as long as hooksnoop runs, holding the runtime's root
+ * and mount namespace open and its container unfinished. Its containers were
+ * touched by the loss: they read `unknown`. A hook of it not seen to end is
+ * `unfinished`; an invocation ends now, with no exit status known.
+ */
+static void reap_one(struct correlator *c, struct proc *p, __u64 now_ns)
+{
+	struct hs_hdr h = { .type = HS_EV_EXIT, .tgid = p->tgid, .pid = p->tgid,
+			    .ts_ns = now_ns, .start_ns = p->start_ns, .drops = c->drops };
+	struct hs_event ev = { .hdr = &h, .type = HS_EV_EXIT };
+	struct inv *iv;
+
+	if (p->hook_c)
+		p->hook_c->lost = true;
+	if (p->ctr_of)
+		p->ctr_of->lost = true;
+	for (iv = p->inv; iv; iv = iv->parent)
+		if (iv->c)
+			iv->c->lost = true;
+	c->lost_any = true;
+	c->reaped++;
+	if (p->inv && p->inv->pid == p->tgid && !p->inv->exited)
+		inv_exit(c, p->inv, &ev);
+	proc_del(c, p);
+}
+
+static void reap_lost(struct correlator *c, __u64 now_ns)
+{
+	struct proc *p, *tmp;
+
+	c->reap_at_ns = 0;
+	HASH_ITER(hh, c->procs, p, tmp) {
+		/* seeded processes' start is /proc's own: they are checked the same way */
+		if (!p->start_ns ||
+		    procpeek_alive(p->tgid, procpeek_ticks(&c->view, p->start_ns)) != -ESRCH)
+			continue;
+		hs_dbg("process %u is gone and its exit record was lost", p->tgid);
+		reap_one(c, p, now_ns);
+	}
+}
+
 void correlator__tick(struct correlator *c, __u64 now_ns)
 {
 	struct proc *p, *tmp;
 
+	if (c->reap_at_ns && now_ns >= c->reap_at_ns)
+		reap_lost(c, now_ns);
 	if (!c->slow_ns || now_ns < c->next_tick_ns)
 		return;
 	c->next_tick_ns = now_ns + SLOW_TICK_NS;
@@ -1607,8 +1668,18 @@ void correlator__tick(struct correlator *c, __u64 now_ns)
 void correlator__on_lost(struct correlator *c, unsigned long long n)
 {
 	/* which containers it touched is decided from the records' drop stamps */
-	if (n)
-		c->lost_any = true;
+	if (!n)
+		return;
+	c->lost_any = true;
+	c->drops += n;
+	/* and whose exit went with it, a moment later (REAP_DELAY_NS) */
+	if (!c->reap_at_ns)
+		c->reap_at_ns = mono_now_ns() + REAP_DELAY_NS;
+}
+
+unsigned long long correlator__reaped(const struct correlator *c)
+{
+	return c->reaped;
 }
 
 void correlator__on_source_lost(struct correlator *c, bool any, __u64 src)

@@ -22,7 +22,9 @@ void correlator__on_event(struct correlator *c, const struct hs_event *ev);
 /*
  * The kernel lost n records. Which containers they touched is decided from
  * the loss count stamped on every record: a container whose lifetime saw it
- * grow is "unknown".
+ * grow is "unknown". A second later (correlator__tick), the processes the
+ * model follows are looked up in /proc: one gone without its exit record
+ * (lost with the rest) is let go, so nothing waits for it for good.
  */
 void correlator__on_lost(struct correlator *c, unsigned long long n);
 /*
@@ -37,6 +39,8 @@ bool correlator__refused_any(const struct correlator *c);
  * table's cap were live at once (created and never deleted in our sight).
  */
 unsigned long long correlator__evicted(const struct correlator *c);
+/* Processes found gone after a loss without their exit record (then let go). */
+unsigned long long correlator__reaped(const struct correlator *c);
 /* Change the cap (tests; 0 restores the default). */
 void correlator__set_live_max(struct correlator *c, unsigned n);
 /* Were records lost, or a container's verdict made unknown by a loss? */
@@ -49,7 +53,8 @@ void correlator__set_slow(struct correlator *c, __u64 slow_ns);
 /*
  * Time passes (the driver calls it between polls; it looks at live hooks
  * at most every 100 ms): report the hooks that crossed their next --slow
- * mark. Reads /proc through saferead, bounded.
+ * mark, and after a loss let go of processes gone without their exit
+ * record. Reads /proc through saferead, bounded.
  */
 void correlator__tick(struct correlator *c, __u64 now_ns);
 /* Runtime and hook processes started after tracing began that still run. */

@@ -91,6 +91,23 @@ int procpeek_wchan(__u32 pid, unsigned long long ticks, char *buf, size_t sz)
 	return 0;
 }
 
+int procpeek_alive(__u32 pid, unsigned long long ticks)
+{
+	struct sr_root proc __attribute__((cleanup(sr_root_close))) = SR_ROOT_INIT;
+	struct sr_stat st;
+	int fd = -1, err;
+
+	err = sr_root_of_path(&proc, "/proc");
+	if (!err)
+		err = open_pid(&proc, pid, ticks, &st, &fd);
+	if (fd >= 0)
+		close(fd);
+	/* exited (a zombie) or exiting: its exit record was made, or lost, already */
+	if (!err && sr_stat_gone(&st))
+		err = -ESRCH;
+	return err == -ENOENT ? -ESRCH : err;
+}
+
 /* The pids in "task/TID/children" of every thread of the process under fd. */
 static int child_pids(int fd, __u32 **pids, size_t *n)
 {

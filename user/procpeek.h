@@ -28,6 +28,13 @@ unsigned long long procpeek_ticks(const struct rtview *v, __u64 start_ns);
 int procpeek_wchan(__u32 pid, unsigned long long ticks, char *buf, size_t sz);
 
 /*
+ * Whether pid is still the process that started at ticks and has not
+ * exited: 0 yes, -ESRCH no (gone, a zombie, or another process), another
+ * -errno when /proc could not tell.
+ */
+int procpeek_alive(__u32 pid, unsigned long long ticks);
+
+/*
  * pid's descendants alive now, breadth first, at most max (*trunc when
  * there were more), each with its argv (at most argv_max bytes) and start
  * time; a descendant is kept only when its own stat names its parent.

@@ -642,6 +642,9 @@ int trace_run(const struct settings *sp)
 			       (unsigned long long)st[HS_STAT_EVENTS],
 			       (unsigned long long)st[HS_STAT_DROP_RINGBUF],
 			       (unsigned long long)st[HS_STAT_DROP_TRACK_FULL]);
+		if (correlator__reaped(t.corr))
+			hs_dbg("%llu processes ended unseen (their exit records were lost)",
+			       correlator__reaped(t.corr));
 	}
 	if (t.st.on)
 		print_stats(&t);

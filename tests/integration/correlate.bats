@@ -337,6 +337,36 @@ podman_image() {
 	done
 }
 
+@test "a lost exit record: the runtime is found gone, its container ends unknown while tracing goes on" {
+	CID=$(tid); CIDS=$CID
+	mkb "$BATS_TEST_TMPDIR/b" "$(hooks_json "$CID")" "sleep 2"
+	cp /bin/true "$BATS_TEST_TMPDIR/runc"
+	hs_start -c "$CID" --ringbuf-size 4096 --root-rate 0
+	runc run -b "$BATS_TEST_TMPDIR/b" "$CID" </dev/null &
+	rp=$!
+	for _ in $(seq 100); do
+		[ "$(runc state "$CID" 2>/dev/null | jq -r .status)" = running ] && break
+		sleep 0.05
+	done
+	sleep 0.3 # its records so far are read
+	# stopped while a flood of runtime starts fills the 4 KiB ring and runc exits: its exit is lost
+	kill -STOP "$HS_PID"
+	for _ in $(seq 64); do "$BATS_TEST_TMPDIR/runc"; done
+	wait "$rp"
+	kill -CONT "$HS_PID"
+	# found gone a second after the loss is seen, not when tracing stops
+	for _ in $(seq 100); do
+		[ -n "$(q "select(.type==\"container\" and .container==\"$CID\")")" ] && break
+		sleep 0.05
+	done
+	c=$(q "select(.type==\"container\" and .container==\"$CID\")")
+	[ -n "$c" ] || { echo "no container record while tracing"; cat "$HS_ERR"; return 1; }
+	[ "$(echo "$c" | jq -r .verdict)" = unknown ] || { echo "$c"; return 1; }
+	grep -q "exit record was lost" "$HS_ERR"
+	hs_stop
+	[ "$(q 'select(.type=="summary")|.lost_events')" -gt 0 ]
+}
+
 @test "lost events: counted, the container is unknown (never missing), --expect says UNKNOWN" {
 	CID=$(tid); CIDS=$CID
 	mkb "$BATS_TEST_TMPDIR/b" "$(hooks_json "$CID")" "true"
