@@ -142,7 +142,7 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(SAN_LIB) | $(OUTPUT)/tests
 	$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(WARN) -MMD -MP -o $@ $< $(SAN_LIB) $(LDLIBS) -lcmocka
 
 HELPERS    := $(OUTPUT)/tests/execstorm $(OUTPUT)/tests/nop $(OUTPUT)/tests/spoof \
-	      $(OUTPUT)/tests/wraprt
+	      $(OUTPUT)/tests/wraprt $(OUTPUT)/tests/threxit
 
 $(OUTPUT)/tests/execstorm: tests/helpers/execstorm.c | $(OUTPUT)/tests
 	$(CC) -O2 $(WARN) -o $@ $<
@@ -155,6 +155,9 @@ $(OUTPUT)/tests/spoof: tests/helpers/spoof.c | $(OUTPUT)/tests
 
 $(OUTPUT)/tests/wraprt: tests/helpers/wraprt.c | $(OUTPUT)/tests
 	$(CC) -O2 $(WARN) -o $@ $<
+
+$(OUTPUT)/tests/threxit: tests/helpers/threxit.c | $(OUTPUT)/tests
+	$(CC) -O2 $(WARN) -pthread -o $@ $<
 
 unit: $(UNIT_BINS) $(HELPERS)
 

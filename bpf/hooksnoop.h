@@ -204,8 +204,9 @@ struct hs_track {
 	__u32 hook_pid; /* tgid of the hook whose subtree this is, 0 = none */
 	__u32 hook_gen; /* low half of that hook's start time: with hook_pid, its hookinfo key */
 	struct hs_src_id src; /* its root's source (0 for seeded processes) */
+	__u64 exit_claim; /* hs_exit: the first thread to add 1 reports the process's end */
 };
-_Static_assert(sizeof(struct hs_track) == 32, "hs_track layout");
+_Static_assert(sizeof(struct hs_track) == 40, "hs_track layout");
 
 /*
  * The tail ring of one stream. `bytes` is the stream's length so far; a

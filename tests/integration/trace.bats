@@ -190,6 +190,24 @@ run_all_stages() { # runc|crun
 	[ "$(q --arg id "$CID" 'select(.type=="hook" and .container==$id)|.argv[-1]|explode|.[-9,-1]')" = "$(printf '8238\n8294')" ]
 }
 
+# Threads that leave at once can each find their process's live count at 0
+# in sched_process_exit: the process's end must be reported once, and its
+# counts given back once (twice wrapped tracked_now/runtimes_now in an hour's
+# soak). threxit: 3 threads and the main one leaving together (exit_group
+# while they run, or each its own exit): ~1 in 300 was reported twice.
+@test "threads leaving at once: one exit record per process" {
+	cp "$ROOT/build/tests/threxit" "$BATS_TEST_TMPDIR/hsxr"
+	hs_start -r hsxr --root-rate 0
+	for _ in $(seq 1000); do "$BATS_TEST_TMPDIR/hsxr" 3 g; "$BATS_TEST_TMPDIR/hsxr" 3; done
+	sleep 0.5
+	hs_stop
+	[ "$(q 'select(.type=="exec" and .comm=="hsxr")' | wc -l)" -eq 2000 ]
+	[ "$(q 'select(.type=="exit" and .comm=="hsxr")' | wc -l)" -eq 2000 ] || {
+		q -r 'select(.type=="exit" and .comm=="hsxr")|.pid' | sort | uniq -d | head -3
+		return 1
+	}
+}
+
 @test "tracking cap: processes beyond --max-tracked are counted as lost, never silent" {
 	cp /bin/sleep "$BATS_TEST_TMPDIR/crun" # comm "crun": a runtime root each
 	# the global cap alone (one source's share is attack.bats' matter)
