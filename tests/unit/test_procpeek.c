@@ -106,10 +106,38 @@ static void test_wchan_and_children(void **state)
 	assert_int_equal(procpeek_wchan((__u32)pid, ticks, w, sizeof(w)), -ENOENT);
 }
 
+/* Alive: running, named with its start time; not: another start time, a zombie, gone. */
+static void test_alive(void **state)
+{
+	unsigned long long ticks;
+	pid_t pid;
+	int st;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	ticks = sr_pid_start(pid);
+	assert_true(ticks > 0);
+	assert_int_equal(procpeek_alive((__u32)pid, ticks), 0);
+	assert_int_equal(procpeek_alive((__u32)pid, ticks + 100), -ESRCH);
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	/* a zombie until reaped: it has exited */
+	for (int i = 0; i < 200 && procpeek_alive((__u32)pid, ticks) == 0; i++)
+		usleep(5000);
+	assert_int_equal(procpeek_alive((__u32)pid, ticks), -ESRCH);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_int_equal(procpeek_alive((__u32)pid, ticks), -ESRCH);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wchan_and_children),
+		cmocka_unit_test(test_alive),
 	};
 
 	return cmocka_run_group_tests_name("procpeek", tests, NULL, NULL);
