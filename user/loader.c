@@ -661,9 +661,10 @@ __u32 tracer__track_refused(struct tracer *t)
 	return t->skel ? __atomic_load_n(&t->skel->bss->trk_refused_total, __ATOMIC_RELAXED) : 0;
 }
 
-int tracer__sources(struct tracer *t,
-		    void (*fn)(void *ctx, const struct hs_src_id *id, const struct hs_src_rate *v),
-		    void *ctx)
+/* The walk of src_rate one entry at a time: two system calls per entry. */
+static void sources_walk(struct tracer *t,
+			 void (*fn)(void *ctx, const struct hs_src_id *id, const struct hs_src_rate *v),
+			 void *ctx)
 {
 	int fd = bpf_map__fd(t->skel->maps.src_rate);
 	struct hs_src_id key, next, *prev = NULL;
@@ -677,6 +678,58 @@ int tracer__sources(struct tracer *t,
 		if (!bpf_map_lookup_elem(fd, &key, &v) && (v.refused || v.trk_refused))
 			fn(ctx, &key, &v);
 	}
+}
+
+int tracer__sources(struct tracer *t,
+		    void (*fn)(void *ctx, const struct hs_src_id *id, const struct hs_src_rate *v),
+		    void *ctx)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, o);
+	int fd = bpf_map__fd(t->skel->maps.src_rate), err = 0;
+	__u32 cap = bpf_map__max_entries(t->skel->maps.src_rate), n = 0, count, tok = 0, i;
+	bool first = true;
+
+	/*
+	 * During a flood the refusal counters move between almost every two
+	 * records, and each move is settled here before the next record: one
+	 * entry at a time, a full map (4096 sources) took thousands of system
+	 * calls per record, enough for the tracer to fall ~200 ms behind and a
+	 * 30 ms crun run to be gone before its exec record was read. One
+	 * batched lookup reads them all; the walk stays for kernels without it.
+	 */
+	if (!t->src_keys) {
+		t->src_keys = calloc(cap, sizeof(*t->src_keys));
+		t->src_vals = calloc(cap, sizeof(*t->src_vals));
+		if (!t->src_keys || !t->src_vals)
+			t->src_batch_off = true;
+	}
+	while (!t->src_batch_off && n < cap) {
+		count = cap - n;
+		err = bpf_map_lookup_batch(fd, first ? NULL : &tok, &tok, t->src_keys + n,
+					   t->src_vals + n, &count, &o);
+		err = err ? -errno : 0;
+		if (err && err != -ENOENT) {
+			if (first && (err == -EINVAL || err == -ENOTSUP || err == -EOPNOTSUPP)) {
+				t->src_batch_off = true; /* said once in -v; walked from now on */
+				hs_dbg("no batched map lookups here (%s): sources are walked",
+				       strerror(-err));
+				break;
+			}
+			n += count;
+			break;
+		}
+		n += count;
+		first = false;
+		if (err == -ENOENT)
+			break;
+	}
+	if (t->src_batch_off) {
+		sources_walk(t, fn, ctx);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (t->src_vals[i].refused || t->src_vals[i].trk_refused)
+			fn(ctx, &t->src_keys[i], &t->src_vals[i]);
 	return 0;
 }
 
@@ -689,6 +742,10 @@ void tracer__close(struct tracer *t)
 	tp_links_destroy(t);
 	hooksnoop_bpf__destroy(t->late);
 	hooksnoop_bpf__destroy(t->skel);
+	free(t->src_keys);
+	free(t->src_vals);
+	t->src_keys = NULL;
+	t->src_vals = NULL;
 	t->rb = NULL;
 	t->late = NULL;
 	t->skel = NULL;

@@ -59,6 +59,10 @@ struct tracer {
 	int wake_stop_fd;            /* eventfd that ends the attach thread's poll */
 	bool xfail_thread_on, xfail_stop;
 	pthread_t xfail_thread;
+	/* tracer__sources(): the batched read of src_rate, or the walk where there is none */
+	struct hs_src_id *src_keys;
+	struct hs_src_rate *src_vals;
+	bool src_batch_off;
 };
 
 /* Each returns 0 or -errno after printing one clear error line. */

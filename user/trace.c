@@ -53,6 +53,8 @@ struct trace_stats {
 	__u64 lat[LAT_BUCKETS];
 	__u64 nlat;
 	__u32 lat_max;
+	__u64 src_reads;   /* reads of the kernel's per-source refusal counts */
+	__u64 src_read_ns; /* and the time they took */
 };
 
 static unsigned lat_bucket(__u32 us)
@@ -242,7 +244,13 @@ static void check_refusals(struct trace *t)
 		}
 	}
 	if (moved) {
+		__u64 t0 = t->st.on ? mono_now_ns() : 0;
+
 		tracer__sources(&t->tr, on_source, t);
+		if (t->st.on) {
+			t->st.src_reads++;
+			t->st.src_read_ns += mono_now_ns() - t0;
+		}
 		/*
 		 * Sources evicted from the kernel's LRU map meanwhile: from anyone.
 		 * Compared ever-to-ever: a source's count read from the map can be
@@ -309,6 +317,8 @@ static void print_stats(struct trace *t)
 	jw_ku64(&w, "latency_p50_us", p50);
 	jw_ku64(&w, "latency_p99_us", p99);
 	jw_ku64(&w, "latency_max_us", max);
+	jw_ku64(&w, "source_reads", t->st.src_reads);
+	jw_ku64(&w, "source_read_us", t->st.src_read_ns / 1000);
 	jw_ki64(&w, "maxrss_kib", ru.ru_maxrss);
 	jw_ki64(&w, "utime_us", (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec);
 	jw_ki64(&w, "stime_us", (long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec);
