@@ -461,7 +461,7 @@ static __always_inline bool root_allowed(struct task_struct *p, struct hs_src_id
 		return true;
 	ns = (void *)BPF_CORE_READ(p, nsproxy, mnt_ns);
 	key->mnt_id = mntns_id(ns);
-	key->uid = BPF_CORE_READ(p, cred, uid.val);
+	key->uid = (__u32)bpf_get_current_uid_gid(); /* p is current (its exec) */
 	now = bpf_ktime_get_ns();
 	r = bpf_map_lookup_elem(&src_rate, key);
 	if (!r) {
@@ -515,7 +515,12 @@ static __always_inline void fill_hdr(struct hs_hdr *h, struct task_struct *t, __
 	h->ppid = BPF_CORE_READ(t, real_parent, tgid);
 	h->root_pid = root;
 	h->vpid = task_vpid(t);
-	h->uid = BPF_CORE_READ(t, cred, uid.val);
+	/*
+	 * t is current, or the child it forks (whose credentials are a copy):
+	 * the helper gives the same kuid as t->cred->uid, without struct cred's
+	 * CO-RE search of vmlinux BTF at every start.
+	 */
+	h->uid = (__u32)bpf_get_current_uid_gid();
 	h->ts_ns = bpf_ktime_get_ns();
 	h->start_ns = BPF_CORE_READ(t, group_leader, start_time);
 	h->cgroup_id = bpf_get_current_cgroup_id();

@@ -564,6 +564,14 @@ int trace_run(const struct settings *sp)
 		rc = 1;
 		goto out_child;
 	}
+	/*
+	 * What the kernel side reported since attach (new runtime roots) goes out
+	 * before the /proc scan: none of it depends on a seeded process (a root
+	 * is one because nothing tracked it when it exec'd, and seeding keeps
+	 * what the kernel set up), and the first record is not kept waiting for
+	 * the scan (bench/startup).
+	 */
+	tracer__poll(&t.tr, 0);
 	tracer__seed(&t.tr, &s);
 	/* systemd hears READY=1 once failed execs and hook output are caught too */
 	if (tracer__start(&t.tr, sdnotify_ready)) {
