@@ -34,6 +34,7 @@
 #include "loader.h"
 #include "log.h"
 #include "rtdetect.h"
+#include "rtview.h"
 #include "saferead.h"
 
 int hs_verbose;
@@ -929,6 +930,7 @@ static void seed_event(struct tracer *t, const struct settings *s, const struct 
 {
 	size_t cap = sizeof(struct hs_exec) + s->argv_bytes;
 	struct hs_exec *e = calloc(1, cap + 1);
+	__s64 boot_off = rtview_boot_off_ns();
 	struct timespec ts;
 	long hz = sysconf(_SC_CLK_TCK);
 	char *argv;
@@ -948,7 +950,17 @@ static void seed_event(struct tracer *t, const struct settings *s, const struct 
 	status_fields(piddir, p->pid, &e->hdr.vpid, &e->hdr.uid);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	e->hdr.ts_ns = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-	e->hdr.start_ns = hz > 0 ? p->starttime * (1000000000ull / (unsigned long long)hz) : 0;
+	/*
+	 * /proc counts from boot, the kernel's records (task->start_time) in
+	 * monotonic time, and every reader of start_ns (the pid-reuse checks,
+	 * the reap after a loss, JSON) takes it as such: convert. Left from
+	 * boot, a seeded runtime on a host that was ever suspended would read
+	 * as another process and be let go after the first loss.
+	 */
+	e->hdr.start_ns = hz > 0 ? (__u64)((__s64)(p->starttime *
+						  (1000000000ull / (unsigned long long)hz)) -
+					   boot_off)
+				 : 0;
 	e->hdr.mntns = ns_inum(piddir, "mnt");
 	e->hdr.pidns = ns_inum(piddir, "pid");
 	memcpy(e->hdr.comm, p->comm, HS_COMM_LEN);

@@ -80,17 +80,23 @@ static void find_host(struct rtview *v)
 
 void rtview_init(struct rtview *v)
 {
-	struct timespec b, m;
 	struct stat st;
 	long hz = sysconf(_SC_CLK_TCK);
 
 	v->self_mntns = stat("/proc/self/ns/mnt", &st) ? 0 : (__u32)st.st_ino;
 	v->host_root = (struct sr_root)SR_ROOT_INIT;
 	find_host(v);
+	v->boot_off_ns = rtview_boot_off_ns();
+	v->ns_per_tick = 1000000000ull / (unsigned long long)(hz > 0 ? hz : 100);
+}
+
+__s64 rtview_boot_off_ns(void)
+{
+	struct timespec b, m;
+
 	clock_gettime(CLOCK_MONOTONIC, &m);
 	clock_gettime(CLOCK_BOOTTIME, &b);
-	v->boot_off_ns = ((__s64)b.tv_sec - m.tv_sec) * 1000000000ll + (b.tv_nsec - m.tv_nsec);
-	v->ns_per_tick = 1000000000ull / (unsigned long long)(hz > 0 ? hz : 100);
+	return ((__s64)b.tv_sec - m.tv_sec) * 1000000000ll + (b.tv_nsec - m.tv_nsec);
 }
 
 void rtview_fini(struct rtview *v)
@@ -143,12 +149,10 @@ int rtview_root(struct sr_root *root, const struct hs_hdr *h, const struct rtvie
 	if (!err) {
 		/*
 		 * root.start was read through the same /proc/PID handle as the
-		 * root. /proc counts from boot in clock ticks, the kernel record in
-		 * monotonic ns (seeded records already from boot): allow a tick.
+		 * root. /proc counts from boot in clock ticks, every record
+		 * (seeded ones too) in monotonic ns: allow a tick.
 		 */
-		want = (unsigned long long)(((h->flags & HS_F_SEEDED) ? 0 : v->boot_off_ns) +
-					    (__s64)h->start_ns) /
-		       v->ns_per_tick;
+		want = (unsigned long long)(v->boot_off_ns + (__s64)h->start_ns) / v->ns_per_tick;
 		if (root->start + 1 >= want && root->start <= want + 1)
 			return 0;
 		hs_dbg("pid %u started at tick %llu, its exec record says %llu: a reused pid, "

@@ -29,6 +29,8 @@ struct rtview {
 
 void rtview_init(struct rtview *v);
 void rtview_fini(struct rtview *v);
+/* CLOCK_BOOTTIME - CLOCK_MONOTONIC now: what a host's suspensions put between them. */
+__s64 rtview_boot_off_ns(void);
 
 /*
  * The root of the process exec record h describes, in *root (fd -1 when
