@@ -239,6 +239,45 @@ foreign() {
 		/ sys_(enter|exit)/ && index(mine, " " $2 " ") == 0 {f = 1} END {exit !f}'
 }
 
+# tp_held PID NAME : PID holds the classic tracepoint syscalls:NAME
+tp_held() {
+	bpftool perf list 2>/dev/null | awk -v p="$1" -v n="$2" '$2 == p && $NF == n {f = 1} END {exit !f}'
+}
+
+# wait_tp held|gone NAME : until hooksnoop (tool "hooksnoop") holds / no
+# longer holds syscalls:NAME (up to 20 s: a closed perf event goes after
+# RCU grace periods)
+wait_tp() {
+	local i
+	for i in $(seq 400); do
+		if tp_held "$(tool_pid hooksnoop)" "$2"; then
+			[ "$1" = held ] && return 0
+		else
+			[ "$1" = gone ] && return 0
+		fi
+		sleep 0.05
+	done
+	die "hooksnoop: syscalls:$2 not $1 after 20 s"
+}
+
+# fake_hook_start : a runtime root that runs one long hook: a copy of sh
+# named runc whose child execs sleep (a runtime child's exec of another
+# binary is a hook). Its process group id in $TMP/hook.pid; fake_hook_stop.
+fake_hook_start() {
+	mkdir -p "$TMP/hk"
+	cp /bin/sh "$TMP/hk/runc"
+	setsid "$TMP/hk/runc" -c 'sleep 3600; :' </dev/null >/dev/null 2>&1 &
+	echo $! >"$TMP/hook.pid"
+}
+
+fake_hook_stop() {
+	local p
+	p=$(cat "$TMP/hook.pid" 2>/dev/null) || return 0
+	kill -- "-$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+	rm -f "$TMP/hook.pid"
+}
+
 # wait_attached : hooksnoop (tool "hooksnoop", -v) says it attached the
 # failed-exec tracepoints, and the hook I/O capture with them
 wait_attached() {

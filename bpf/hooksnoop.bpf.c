@@ -101,14 +101,32 @@
  * HS_EV_OUTPUT record before its exit record and drops the entry. The
  * capture programs are the failed-exec ones' companions: the same raw
  * sys_exit program in XFAIL_RAW mode, hs_capture_tp on the read / write /
- * writev / dup2 / dup3 exit tracepoints in XFAIL_TP mode, attached and
- * detached with them (runtimes live): no syscall tracepoint while idle.
+ * writev / dup2 / dup3 exit tracepoints in XFAIL_TP mode: no syscall
+ * tracepoint while idle.
+ *
+ * The I/O capture's own schedule. A perf syscall tracepoint costs every
+ * call of its system call on the host ~25 ns of perf machinery before any
+ * program runs (+30 % on a 1-byte write()), and a foreground `runc run`
+ * keeps runtimes alive for its container's whole life. So in XFAIL_TP mode
+ * the capture tracepoints come and go on their own: attached while hooks
+ * live (`hooks_now`: hookinfo entries) and for two seconds after the last
+ * hook or sign of one, detached in between. Signs, posted to `wake` as
+ * HS_WAKE_CAPTURE while `capture_live` is 0: a runtime forks (its child
+ * may exec a hook: the tracepoints are back ~0.4 ms later, long before a
+ * fork + exec + the hook's first write), a container process or runtime
+ * helper exits (poststop hooks follow; crun forks them ~1 ms after). A hook
+ * that starts while capture_live is 0 anyway (its wakeup lost the race, the
+ * tracer was stopped) is counted, then reads capture_live: user space
+ * clears capture_live, then reads hooks_now, so either the capture stays or
+ * the hook's start record carries HS_F_CAPTURE_LATE and its output is
+ * reported as possibly incomplete ("late"), never as whole.
  *
  * Cost for everyone else: exec = a storage NULL test plus a few compares of
  * the comm against the names; fork = a thread test and a storage NULL test;
  * exit = a storage NULL test; failed exec = a return value test. No helper
- * call, no hashing, nothing copied. While runtimes live, a read / write /
- * writev / dup2 / dup3 also runs hs_capture_tp up to the storage NULL test.
+ * call, no hashing, nothing copied. While hooks live (and two seconds
+ * after), a read / write / writev / dup2 / dup3 also runs hs_capture_tp up
+ * to the storage NULL test.
  *
  * Records are built in a per-CPU scratch slot and sent with bpf_ringbuf_output
  * at their real size (exec records carry a variable argv). Every drop is
@@ -149,6 +167,14 @@ __u64 runtimes_now = 0;
 __u32 xfail_live = 0;
 /* Written by user space: which failed-exec program reports (XFAIL_*; both may be attached). */
 __u32 xfail_mode = 0;
+/*
+ * Hooks with a capture entry (hookinfo) right now, and (written by user
+ * space) 1 while their I/O is captured: the raw program, or the read /
+ * write / writev / dup2 / dup3 exit tracepoints, attached. See "The I/O
+ * capture's own schedule" above.
+ */
+__u64 hooks_now = 0;
+__u32 capture_live = 0;
 /* Every loss, all causes: stamped into each record (hs_hdr.drops). */
 __u32 drops_total = 0;
 /* Runtime roots refused by the per-source bound (not in drops_total). */
@@ -300,6 +326,14 @@ static __always_inline int emit(void *rec, __u64 size, bool urgent)
 static __always_inline struct hs_track *track_get(struct task_struct *leader)
 {
 	return bpf_task_storage_get(&tracked, leader, NULL, 0);
+}
+
+/* A hint to the attach thread (see struct hs_wake); full means a wakeup is pending anyway. */
+static __always_inline void wake_hint(__u32 kind)
+{
+	struct hs_wake w = { .ts_ns = bpf_ktime_get_ns(), .kind = kind };
+
+	bpf_ringbuf_output(&wake, &w, sizeof(w), BPF_RB_FORCE_WAKEUP);
 }
 
 /*
@@ -690,6 +724,17 @@ static __always_inline void hook_start(struct task_struct *p, struct hs_track *t
 		v->hi.file[0] = fp[0];
 		v->hi.file[1] = fp[1];
 		v->hi.file[2] = fp[2];
+		/*
+		 * Counted, then capture_live read (both sequentially consistent,
+		 * as user space's clear of capture_live and its read of
+		 * hooks_now): user space keeps the capture or this hook is told
+		 * it started without it, possibly both, never neither.
+		 */
+		__sync_fetch_and_add(&hooks_now, 1);
+		if (!*(volatile __u32 *)&capture_live) { /* after the fully ordered add */
+			flags |= HS_F_CAPTURE_LATE;
+			wake_hint(HS_WAKE_CAPTURE);
+		}
 	} else {
 		flags |= HS_F_NO_CAPTURE;
 		stat_inc(HS_STAT_HOOKINFO_FULL);
@@ -804,12 +849,9 @@ int BPF_PROG(hs_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	e->argv_len = len;
 	e->argc = BPF_CORE_READ(bprm, argc);
 	e->hdr.size = sizeof(*e) + len;
-	if ((flags & HS_F_NEW_ROOT) && !xfail_live) {
-		__u64 w = e->hdr.ts_ns;
-
-		/* a hint (runtimes_now is the truth): full means a wakeup is pending anyway */
-		bpf_ringbuf_output(&wake, &w, sizeof(w), BPF_RB_FORCE_WAKEUP);
-	}
+	/* a hint (runtimes_now is the truth) */
+	if ((flags & HS_F_NEW_ROOT) && !xfail_live)
+		wake_hint(HS_WAKE_ROOT);
 	emit(e, sizeof(*e) + len, flags & HS_F_NEW_ROOT);
 	if (hook && tr)
 		hook_start(p, tr, e);
@@ -1267,6 +1309,9 @@ int BPF_PROG(hs_fork, struct task_struct *parent, struct task_struct *child)
 	/* its exec attempts are covered only if hs_exec_failed is attached now */
 	if (!xfail_live)
 		ctr->flags |= HS_TRK_UNWATCHED;
+	/* a runtime's child may be a hook: the I/O capture back, before its exec */
+	else if (!capture_live)
+		wake_hint(HS_WAKE_CAPTURE);
 
 	fill_hdr(&f.hdr, child, HS_EV_FORK, HS_ROLE_RUNTIME, root, HS_ROLE_NONE);
 	/* the child has not run yet: its cgroup is the parent's (current's) */
@@ -1325,7 +1370,8 @@ static __always_inline void hook_end(struct hs_track *tr, const struct hs_hdr *x
 	o->hdr.size = sizeof(*o) + off;
 	emit(o, sizeof(*o) + off, false);
 out:
-	bpf_map_delete_elem(&hookinfo, &key);
+	if (!bpf_map_delete_elem(&hookinfo, &key))
+		count_put(&hooks_now);
 }
 
 SEC("tp_btf/sched_process_exit")
@@ -1374,6 +1420,12 @@ int BPF_PROG(hs_exit, struct task_struct *p)
 	x.hdr.hook_pid = tr->hook_pid;
 	if (tr->flags & HS_TRK_HOOK)
 		hook_end(tr, &x.hdr);
+	/*
+	 * A container process or a runtime's helper ends: poststop hooks may
+	 * follow (crun forks them ~1 ms after its container exits).
+	 */
+	else if (tr->role == HS_ROLE_LEAF && !tr->hook_pid && xfail_live && !capture_live)
+		wake_hint(HS_WAKE_CAPTURE);
 	x.hdr.size = sizeof(x);
 	if (unwatched)
 		x.hdr.flags = HS_F_UNWATCHED;

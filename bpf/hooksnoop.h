@@ -65,6 +65,7 @@ enum hs_role {
 #define HS_F_NO_CAPTURE (1u << 10)    /* HS_EV_HOOK: HS_HOOKS_MAX hooks live, this one's I/O not kept */
 #define HS_F_OUT_CAPTURED (1u << 11)  /* HS_EV_OUTPUT: stdout/stderr were captured (--output-bytes) */
 #define HS_F_ENV (1u << 12)           /* HS_EV_HOOK: the environment is reported (-e) */
+#define HS_F_CAPTURE_LATE (1u << 13) /* HS_EV_HOOK: I/O capture was detached at its exec */
 
 struct hs_hdr {
 	__u16 type;     /* enum hs_event_type */
@@ -272,6 +273,23 @@ static inline __u64 hs_hook_key(__u32 hook_pid, __u32 hook_gen)
 {
 	return ((__u64)hook_pid << 32) | hook_gen;
 }
+
+/*
+ * The `wake` ring's hints to the attach thread, each with a forced wakeup:
+ * a new runtime root while the failed-exec programs are detached, or, while
+ * the I/O capture tracepoints are detached, a sign that hooks may come (a
+ * runtime forks, a container process or helper exits) or one already did.
+ */
+enum hs_wake_kind {
+	HS_WAKE_ROOT = 0,
+	HS_WAKE_CAPTURE = 1,
+};
+
+struct hs_wake {
+	__u64 ts_ns;
+	__u32 kind; /* enum hs_wake_kind */
+	__u32 pad;
+};
 
 /* xfail_mode: which failed-exec program reports (user space switches it). */
 #define XFAIL_RAW 1 /* hs_exec_failed on tp_btf/sys_exit: attaches without waiting */

@@ -1427,6 +1427,7 @@ static void on_hook_io(struct correlator *c, const struct hs_event *ev)
 	if (ev->type == HS_EV_HOOK) {
 		struct event_hook_start st = {
 			.no_capture = ev->no_capture,
+			.capture_late = ev->capture_late,
 			.env_on = ev->env_on,
 			.env = ev->env,
 			.env_len = ev->env_len,

@@ -89,6 +89,7 @@ int hs_event_decode(const void *data, size_t size, struct hs_event *ev)
 		ev->env_on = h->flags & HS_F_ENV;
 		ev->env_truncated = h->flags & (HS_F_ENV_TRUNC | HS_F_ENV_FAULT);
 		ev->no_capture = h->flags & HS_F_NO_CAPTURE;
+		ev->capture_late = h->flags & HS_F_CAPTURE_LATE;
 		break;
 	}
 	case HS_EV_OUTPUT: {

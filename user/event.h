@@ -46,6 +46,7 @@ struct hs_event {
 	bool env_on;                    /* -e: env is the hook's environment (maybe empty) */
 	bool env_truncated;
 	bool no_capture;                /* the kernel kept none of this hook's I/O */
+	bool capture_late;              /* its I/O capture began after it started */
 	/* hook output (HS_EV_OUTPUT) */
 	bool out_captured;              /* stdout/stderr were captured (--output-bytes > 0) */
 	__u64 out_bytes[2];             /* [0] stdout, [1] stderr: everything written */

@@ -163,6 +163,7 @@ int hookout_start(struct hook_rec *h, const struct event_hook_start *st)
 	h->children_known = !st->no_capture;
 	if (!st->no_capture) {
 		h->io_seen = true;
+		h->io_late = st->capture_late;
 		for (i = 0; i < 2; i++)
 			h->out[i].to = hookout_fd_kind(st->fd[i + 1].mode, st->fd[i + 1].rdev);
 	}
@@ -200,7 +201,8 @@ int hookout_output(struct hook_rec *h, bool captured, const __u64 bytes[2],
 			o->tail_len = len[i];
 		}
 		o->bytes = bytes[i];
-		o->truncated = bytes[i] > len[i];
+		o->late = h->io_late;
+		o->truncated = bytes[i] > len[i] || o->late;
 		o->known = true;
 	}
 	return 0;

@@ -42,6 +42,7 @@ int hookout_state_put(struct hook_rec *h, __u64 off, const char *data, size_t le
 struct event_hook_start {
 	struct hs_fdinfo fd[3];
 	bool no_capture;	/* the kernel keeps none of its I/O */
+	bool capture_late;	/* ... or only from after its start */
 	bool env_on;
 	const char *env;
 	size_t env_len;

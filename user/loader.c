@@ -107,6 +107,8 @@ static bool ensure_tracefs(void)
 
 /* Linger before detaching hs_exec_failed: runtimes come in bursts, attaching costs ~1 ms. */
 #define XFAIL_LINGER_MS 1000
+/* ... and the I/O capture, after the last hook or sign of one (capture_sync()) */
+#define CAPTURE_LINGER_MS 2000
 
 static __u64 now_ns(void)
 {
@@ -150,6 +152,8 @@ static int xfail_attach(struct tracer *t, __u64 since_ns)
 		return err;
 	}
 	__atomic_store_n(&t->skel->bss->xfail_live, 1, __ATOMIC_SEQ_CST);
+	/* the raw program captures hook I/O too */
+	__atomic_store_n(&t->skel->bss->capture_live, 1, __ATOMIC_SEQ_CST);
 	hs_dbg("failed-exec tracepoint attached (%llu runtime processes) in %.2f ms, %.2f ms "
 	       "after the runtime's exec",
 	       (unsigned long long)runtimes_now(t), (now_ns() - t0) / 1e6,
@@ -158,42 +162,82 @@ static int xfail_attach(struct tracer *t, __u64 since_ns)
 }
 
 /*
- * From the raw sys_exit program to the perf tracepoints on execve(at) exit,
- * which cost other system calls nothing beyond the slow path: open both
- * (this may wait behind anyone's detach, ~150 ms, while the raw program
- * still reports), switch xfail_mode, drop the raw link. Both are attached
- * for a moment; the mode word makes exactly one of them report.
+ * The perf tracepoints, in two groups: the failed-exec ones (while runtimes
+ * live) and from TP_CAPTURE on the I/O capture's (read, and with
+ * --output-bytes write, writev, dup2, dup3), which come and go on a
+ * schedule of their own in between (capture_sync()).
  */
-static void xfail_upgrade(struct tracer *t)
-{
-	struct bpf_program *prog = xprogs(t)->progs.hs_exec_failed_tp;
-	static const char *const tps[TRACER_TP_LINKS] = {
-		"sys_exit_execve", "sys_exit_execveat", "sys_exit_read", "sys_exit_write",
-		"sys_exit_writev", "sys_exit_dup2", "sys_exit_dup3",
-	};
-	size_t i, n = t->capture_out ? TRACER_TP_LINKS : 3;
-	__u64 t0 = now_ns();
+static const char *const tps[TRACER_TP_LINKS] = {
+	"sys_exit_execve", "sys_exit_execveat", "sys_exit_read", "sys_exit_write",
+	"sys_exit_writev", "sys_exit_dup2", "sys_exit_dup3",
+};
+#define TP_CAPTURE 2
 
-	if (!t->tp_ok || !t->xfail_link || t->tp_links[0])
-		return;
-	for (i = 0; i < n; i++) {
-		if (i == 2)
-			prog = xprogs(t)->progs.hs_capture_tp;
+static size_t tp_count(const struct tracer *t)
+{
+	return t->capture_out ? TRACER_TP_LINKS : TP_CAPTURE + 1;
+}
+
+/* Open tps[from, to): 0, or -errno with none of them left open. */
+static int tp_open(struct tracer *t, size_t from, size_t to)
+{
+	struct bpf_program *prog;
+	size_t i;
+	int err;
+
+	for (i = from; i < to; i++) {
+		prog = i < TP_CAPTURE ? xprogs(t)->progs.hs_exec_failed_tp
+				      : xprogs(t)->progs.hs_capture_tp;
 		t->tp_links[i] = bpf_program__attach_tracepoint(prog, "syscalls", tps[i]);
 		/* arm64 has no dup2 (dup3 only) */
-		if (!t->tp_links[i] && !(errno == ENOENT && !strcmp(tps[i], "sys_exit_dup2")))
-			break;
-	}
-	if (i < n) {
-		hs_dbg("cannot attach to syscalls:%s (%s): failed execs and hook I/O stay on "
-		       "the raw sys_exit tracepoint", tps[i], strerror(errno));
-		for (i = 0; i < n; i++) {
+		if (t->tp_links[i] || (errno == ENOENT && !strcmp(tps[i], "sys_exit_dup2")))
+			continue;
+		err = -errno;
+		hs_dbg("cannot attach to syscalls:%s (%s)", tps[i], strerror(-err));
+		while (i-- > from) {
 			bpf_link__destroy(t->tp_links[i]);
 			t->tp_links[i] = NULL;
 		}
+		return err;
+	}
+	return 0;
+}
+
+static __u64 hooks_now(struct tracer *t)
+{
+	return __atomic_load_n(&t->skel->bss->hooks_now, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * From the raw sys_exit program to the perf tracepoints on execve(at) exit,
+ * which cost other system calls nothing beyond the slow path: open both
+ * groups (this may wait behind anyone's detach, ~150 ms, while the raw
+ * program still reports), switch xfail_mode, drop the raw link. Both are
+ * attached for a moment; the mode word makes exactly one of them report.
+ */
+static void xfail_upgrade(struct tracer *t)
+{
+	__u64 t0 = now_ns();
+	size_t i;
+	int err;
+
+	if (!t->tp_ok || !t->xfail_link || t->tp_links[0])
+		return;
+	err = tp_open(t, 0, TP_CAPTURE);
+	if (!err) {
+		err = tp_open(t, TP_CAPTURE, tp_count(t));
+		if (err)
+			for (i = 0; i < TP_CAPTURE; i++) {
+				bpf_link__destroy(t->tp_links[i]);
+				t->tp_links[i] = NULL;
+			}
+	}
+	if (err) {
+		hs_dbg("failed execs and hook I/O stay on the raw sys_exit tracepoint");
 		t->tp_ok = false;
 		return;
 	}
+	t->cap_busy_ns = now_ns(); /* a runtime just started: its hooks come */
 	__atomic_store_n(&t->skel->bss->xfail_mode, XFAIL_TP, __ATOMIC_SEQ_CST);
 	bpf_link__destroy(t->xfail_link);
 	t->xfail_link = NULL;
@@ -223,20 +267,75 @@ static void *reaper_main(void *arg)
 	return NULL;
 }
 
-/* Close the perf tracepoint links on a thread of their own: the attach thread must not wait. */
-static void reap_tp_links(struct tracer *t)
+/*
+ * Close perf tracepoint links tp_links[from, to) on a thread of their own:
+ * the attach thread must not wait.
+ */
+static void reap_tp_links(struct tracer *t, size_t from, size_t to)
 {
+	size_t i;
+
 	if (t->reaper_on) {
 		pthread_join(t->reaper, NULL); /* the last one, a linger period ago */
 		t->reaper_on = false;
 	}
-	memcpy(t->reap, t->tp_links, sizeof(t->reap));
-	memset(t->tp_links, 0, sizeof(t->tp_links));
+	memset(t->reap, 0, sizeof(t->reap));
+	for (i = from; i < to; i++) {
+		t->reap[i] = t->tp_links[i];
+		t->tp_links[i] = NULL;
+	}
 	if (!pthread_create(&t->reaper, NULL, reaper_main, t)) {
 		t->reaper_on = true;
 		return;
 	}
 	reaper_main(t);
+}
+
+/*
+ * The I/O capture's own schedule (steady state, perf tracepoints, live
+ * mode): attached while hooks live (hooks_now) and for CAPTURE_LINGER_MS
+ * after the last sign of one (a runtime's start, its forks, a container
+ * process's exit: the BPF side's HS_WAKE_CAPTURE hints, cap_wake), detached
+ * in between - a foreground `runc run` waiting on its container for hours
+ * costs every write() on the host nothing more than the slow path. The
+ * BPF side counts a hook, then reads capture_live; this clears
+ * capture_live, then reads hooks_now (all sequentially consistent): either
+ * the capture stays or the hook's record says it began without it
+ * (HS_F_CAPTURE_LATE), never neither. Called with xfail_lock held.
+ */
+static void capture_sync(struct tracer *t)
+{
+	__u64 now, t0;
+	int err;
+
+	if (t->xfail_pinned || !t->tp_links[0])
+		return; /* CI mode keeps it; the raw program captures everything */
+	now = now_ns();
+	if (t->cap_wake || hooks_now(t)) {
+		t->cap_busy_ns = now;
+		t->cap_wake = false;
+	}
+	if (!t->tp_links[TP_CAPTURE]) {
+		if (now - t->cap_busy_ns >= CAPTURE_LINGER_MS * 1000000ull)
+			return;
+		t0 = now_ns();
+		err = tp_open(t, TP_CAPTURE, tp_count(t));
+		if (err)
+			return; /* hooks meanwhile say so (HS_F_CAPTURE_LATE); tried again */
+		__atomic_store_n(&t->skel->bss->capture_live, 1, __ATOMIC_SEQ_CST);
+		hs_dbg("hook I/O capture attached in %.2f ms", (now_ns() - t0) / 1e6);
+		return;
+	}
+	if (now - t->cap_busy_ns < CAPTURE_LINGER_MS * 1000000ull)
+		return;
+	__atomic_store_n(&t->skel->bss->capture_live, 0, __ATOMIC_SEQ_CST);
+	if (hooks_now(t)) {
+		__atomic_store_n(&t->skel->bss->capture_live, 1, __ATOMIC_SEQ_CST);
+		t->cap_busy_ns = now;
+		return;
+	}
+	reap_tp_links(t, TP_CAPTURE, TRACER_TP_LINKS);
+	hs_dbg("hook I/O capture detached (no hook for %d ms)", CAPTURE_LINGER_MS);
 }
 
 /*
@@ -257,6 +356,7 @@ static void xfail_sync(struct tracer *t)
 		t->xfail_idle_ns = 0;
 		xfail_attach(t, 0);
 		xfail_upgrade(t);
+		capture_sync(t);
 		return;
 	}
 	if (!t->xfail_link && !t->tp_links[0])
@@ -275,10 +375,11 @@ static void xfail_sync(struct tracer *t)
 		return;
 	}
 	__atomic_store_n(&t->skel->bss->xfail_mode, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&t->skel->bss->capture_live, 0, __ATOMIC_SEQ_CST);
 	bpf_link__destroy(t->xfail_link);
 	t->xfail_link = NULL;
 	if (t->tp_links[0])
-		reap_tp_links(t);
+		reap_tp_links(t, 0, TRACER_TP_LINKS);
 	t->xfail_idle_ns = 0;
 	hs_dbg("failed-exec tracepoint detached (no runtime process for %d ms) in %.2f ms",
 	       XFAIL_LINGER_MS, (now_ns() - now) / 1e6);
@@ -287,12 +388,18 @@ static void xfail_sync(struct tracer *t)
 static int on_wake(void *ctx, void *data, size_t size)
 {
 	struct tracer *t = ctx;
-	const __u64 *exec_ns = data;
+	const struct hs_wake *w = data;
 
+	if (size < sizeof(*w))
+		return 0;
 	/* attach at once, before the rest of the hints */
 	pthread_mutex_lock(&t->xfail_lock);
-	if (!t->xfail_link && size >= sizeof(*exec_ns))
-		xfail_attach(t, *exec_ns);
+	if (w->kind == HS_WAKE_ROOT && !t->xfail_link) {
+		xfail_attach(t, w->ts_ns);
+	} else if (w->kind == HS_WAKE_CAPTURE) {
+		t->cap_wake = true;
+		capture_sync(t);
+	}
 	pthread_mutex_unlock(&t->xfail_lock);
 	return 0;
 }

@@ -55,6 +55,8 @@ struct tracer {
 	bool reaper_on;
 	pthread_t reaper;
 	__u64 xfail_idle_ns; /* when runtimes_now was first seen at 0, 0 while busy */
+	__u64 cap_busy_ns;   /* the last sign of a hook (capture_sync()) */
+	bool cap_wake;       /* an HS_WAKE_CAPTURE hint came */
 	struct ring_buffer *wake_rb; /* the BPF side's new-root hints */
 	int wake_stop_fd;            /* eventfd that ends the attach thread's poll */
 	bool xfail_thread_on, xfail_stop;

@@ -64,7 +64,8 @@ struct out_rec {
 	char *tail;		/* tail_len raw bytes (escape before printing), may be NULL */
 	size_t tail_len;
 	unsigned long long bytes; /* everything written, tail included */
-	bool truncated;		/* bytes > tail_len: the head was not kept */
+	bool truncated;		/* bytes > tail_len (the head was not kept), or late */
+	bool late;		/* capture began after the hook started: bytes is a lower bound */
 };
 
 /* A descendant of a hook (forked by it or by one of its descendants). */
@@ -138,6 +139,7 @@ struct hook_rec {
 	size_t nchildren;
 	bool children_trunc;	/* more descendants than were followed */
 	bool io_seen;		/* the kernel captures its I/O (its start record came) */
+	bool io_late;		/* ... from after its start (HS_F_CAPTURE_LATE) */
 };
 
 /*

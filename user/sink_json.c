@@ -134,7 +134,10 @@ static void json_event(struct sink *sk, const struct hs_event *ev, enum hs_urole
 	emit(o, &w);
 }
 
-/* stdout / stderr: {"to","tail","bytes","truncated"}, or null when not captured. */
+/*
+ * stdout / stderr: {"to","tail","bytes","truncated"}, or null when not
+ * captured; "late": true added when the capture began after the hook started.
+ */
 static void put_out(struct jw *w, const char *key, const struct out_rec *o)
 {
 	jw_key(w, key);
@@ -148,6 +151,8 @@ static void put_out(struct jw *w, const char *key, const struct out_rec *o)
 	jw_strn(w, o->tail ? o->tail : "", o->tail_len);
 	jw_ku64(w, "bytes", o->bytes);
 	jw_kbool(w, "truncated", o->truncated);
+	if (o->late)
+		jw_kbool(w, "late", true);
 	jw_obj_close(w);
 }
 

@@ -182,7 +182,8 @@ static void text_stderr(struct output *o, const struct hook_rec *h, const char *
 	for (from = end; from > e->tail; from--)
 		if (from[-1] == '\n' && ++n == STDERR_LINES_MAX)
 			break;
-	sbuf_addf(sb, "%sstderr (%s, %llu bytes%s):", indent, out_to_name(e->to), e->bytes,
+	sbuf_addf(sb, "%sstderr (%s, %s%llu bytes%s):", indent, out_to_name(e->to),
+		  e->late ? "capture began late, at least " : "", e->bytes,
 		  from > e->tail || e->truncated ? ", the end" : "");
 	output__flush_line(o);
 	for (p = from; p < end;) {

@@ -157,3 +157,78 @@ missing_first_hook() {
 	v=$(q --arg c "$CID" 'select(.type=="container" and .container==$c and .stages.prestart.configured==1)|.verdict')
 	[ "$v" = '"unknown"' ] || { echo "verdict: $v"; q 'select(.type=="container")'; return 1; }
 }
+
+# capture_log attached|detached : the last word of hooksnoop's -v log on the
+# hook I/O capture's own schedule
+capture_log() {
+	grep -o 'hook I/O capture \(attached\|detached\)' "$HS_ERR" | tail -1 | awk '{print $4}'
+}
+
+# held NAME : hooksnoop holds syscalls:NAME
+held() { bpftool perf list | awk -v p="$HS_PID" -v n="$1" '$2 == p && $NF == n {f = 1} END {exit !f}'; }
+
+# A foreground runtime waiting on its container: two seconds after its last
+# hook the I/O capture goes (every write() on the host stops paying for it),
+# the failed-exec tracepoints stay; the container's exit brings the capture
+# back before the poststop hook, whose output, state and byte counts are
+# whole. RUNTIME: runc | crun
+capture_comes_back() {
+	local rt=$1 rp h
+	CID=$(tid "$rt")
+	h="{\"poststart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"cat >/dev/null; echo s-$CID\",\"$CID-poststart\"]}],"
+	h="$h\"poststop\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"cat >/dev/null; echo OUT-$CID; echo ERR-$CID >&2\",\"$CID-poststop\"]}]}"
+	mkb "$BATS_TEST_TMPDIR/b" "$h" "sleep 6"
+	hs_start
+	"run_$rt" "$BATS_TEST_TMPDIR/b" "$CID" >/dev/null 2>&1 &
+	rp=$!
+	for _ in $(seq 100); do [ "$(capture_log)" = detached ] && break; sleep 0.05; done
+	[ "$(capture_log)" = detached ] || { echo "capture not detached 5 s into the run"; cat "$HS_ERR"; return 1; }
+	kill -0 "$rp" # the runtime still waits on its container
+	for _ in $(seq 100); do held sys_exit_write || break; sleep 0.05; done
+	! held sys_exit_write
+	! held sys_exit_read
+	held sys_exit_execve
+	wait "$rp"
+	[ "$(capture_log)" = attached ]
+	hs_stop
+	for st in poststart poststop; do
+		q --arg m "$CID-$st" 'select(.type=="hook" and .argv[-1]==$m)' >"$BATS_TEST_TMPDIR/$st"
+		[ "$(wc -l <"$BATS_TEST_TMPDIR/$st")" -eq 1 ] || { echo "$st: no record"; return 1; }
+		[ "$(jq '.state.id' "$BATS_TEST_TMPDIR/$st")" = "\"$CID\"" ] || { echo "$st: state"; cat "$BATS_TEST_TMPDIR/$st"; return 1; }
+		[ "$(jq -c '[.stdout.late, .stderr.late]' "$BATS_TEST_TMPDIR/$st")" = "[null,null]" ]
+	done
+	[ "$(jq -c '[.stdout.tail, .stdout.bytes, .stdout.truncated]' "$BATS_TEST_TMPDIR/poststop")" = "[\"OUT-$CID\\n\",$((${#CID} + 5)),false]" ]
+	[ "$(jq -c '[.stderr.tail, .stderr.bytes]' "$BATS_TEST_TMPDIR/poststop")" = "[\"ERR-$CID\\n\",$((${#CID} + 5))]" ]
+	[ "$(q 'select(.type=="summary")|.lost_events')" -eq 0 ]
+}
+
+@test "runc run waiting on its container: the I/O capture goes, and is back for poststop" {
+	capture_comes_back runc
+}
+
+@test "crun run waiting on its container: the I/O capture goes, and is back for poststop" {
+	capture_comes_back crun
+}
+
+# The schedule's race lost on purpose: the tracer is stopped while the
+# capture is away and the container ends, so the poststop hook starts (and
+# writes) before the capture can be back. Its record must say so: "late",
+# truncated, never a confident "wrote nothing".
+@test "a hook that starts before the I/O capture is back is marked late" {
+	CID=$(tid)
+	h="{\"poststop\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"echo OUT-$CID\",\"$CID-poststop\"]}]}"
+	mkb "$BATS_TEST_TMPDIR/b" "$h" "sleep 4"
+	hs_start
+	run_runc "$BATS_TEST_TMPDIR/b" "$CID" >/dev/null 2>&1 &
+	rp=$!
+	for _ in $(seq 100); do [ "$(capture_log)" = detached ] && break; sleep 0.05; done
+	[ "$(capture_log)" = detached ]
+	kill -STOP "$HS_PID"
+	wait "$rp"
+	kill -CONT "$HS_PID"
+	hs_stop
+	r=$(q --arg m "$CID-poststop" 'select(.type=="hook" and .argv[-1]==$m)')
+	[ -n "$r" ]
+	[ "$(echo "$r" | jq -c '[.stdout.late, .stdout.truncated, .stderr.late]')" = "[true,true,true]" ] ||
+		{ echo "$r"; cat "$HS_ERR"; return 1; }
+}

@@ -235,6 +235,17 @@ static void test_start_and_output(void **state)
 	assert_int_equal(hookout_output(&h, true, bytes, tail, len, 0), 0);
 	assert_false(h.out[0].known || h.out[1].known || h.env_known || h.children_known);
 	hook_rec_free_fields(&h);
+
+	/* captured from after its start: both streams late, neither whole */
+	memset(&h, 0, sizeof(h));
+	st.no_capture = false;
+	st.capture_late = true;
+	assert_int_equal(hookout_start(&h, &st), 0);
+	assert_int_equal(hookout_output(&h, true, bytes, tail, len, 0), 0);
+	assert_true(h.out[0].known && h.out[0].late && h.out[0].truncated);
+	assert_true(h.out[1].known && h.out[1].late && h.out[1].truncated);
+	assert_int_equal(h.out[0].bytes, 5);
+	hook_rec_free_fields(&h);
 }
 
 int main(void)
