@@ -520,26 +520,45 @@ static __always_inline bool root_allowed(struct task_struct *p, struct hs_src_id
 	return false;
 }
 
-static __always_inline __u32 task_vpid(struct task_struct *t)
+/*
+ * t's struct upid in its own pid namespace, pid->numbers[pid->level]. The
+ * upid is read by its layout, { int nr; struct pid_namespace *ns; } since
+ * 2.6.24 on every architecture, not relocated: each CO-RE type costs a
+ * start a scan of all of vmlinux BTF (~0.85 ms here); `numbers`' offset in
+ * struct pid still is.
+ */
+struct upid___layout {
+	int nr;
+	int pad;
+	__u64 ns;
+};
+
+static __always_inline void task_upid(struct task_struct *t, struct upid___layout *u)
 {
 	struct pid *p = BPF_CORE_READ(t, thread_pid);
 	unsigned int level = BPF_CORE_READ(p, level);
+	__u64 at = (__u64)p + bpf_core_field_offset(struct pid, numbers) +
+		   (__u64)(level & 31) * sizeof(*u); /* MAX_PID_NS_LEVEL 32 */
 
-	return BPF_CORE_READ(p, numbers[level].nr);
+	if (!p || bpf_probe_read_kernel(u, sizeof(*u), (void *)at))
+		__builtin_memset(u, 0, sizeof(*u));
 }
 
-static __always_inline __u32 task_pidns(struct task_struct *t)
+static __always_inline __u32 task_vpid(struct task_struct *t)
 {
-	struct pid *p = BPF_CORE_READ(t, thread_pid);
-	unsigned int level = BPF_CORE_READ(p, level);
+	struct upid___layout u;
 
-	return BPF_CORE_READ(p, numbers[level].ns, ns.inum);
+	task_upid(t, &u);
+	return u.nr;
 }
 
 /* Fill the common header from task t (`current`, or the child for forks). */
 static __always_inline void fill_hdr(struct hs_hdr *h, struct task_struct *t, __u16 type,
 				     __u8 role, __u32 root, __u8 prev_role)
 {
+	struct upid___layout u;
+	struct pid_namespace *ns;
+
 	h->type = type;
 	h->role = role;
 	h->prev_role = prev_role;
@@ -548,7 +567,8 @@ static __always_inline void fill_hdr(struct hs_hdr *h, struct task_struct *t, __
 	h->tgid = BPF_CORE_READ(t, tgid);
 	h->ppid = BPF_CORE_READ(t, real_parent, tgid);
 	h->root_pid = root;
-	h->vpid = task_vpid(t);
+	task_upid(t, &u);
+	h->vpid = u.nr;
 	/*
 	 * t is current, or the child it forks (whose credentials are a copy):
 	 * the helper gives the same kuid as t->cred->uid, without struct cred's
@@ -559,7 +579,8 @@ static __always_inline void fill_hdr(struct hs_hdr *h, struct task_struct *t, __
 	h->start_ns = BPF_CORE_READ(t, group_leader, start_time);
 	h->cgroup_id = bpf_get_current_cgroup_id();
 	h->mntns = mntns_inum((void *)BPF_CORE_READ(t, nsproxy, mnt_ns));
-	h->pidns = task_pidns(t);
+	ns = (struct pid_namespace *)u.ns; /* outside BPF_CORE_READ: not a CO-RE access */
+	h->pidns = BPF_CORE_READ(ns, ns.inum);
 	BPF_CORE_READ_STR_INTO(&h->comm, t, comm);
 	h->drops = drops_total;
 	h->hook_pid = 0;
