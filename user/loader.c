@@ -292,6 +292,22 @@ static void reap_tp_links(struct tracer *t, size_t from, size_t to)
 }
 
 /*
+ * Clear a live flag the BPF side reads after counting (xfail_live against
+ * runtimes_now, capture_live against hooks_now), then read the count, all
+ * sequentially consistent: true when it stays clear (nothing counted), else
+ * the flag is set again and false. Either the detach is cancelled or what
+ * came meanwhile saw the flag clear, never neither.
+ */
+static bool live_clear(struct tracer *t, __u32 *flag, __u64 (*count)(struct tracer *))
+{
+	__atomic_store_n(flag, 0, __ATOMIC_SEQ_CST);
+	if (!count(t))
+		return true;
+	__atomic_store_n(flag, 1, __ATOMIC_SEQ_CST);
+	return false;
+}
+
+/*
  * The I/O capture's own schedule (steady state, perf tracepoints, live
  * mode): attached while hooks live (hooks_now) and for CAPTURE_LINGER_MS
  * after the last sign of one (a runtime's start, its forks, a container
@@ -328,9 +344,7 @@ static void capture_sync(struct tracer *t)
 	}
 	if (now - t->cap_busy_ns < CAPTURE_LINGER_MS * 1000000ull)
 		return;
-	__atomic_store_n(&t->skel->bss->capture_live, 0, __ATOMIC_SEQ_CST);
-	if (hooks_now(t)) {
-		__atomic_store_n(&t->skel->bss->capture_live, 1, __ATOMIC_SEQ_CST);
+	if (!live_clear(t, &t->skel->bss->capture_live, hooks_now)) {
 		t->cap_busy_ns = now;
 		return;
 	}
@@ -368,9 +382,7 @@ static void xfail_sync(struct tracer *t)
 	}
 	if (now - t->xfail_idle_ns < XFAIL_LINGER_MS * 1000000ull)
 		return;
-	__atomic_store_n(&t->skel->bss->xfail_live, 0, __ATOMIC_SEQ_CST);
-	if (runtimes_now(t)) {
-		__atomic_store_n(&t->skel->bss->xfail_live, 1, __ATOMIC_SEQ_CST);
+	if (!live_clear(t, &t->skel->bss->xfail_live, runtimes_now)) {
 		t->xfail_idle_ns = 0;
 		return;
 	}
