@@ -119,6 +119,10 @@ $(OUTPUT)/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)
 $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@
 
+# A digest of the BPF object: part of the CO-RE BTF cache's key (btfcache.c).
+$(OUTPUT)/bpfobj_id.h: $(OUTPUT)/hooksnoop.bpf.o
+	@echo "#define HS_BPF_OBJ_ID \"$$(sha256sum $< | cut -c1-32)\"" > $@
+
 # The version string: rewritten only when it changes, so -V never goes stale
 # and nothing else rebuilds for it.
 $(OUTPUT)/version.h: FORCE | $(OUTPUT)
@@ -129,13 +133,13 @@ $(OUTPUT)/version.h: FORCE | $(OUTPUT)
 FORCE:
 
 # Every user object may include a skeleton; generate them first.
-$(OUTPUT)/user/%.o: user/%.c | $(SKELS) $(OUTPUT)/version.h $(OUTPUT)/user $(if $(CROSS),$(SYSROOT)/.hooksnoop-sysroot)
+$(OUTPUT)/user/%.o: user/%.c | $(SKELS) $(OUTPUT)/bpfobj_id.h $(OUTPUT)/version.h $(OUTPUT)/user $(if $(CROSS),$(SYSROOT)/.hooksnoop-sysroot)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
 
 $(OUTPUT)/hooksnoop: $(USER_OBJS) | check-libbpf
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(OUTPUT)/san/%.o: user/%.c | $(SKELS) $(OUTPUT)/version.h $(OUTPUT)/san
+$(OUTPUT)/san/%.o: user/%.c | $(SKELS) $(OUTPUT)/bpfobj_id.h $(OUTPUT)/version.h $(OUTPUT)/san
 	$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(WARN) -MMD -MP -c $< -o $@
 
 $(OUTPUT)/tests/%: tests/unit/%.c $(SAN_LIB) | $(OUTPUT)/tests
@@ -161,7 +165,7 @@ $(OUTPUT)/tests/threxit: tests/helpers/threxit.c | $(OUTPUT)/tests
 
 unit: $(UNIT_BINS) $(HELPERS)
 
-$(OUTPUT)/fuzzobj/%.o: user/%.c | $(SKELS) $(OUTPUT)/version.h $(OUTPUT)/fuzzobj
+$(OUTPUT)/fuzzobj/%.o: user/%.c | $(SKELS) $(OUTPUT)/bpfobj_id.h $(OUTPUT)/version.h $(OUTPUT)/fuzzobj
 	$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
 
 $(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) | $(OUTPUT)/fuzz

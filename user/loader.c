@@ -29,6 +29,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "btfcache.h"
 #include "hooksnoop.skel.h"
 #include "kfeat.h"
 #include "loader.h"
@@ -416,6 +417,18 @@ static int on_wake(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/*
+ * The BTF CO-RE relocates against: the cut of the kernel's from the cache
+ * (btfcache.c), the file HOOKSNOOP_BTF names (tests imitate other kernels
+ * with it), or NULL for the kernel's own.
+ */
+static const char *core_btf(const struct tracer *t)
+{
+	if (t->btfc.fd >= 0)
+		return t->btfc.path;
+	return strcmp(t->btf_path, "/sys/kernel/btf/vmlinux") ? t->btf_path : NULL;
+}
+
 /* The programs the attach thread attaches (see struct tracer). */
 static bool is_late_prog(struct tracer *t, const struct bpf_program *p, struct hooksnoop_bpf *sk)
 {
@@ -437,7 +450,7 @@ static int late_load(struct tracer *t)
 	__u64 t0 = now_ns();
 	int err;
 
-	oo.btf_custom_path = strcmp(t->btf_path, "/sys/kernel/btf/vmlinux") ? t->btf_path : NULL;
+	oo.btf_custom_path = core_btf(t);
 	sk = hooksnoop_bpf__open_opts(&oo);
 	if (!sk)
 		return -errno;
@@ -572,41 +585,17 @@ static int kernel_lacks(const struct kfeat_result *r)
 	return -EOPNOTSUPP;
 }
 
-int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn, void *ctx)
+/*
+ * Open the object into t->skel, size and set it for s, load it: 0, or
+ * -errno from the load (t->skel set) or from the open (t->skel NULL, said).
+ */
+static int skel_load(struct tracer *t, const struct settings *s)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo);
-	struct kfeat_result kf;
-	const char *btf_path;
 	size_t i;
 	int err;
 
-	memset(t, 0, sizeof(*t));
-	pthread_mutex_init(&t->xfail_lock, NULL);
-	t->wake_stop_fd = -1;
-	t->fn = fn;
-	t->ctx = ctx;
-	hs_verbose = s->verbose;
-	libbpf_set_print(libbpf_print);
-
-	if (!have_bpf_caps()) {
-		hs_err("permission denied: tracing needs root or CAP_BPF and CAP_PERFMON "
-		       "(try: sudo hooksnoop ...)");
-		return -EPERM;
-	}
-
-	if (bpf_syscall_denied()) {
-		hs_err("permission denied by the bpf() system call itself, although CAP_BPF is held: "
-		       "a seccomp filter or security module refuses it (in a container: seccomp "
-		       "unconfined, or a profile that allows bpf and perf_event_open)");
-		return -EPERM;
-	}
-	btf_path = t->btf_path = kfeat__btf_path();
-	kfeat__probe_cheap(btf_path, &kf);
-	if (kernel_lacks(&kf))
-		return -EOPNOTSUPP;
-
-	/* CO-RE relocates against the BTF the probe read (a test may name another) */
-	oo.btf_custom_path = strcmp(btf_path, "/sys/kernel/btf/vmlinux") ? btf_path : NULL;
+	oo.btf_custom_path = core_btf(t);
 	t->skel = hooksnoop_bpf__open_opts(&oo);
 	if (!t->skel) {
 		err = -errno;
@@ -650,7 +639,54 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 	bpf_map__set_max_entries(t->skel->maps.scratch,
 				 libbpf_num_possible_cpus() > 0 ? libbpf_num_possible_cpus() : 1);
 
-	err = hooksnoop_bpf__load(t->skel);
+	return hooksnoop_bpf__load(t->skel);
+}
+
+int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn, void *ctx)
+{
+	struct kfeat_result kf;
+	const char *btf_path;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->btfc.fd = t->btfc.dirfd = -1;
+	pthread_mutex_init(&t->xfail_lock, NULL);
+	t->wake_stop_fd = -1;
+	t->fn = fn;
+	t->ctx = ctx;
+	hs_verbose = s->verbose;
+	libbpf_set_print(libbpf_print);
+
+	if (!have_bpf_caps()) {
+		hs_err("permission denied: tracing needs root or CAP_BPF and CAP_PERFMON "
+		       "(try: sudo hooksnoop ...)");
+		return -EPERM;
+	}
+
+	if (bpf_syscall_denied()) {
+		hs_err("permission denied by the bpf() system call itself, although CAP_BPF is held: "
+		       "a seccomp filter or security module refuses it (in a container: seccomp "
+		       "unconfined, or a profile that allows bpf and perf_event_open)");
+		return -EPERM;
+	}
+	btf_path = t->btf_path = kfeat__btf_path();
+	kfeat__probe_cheap(btf_path, &kf);
+	if (kernel_lacks(&kf))
+		return -EOPNOTSUPP;
+
+	/* the cached cut of the kernel BTF, unless a test names another BTF */
+	if (!strcmp(btf_path, "/sys/kernel/btf/vmlinux"))
+		btfcache__open(&t->btfc, btf_path);
+	err = skel_load(t, s);
+	if (err && t->skel && t->btfc.fd >= 0) {
+		/* a cut libbpf or the verifier refused: the kernel's own, once */
+		btfcache__drop(&t->btfc);
+		hooksnoop_bpf__destroy(t->skel);
+		t->skel = NULL;
+		err = skel_load(t, s);
+	}
+	if (!t->skel)
+		goto fail;
 	if (err) {
 		/* what the cheap probes could not see: tp_btf, the sys_exit tracepoint */
 		kfeat__probe_btf(btf_path, &kf);
@@ -699,6 +735,13 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 		hs_err("cannot set up the ring buffer: %s", strerror(-err));
 		goto fail;
 	}
+	if (t->btfc.fd < 0) {
+		size_t sz;
+		const void *obj = hooksnoop_bpf__elf_bytes(&sz);
+
+		/* the next start relocates against a cut of the kernel BTF */
+		btfcache__fill(&t->btfc, btf_path, obj, sz);
+	}
 	return 0;
 fail:
 	xfail_thread_stop(t);
@@ -709,6 +752,7 @@ fail:
 	tp_links_destroy(t);
 	hooksnoop_bpf__destroy(t->skel);
 	t->skel = NULL;
+	btfcache__close(&t->btfc);
 	return err;
 }
 
@@ -862,6 +906,7 @@ void tracer__close(struct tracer *t)
 	tp_links_destroy(t);
 	hooksnoop_bpf__destroy(t->late);
 	hooksnoop_bpf__destroy(t->skel);
+	btfcache__close(&t->btfc);
 	free(t->src_keys);
 	free(t->src_vals);
 	t->src_keys = NULL;

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "btfcache.h"
 #include "event.h"
 #include "opts.h"
 
@@ -34,6 +35,7 @@ struct tracer {
 	bool late_pending;
 	void (*ready)(void); /* tracer__start's: everything loaded */
 	const char *btf_path;
+	struct btfcache btfc; /* the cut of btf_path CO-RE relocates against, if cached */
 	struct ring_buffer *rb;
 	tracer_event_fn fn;
 	void *ctx;

@@ -251,6 +251,14 @@ trace_runc() {
 	done
 	grep -qx "NoNewPrivs:	1" "$BATS_TEST_TMPDIR/status"
 	grep -qx "Seccomp:	2" "$BATS_TEST_TMPDIR/status"
+	# RuntimeDirectory=: the first start on this (fresh) /run cut the kernel BTF
+	# for the next one, under the unit's filters and capabilities
+	for _ in $(seq 100); do
+		sd sh -c 'ls /run/hooksnoop/core-*.btf' >/dev/null 2>&1 && break
+		sleep 0.05
+	done
+	sd sh -c 'bpftool btf dump file /run/hooksnoop/core-*.btf' | grep -q "STRUCT 'task_struct'"
+	[ "$(sd stat -c '%u %a' /run/hooksnoop)" = "0 700" ]
 	# a host runc container with hooks: seen through BPF under the filter
 	CID=$(tid)
 	mkb "$BATS_TEST_TMPDIR/b" "$(hooks_json "$CID")"
