@@ -30,6 +30,8 @@ struct seen {
 	struct seen *next;
 	char *id;	 /* escaped for the terminal, cut to EXPECT_ID_MAX */
 	char *runtime;
+	char *label;	 /* what messages say after the id: "runc", or "runc, run 2" (--repeat) */
+	int run;	 /* --repeat: the run's index, else -1 */
 	bool lost, unreadable;
 	struct stage_rec stages[OCI_STAGE_MAX];
 	char **why;	 /* findings that explain a stage that is not there */
@@ -62,6 +64,7 @@ static void seen_free(struct seen *x)
 	free(x->times);
 	free(x->id);
 	free(x->runtime);
+	free(x->label);
 	free(x);
 }
 
@@ -124,6 +127,13 @@ static void expect_container(struct sink *sk, const struct ctr_rec *rec)
 	x->id = strdup(sbuf_str(&sb));
 	sbuf_free(&sb);
 	x->runtime = strdup(rec->runtime);
+	x->run = rec->run.repeat && rec->run.index >= 0 ? rec->run.index : -1;
+	if (x->run >= 0) {
+		if (asprintf(&x->label, "%s, run %d", rec->runtime, x->run) < 0)
+			x->label = NULL;
+	} else {
+		x->label = strdup(rec->runtime);
+	}
 	x->lost = rec->lost;
 	x->unreadable = rec->cfg_error != NULL;
 	memcpy(x->stages, rec->stages, sizeof(x->stages));
@@ -134,7 +144,7 @@ static void expect_container(struct sink *sk, const struct ctr_rec *rec)
 	for (i = 0; x->why && i < rec->lint->n; i++)
 		if (explains_absence(rec->lint->v[i].code))
 			x->why[x->nwhy++] = strdup(rec->lint->v[i].message);
-	if (!x->id || !x->runtime || !x->why || keep_times(x, e->s, rec)) {
+	if (!x->id || !x->runtime || !x->label || !x->why || keep_times(x, e->s, rec)) {
 		seen_free(x);
 		return;
 	}
@@ -211,6 +221,7 @@ static void judged(expect_case_fn fn, void *ctx, const struct seen *x, const cha
 		struct expect_case c = {
 			.id = x ? x->id : NULL,
 			.runtime = x ? x->runtime : NULL,
+			.run = x ? x->run : -1,
 			.name = name,
 			.r = r,
 			.detail = sd->lines.len ? all : NULL,
@@ -235,14 +246,14 @@ static enum expect_result expect_one(const struct seen *x, int st, bool all, FIL
 	if (x->lost) {
 		say(err, sd, "expectation UNKNOWN: container %s (%s): events were lost while it "
 			     "ran, %s cannot be verified",
-		    x->id, x->runtime, oci_stage_name(st));
+		    x->id, x->label, oci_stage_name(st));
 		return EXPECT_UNKNOWN;
 	}
 	if (!s->configured) {
 		if (all)
 			return EXPECT_NONE;
 		say(err, sd, "expectation failed: container %s (%s): no %s hook is configured%s",
-		    x->id, x->runtime, oci_stage_name(st),
+		    x->id, x->label, oci_stage_name(st),
 		    x->unreadable ? " (configuration unreadable)" : " for this runtime");
 		for (i = 0; i < x->nwhy; i++)
 			say(err, sd, "  why: %s", x->why[i]);
@@ -250,13 +261,13 @@ static enum expect_result expect_one(const struct seen *x, int st, bool all, FIL
 	}
 	if (s->failed) {
 		say(err, sd, "expectation failed: container %s (%s): %u of %u %s hooks failed",
-		    x->id, x->runtime, s->failed, s->configured, oci_stage_name(st));
+		    x->id, x->label, s->failed, s->configured, oci_stage_name(st));
 		return EXPECT_FAIL;
 	}
 	if (s->fired < s->configured) {
 		say(err, sd, "expectation failed: container %s (%s): %u of %u configured %s hooks "
 			     "fired%s",
-		    x->id, x->runtime, s->fired, s->configured, oci_stage_name(st),
+		    x->id, x->label, s->fired, s->configured, oci_stage_name(st),
 		    s->skipped ? " (this runtime never runs them: RUNTIME_SKIPS_STAGE)"
 		    : s->stopped ? " (an earlier hook failed)" : "");
 		return EXPECT_FAIL;
@@ -313,14 +324,14 @@ static enum expect_result budget_one(const struct seen *x, const struct settings
 			snprintf(label, sizeof(label), "%s hook (not matched to the configuration)",
 				 t->stage >= 0 ? oci_stage_name(t->stage) : "unknown-stage");
 		say(err, &sd[slot], "expectation failed: container %s (%s): %s %s %s, budget %s",
-		    x->id, x->runtime, label, t->unfinished ? "still running after" : "ran", ran,
+		    x->id, x->label, label, t->unfinished ? "still running after" : "ran", ran,
 		    s->budget_text[slot]);
 		rs[slot] = r = EXPECT_FAIL;
 	}
 	if (x->lost) {
 		say(err, &lost, "expectation UNKNOWN: container %s (%s): events were lost while it "
 				"ran, hook budgets cannot be verified",
-		    x->id, x->runtime);
+		    x->id, x->label);
 		r = EXPECT_UNKNOWN;
 	}
 	for (slot = 0; slot < HS_BUDGET_SLOTS; slot++) {

@@ -49,6 +49,7 @@ enum expect_result expect_sink_result(struct sink *sk, bool lost_any, FILE *err)
 struct expect_case {
 	const char *id;		/* escaped for the terminal, as stderr shows it */
 	const char *runtime;
+	int run;		/* --repeat: the container's run, else -1 */
 	const char *name;
 	enum expect_result r;	/* PASS, FAIL or UNKNOWN */
 	const char *message;

@@ -77,7 +77,15 @@ void junit_add(void *ctx, const struct expect_case *ec)
 	} else {
 		c.classname = dup_or_null("hooksnoop", &oom);
 	}
-	c.name = dup_or_null(ec->name, &oom);
+	/* --repeat: each run's checks are cases of their own, not one name N times */
+	if (ec->run >= 0 && ec->name) {
+		if (asprintf(&c.name, "%s (run %d)", ec->name, ec->run) < 0) {
+			c.name = NULL;
+			oom = true;
+		}
+	} else {
+		c.name = dup_or_null(ec->name, &oom);
+	}
 	c.message = dup_or_null(ec->message, &oom);
 	c.detail = dup_or_null(ec->detail, &oom);
 	if (oom) {

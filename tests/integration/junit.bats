@@ -84,6 +84,24 @@ xp() {
 	[ "$(xp "$T/ok.xml" 'count(//failure)')" = 0 ]
 }
 
+@test "junit: --repeat 3 on runc: each run's checks are cases of their own, the failing run named" {
+	# the poststop hook fails in the second run only (markers the runs leave)
+	mkb "$T/b" "$(hooks_json "$CID" "poststop=cat >/dev/null; [ -e '$T/m0' ] || { touch '$T/m0'; exit 0; }; [ -e '$T/m1' ] && exit 0; touch '$T/m1'; exit 4")" "true"
+	run --separate-stderr "$HS" -c "$CID" --junit "$T/j.xml" --expect poststop --repeat 3 -- \
+		runc run -b "$T/b" "$CID"
+	[ "$status" -eq 3 ] || { echo "$stderr"; false; }
+	xmllint --noout --schema "$XSD" "$T/j.xml"
+	[ "$(xp "$T/j.xml" 'string(/testsuites/testsuite/@tests)')" = 3 ]
+	[ "$(xp "$T/j.xml" 'string(/testsuites/testsuite/@failures)')" = 1 ]
+	for k in 0 1 2; do
+		[ "$(xp "$T/j.xml" "count(//testcase[@classname='runc/$CID'][@name='poststop (run $k)'])")" = 1 ]
+	done
+	[ "$(xp "$T/j.xml" "count(//testcase[@name='poststop (run 1)']/failure)")" = 1 ]
+	m=$(xp "$T/j.xml" "string(//testcase[@name='poststop (run 1)']/failure/@message)")
+	[ "$m" = "expectation failed: container $CID (runc, run 1): 1 of 1 poststop hooks failed" ]
+	[[ "$stderr" == *"hooksnoop: $m"* ]]
+}
+
 @test "junit: a file that cannot be written fails before CMD runs; no command or no check is a usage error" {
 	run --separate-stderr "$HS" --junit "$T/no/dir/j.xml" --expect all -- touch "$T/ran"
 	[ "$status" -eq 1 ] && [ -z "$output" ] && [ ! -e "$T/ran" ]

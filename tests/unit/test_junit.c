@@ -168,6 +168,35 @@ static void test_why_lines_and_unknown(void **state)
 	run_free(&x);
 }
 
+/* --repeat: one container ID N times; each run's checks are cases of their own */
+static void test_repeat_runs(void **state)
+{
+	struct settings s = { .expect = { "poststart" }, .nexpect = 1 };
+	struct hook_rec h = hook(OCI_POSTSTART, 2 * S, 250 * MS, HOOK_OK);
+	struct ctr_rec r[3] = { container("c1", "runc", &h), container("c1", "runc", NULL),
+				container("c1", "runc", &h) };
+	struct run x;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		r[i].run.repeat = true;
+		r[i].run.index = i - 1; /* -1: created before the first run */
+		stage(&r[i], OCI_POSTSTART, 1, i == 1 ? 0 : 1, 0);
+	}
+	judge(&x, &s, r, 3, false);
+	assert_int_equal(x.r, EXPECT_FAIL);
+	assert_non_null(strstr(x.xml, "tests=\"3\" failures=\"1\""));
+	assert_non_null(strstr(x.xml, "<testcase classname=\"runc/c1\" name=\"poststart (run 1)\" "
+				      "time=\"0.250000\"/>"));
+	assert_non_null(strstr(x.xml, "<testcase classname=\"runc/c1\" name=\"poststart (run 0)\" "
+				      "time=\"0.000000\">"));
+	assert_non_null(strstr(x.xml, "<testcase classname=\"runc/c1\" name=\"poststart\" "));
+	/* stderr names the run that failed */
+	assert_string_equal(x.err, "hooksnoop: expectation failed: container c1 (runc, run 0): 0 "
+				   "of 1 configured poststart hooks fired\n");
+	run_free(&x);
+}
+
 static void test_budgets(void **state)
 {
 	struct settings s = {};
@@ -258,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_pass_and_fail),
 		cmocka_unit_test(test_why_lines_and_unknown),
 		cmocka_unit_test(test_budgets),
+		cmocka_unit_test(test_repeat_runs),
 		cmocka_unit_test(test_no_container),
 		cmocka_unit_test(test_hostile_id),
 		cmocka_unit_test(test_xml_escape),
