@@ -57,8 +57,7 @@ enum rtexe_verdict rtexe_check(struct rtexe_cache **cache, const struct sr_root 
 	struct rtexe_cache *e;
 	struct stat st;
 	enum rtexe_verdict v;
-	size_t len;
-	char *buf;
+	bool found;
 
 	if (!mark || !path || path[0] != '/' || !root || root->fd < 0)
 		return RTEXE_UNKNOWN;
@@ -74,10 +73,10 @@ enum rtexe_verdict rtexe_check(struct rtexe_cache **cache, const struct sr_root 
 	HASH_FIND(hh, *cache, &k, sizeof(k), e);
 	if (e)
 		return e->v;
-	if (sr_read(root, -1, path, RTEXE_READ_MAX, &buf, &len, NULL))
+	/* a window at a time: podman's 33 MB never sit in memory at once */
+	if (sr_find(root, -1, path, RTEXE_READ_MAX, mark, strlen(mark), &found, NULL))
 		return RTEXE_UNKNOWN; /* too large, not readable: said as not known */
-	v = memmem(buf, len, mark, strlen(mark)) ? RTEXE_YES : RTEXE_NO;
-	free(buf);
+	v = found ? RTEXE_YES : RTEXE_NO;
 	if (HASH_COUNT(*cache) >= RTEXE_CACHE_MAX)
 		rtexe_cache_free(cache);
 	e = calloc(1, sizeof(*e));

@@ -2,8 +2,9 @@
 /*
  * Is a runtime root's executable the runtime it is named after? Anyone can
  * start a binary named runc; a real one carries its project's marks (Go
- * module paths, crun's "libcrun"). The file is read through saferead under
- * the runtime's root, once per (device, inode, size, mtime, kind).
+ * module paths, crun's "libcrun"). The file is searched through saferead
+ * (sr_find: a 1 MiB window, stopping at the mark) under the runtime's root,
+ * once per (device, inode, size, mtime, kind).
  */
 #ifndef HOOKSNOOP_RTEXE_H
 #define HOOKSNOOP_RTEXE_H

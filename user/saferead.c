@@ -66,6 +66,9 @@ struct sr_req {
 	char **names;
 	size_t n;
 	struct sr_cred cred;	/* run_read: refuse what these could not read; run_root_of_pid: out */
+	char *needle;		/* run_find: the bytes looked for (a copy: the caller may give up) */
+	size_t nlen;
+	bool found;
 };
 
 struct sr_worker {
@@ -116,6 +119,7 @@ static void req_free(struct sr_req *q)
 		close(q->fd2);
 	free(q->path);
 	free(q->buf);
+	free(q->needle);
 	sr_names_free(q->names, q->n);
 	free(q);
 }
@@ -510,6 +514,59 @@ static int run_read(struct sr_req *q)
 	return err;
 }
 
+/*
+ * Look for q->needle in a window of SR_FIND_WINDOW bytes that slides over
+ * the file, the last nlen - 1 bytes carried into the next read so a match
+ * across two reads is seen: memory is the window, whatever the file's size.
+ */
+static int run_find(struct sr_req *q)
+{
+	size_t keep = q->nlen - 1, cap = SR_FIND_WINDOW + keep, have = 0, total = 0;
+	int fd = open_regular(q, &q->st), err = 0;
+	ssize_t r;
+	char *b;
+
+	if (fd < 0)
+		return fd;
+	if (q->cred.known && !sr_cred_may_read(&q->cred, &q->st)) {
+		close(fd);
+		return -EPERM;
+	}
+	if (q->st.st_size > 0 && (unsigned long long)q->st.st_size > q->max) {
+		close(fd);
+		return -EFBIG;
+	}
+	b = malloc(cap);
+	if (!b) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (;;) {
+		r = read_retry(fd, b + have, cap - have);
+		if (r <= 0) {
+			err = (int)r;
+			break;
+		}
+		have += (size_t)r;
+		total += (size_t)r;
+		if (total > q->max) {
+			err = -EFBIG; /* a file that said size 0 */
+			break;
+		}
+		if (memmem(b, have, q->needle, q->nlen)) {
+			q->found = true;
+			break;
+		}
+		if (have > keep) {
+			memmove(b, b + have - keep, keep);
+			have = keep;
+		}
+	}
+	free(b);
+	close(fd);
+	return err;
+}
+
 static int run_opendir(struct sr_req *q)
 {
 	q->fd = open_path(q, O_DIRECTORY);
@@ -897,6 +954,41 @@ static int hostile_read(const struct sr_root *r, int at, const char *path, size_
 	if (at < 0 && r && r->cred.known)
 		q->cred = r->cred; /* a process's root: read only what it could read */
 	return read_req(q, max, head, buf, len, more, st);
+}
+
+int sr_find(const struct sr_root *r, int at, const char *path, size_t max, const void *needle,
+	    size_t nlen, bool *found, struct stat *st)
+{
+	struct sr_req *q _cleanup_req_ = NULL;
+	__u64 resolve;
+	int dirfd, err;
+
+	*found = false;
+	if (!nlen || nlen > SR_FIND_WINDOW)
+		return -EINVAL;
+	err = base_of(r, at, &dirfd, &resolve);
+	if (!err)
+		err = req_new(&q, run_find, dirfd, path);
+	if (err)
+		return err;
+	q->needle = malloc(nlen);
+	if (!q->needle)
+		return -ENOMEM;
+	memcpy(q->needle, needle, nlen);
+	q->nlen = nlen;
+	q->max = max;
+	q->resolve = resolve;
+	if (at < 0 && r && r->cred.known)
+		q->cred = r->cred;
+	err = sr_submit(q);
+	if (err)
+		return err;
+	if (q->err)
+		return q->err;
+	*found = q->found;
+	if (st)
+		*st = q->st;
+	return 0;
 }
 
 int sr_read(const struct sr_root *r, int at, const char *path, size_t max, char **buf, size_t *len,

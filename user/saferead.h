@@ -157,6 +157,17 @@ int sr_read_head(const struct sr_root *r, int at, const char *path, size_t max, 
 		 size_t *len, bool *more);
 
 /*
+ * Does regular file `path` (resolved as sr_read's) hold the bytes
+ * needle[0, nlen)? It is read in windows of SR_FIND_WINDOW bytes, stopping
+ * at the first match, so memory does not grow with the file; a file larger
+ * than max is -EFBIG, as for sr_read. *found is set when 0 is returned; st
+ * as sr_read's. -EINVAL: nlen is 0 or larger than a window.
+ */
+#define SR_FIND_WINDOW (1u << 20)
+int sr_find(const struct sr_root *r, int at, const char *path, size_t max, const void *needle,
+	    size_t nlen, bool *found, struct stat *st);
+
+/*
  * The bounded read itself, for a regular file the caller already opened
  * safely (fd is not closed): at most max bytes, -EFBIG beyond, reading to
  * EOF when the file reports size 0 (procfs, sysfs). No time bound: the

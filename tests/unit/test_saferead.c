@@ -276,6 +276,50 @@ static void test_size_bound(void **state)
 	free(buf);
 }
 
+/* sr_find: a match across two windows, none, the size bound, not a regular file */
+static void test_find(void **state)
+{
+	struct sr_root r __attribute__((cleanup(sr_root_close))) = SR_ROOT_INIT;
+	static const char mark[] = "github.com/opencontainers/runc/libcontainer";
+	size_t n = 3 * SR_FIND_WINDOW + 17, at;
+	char *data = calloc(1, n);
+	struct stat st;
+	bool found = true;
+
+	assert_non_null(data);
+	assert_int_equal(sr_root_of_path(&r, root), 0);
+	put("bin", data, n);
+	assert_int_equal(sr_find(&r, -1, "bin", n, mark, strlen(mark), &found, &st), 0);
+	assert_false(found);
+	assert_int_equal(st.st_size, (off_t)n);
+	/* straddling the first window's end, then the second's, then the very end */
+	for (at = SR_FIND_WINDOW - 5; at < n; at += SR_FIND_WINDOW + 3) {
+		memset(data, 0, n);
+		memcpy(data + (at + strlen(mark) > n ? n - strlen(mark) : at), mark, strlen(mark));
+		put("bin", data, n);
+		found = false;
+		assert_int_equal(sr_find(&r, -1, "bin", n, mark, strlen(mark), &found, NULL), 0);
+		assert_true(found);
+	}
+	/* one byte short of the mark is no match */
+	memset(data, 0, n);
+	memcpy(data + SR_FIND_WINDOW - 3, mark, strlen(mark) - 1);
+	put("bin", data, n);
+	assert_int_equal(sr_find(&r, -1, "bin", n, mark, strlen(mark), &found, NULL), 0);
+	assert_false(found);
+	free(data);
+	assert_int_equal(sr_find(&r, -1, "bin", n - 1, mark, strlen(mark), &found, NULL), -EFBIG);
+	assert_int_equal(sr_find(&r, -1, "fifo", n, mark, strlen(mark), &found, NULL), -EINVAL);
+	/* ".." stays in the root: the root's passwd is searched, never the host's */
+	assert_int_equal(sr_find(&r, -1, "up", n, "inside", 6, &found, NULL), 0);
+	assert_true(found);
+	assert_int_equal(sr_find(&r, -1, "up", n, "root:", 5, &found, NULL), 0);
+	assert_false(found);
+	assert_int_equal(sr_find(&r, -1, "big", 100, "xx", 2, &found, NULL), 0);
+	assert_true(found);
+	assert_int_equal(sr_find(&r, -1, "big", 100, "", 0, &found, NULL), -EINVAL);
+}
+
 static void test_procfs_zero_size(void **state)
 {
 	struct sr_root proc __attribute__((cleanup(sr_root_close))) = SR_ROOT_INIT;
@@ -839,6 +883,7 @@ int main(void)
 		T(test_no_magic_links),
 		T(test_fifo_and_devices_refused),
 		T(test_size_bound),
+		T(test_find),
 		T(test_procfs_zero_size),
 		T(test_stat_parse),
 		T(test_stat_gone),
