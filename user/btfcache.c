@@ -209,9 +209,12 @@ cutter(const char *bpftool, char *const argv[], int memfd, int dirfd, const char
 	pid_t p;
 	int st, a, b, nul;
 
+	/* all three above 9 first, so that no dup2() below lands on another */
 	a = fcntl(memfd, F_DUPFD, 10);
 	b = fcntl(dirfd, F_DUPFD, 10);
-	nul = open("/dev/null", O_RDWR);
+	nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (nul >= 0)
+		nul = fcntl(nul, F_DUPFD, 10);
 	if (a < 0 || b < 0 || nul < 0 || dup2(a, 3) < 0 || dup2(b, 4) < 0 || dup2(nul, 0) < 0 ||
 	    dup2(nul, 1) < 0 || dup2(nul, 2) < 0)
 		_exit(1);
