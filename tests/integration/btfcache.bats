@@ -132,3 +132,31 @@ wait_cut() {
 	grep -q "CO-RE BTF cache: off" "$BATS_TEST_TMPDIR/err.2"
 	[ ! -e "$C" ]
 }
+
+@test "btf cache: no bpftool, or one that fails: the start is whole, nothing (not even a temporary file) is left" {
+	# bpftool hidden or replaced in a mount namespace of the test's own
+	# (argv: gen min_core_btf VMLINUX OUTPUT OBJECT: half an output, then failure)
+	printf '#!/bin/sh\nprintf half > "$4"\nexit 3\n' >"$BATS_TEST_TMPDIR/false-bpftool"
+	chmod 755 "$BATS_TEST_TMPDIR/false-bpftool"
+	: >"$BATS_TEST_TMPDIR/no-bpftool"
+	for over in no-bpftool false-bpftool; do
+		rm -rf "$C"
+		run --separate-stderr unshare -m --propagation private sh -c '
+			for b in /usr/sbin/bpftool /sbin/bpftool /usr/local/sbin/bpftool; do
+				[ -e "$b" ] && mount --bind "$1" "$b"
+			done
+			shift
+			exec "$@"' sh "$BATS_TEST_TMPDIR/$over" env HOOKSNOOP_BTF_CACHE="$C" "$HS" -v -j \
+			-c "$CID" --expect all -- runc run -b "$B" "$CID" </dev/null
+		[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+		[ "$(echo "$output" | jq -c --arg c "$CID" 'select(.type=="hook" and .container==$c)' |
+			wc -l)" -eq 6 ]
+		if [ $over = no-bpftool ]; then
+			[[ "$stderr" == *"CO-RE BTF cache: not written, bpftool (gen min_core_btf) not found"* ]]
+		else
+			[[ "$stderr" == *"CO-RE BTF cache: cutting core-"* ]]
+		fi
+		sleep 0.5
+		[ -z "$(ls -A "$C")" ]
+	done
+}
