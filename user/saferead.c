@@ -936,23 +936,35 @@ static int read_req(struct sr_req *q, size_t max, bool head, char **buf, size_t 
 	return 0;
 }
 
+/* A request for run on a hostile path: resolved in r (or beneath at). */
+static int hostile_req(const struct sr_root *r, int at, const char *path, sr_run_fn run,
+		       struct sr_req **q)
+{
+	__u64 resolve;
+	int dirfd, err;
+
+	err = base_of(r, at, &dirfd, &resolve);
+	if (!err)
+		err = req_new(q, run, dirfd, path);
+	if (err)
+		return err;
+	(*q)->resolve = resolve;
+	if (at < 0 && r && r->cred.known)
+		(*q)->cred = r->cred; /* a process's root: read only what it could read */
+	return 0;
+}
+
 static int hostile_read(const struct sr_root *r, int at, const char *path, size_t max, bool head,
 			char **buf, size_t *len, bool *more, struct stat *st)
 {
 	struct sr_req *q _cleanup_req_ = NULL;
-	__u64 resolve;
-	int dirfd, err;
+	int err;
 
 	*buf = NULL;
 	*len = 0;
-	err = base_of(r, at, &dirfd, &resolve);
-	if (!err)
-		err = req_new(&q, run_read, dirfd, path);
+	err = hostile_req(r, at, path, run_read, &q);
 	if (err)
 		return err;
-	q->resolve = resolve;
-	if (at < 0 && r && r->cred.known)
-		q->cred = r->cred; /* a process's root: read only what it could read */
 	return read_req(q, max, head, buf, len, more, st);
 }
 
@@ -960,15 +972,12 @@ int sr_find(const struct sr_root *r, int at, const char *path, size_t max, const
 	    size_t nlen, bool *found, struct stat *st)
 {
 	struct sr_req *q _cleanup_req_ = NULL;
-	__u64 resolve;
-	int dirfd, err;
+	int err;
 
 	*found = false;
 	if (!nlen || nlen > SR_FIND_WINDOW)
 		return -EINVAL;
-	err = base_of(r, at, &dirfd, &resolve);
-	if (!err)
-		err = req_new(&q, run_find, dirfd, path);
+	err = hostile_req(r, at, path, run_find, &q);
 	if (err)
 		return err;
 	q->needle = malloc(nlen);
@@ -977,9 +986,6 @@ int sr_find(const struct sr_root *r, int at, const char *path, size_t max, const
 	memcpy(q->needle, needle, nlen);
 	q->nlen = nlen;
 	q->max = max;
-	q->resolve = resolve;
-	if (at < 0 && r && r->cred.known)
-		q->cred = r->cred;
 	err = sr_submit(q);
 	if (err)
 		return err;
