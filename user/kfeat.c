@@ -37,11 +37,18 @@ static const struct {
 	[KF_SYS_EXIT_TP] = { "syscall tracepoints (CONFIG_FTRACE_SYSCALLS)", KV(2, 6) },
 };
 
+#define KERNEL_BTF "/sys/kernel/btf/vmlinux"
+
 const char *kfeat__btf_path(void)
 {
 	const char *p = getenv("HOOKSNOOP_BTF");
 
-	return p && *p ? p : "/sys/kernel/btf/vmlinux";
+	return p && *p ? p : KERNEL_BTF;
+}
+
+bool kfeat__btf_is_kernels(const char *path)
+{
+	return !strcmp(path, KERNEL_BTF);
 }
 
 unsigned int kfeat__floor(void)

@@ -30,6 +30,8 @@ struct kfeat_result {
 
 /* The kernel BTF hooksnoop reads: /sys/kernel/btf/vmlinux, or $HOOKSNOOP_BTF. */
 const char *kfeat__btf_path(void);
+/* path is the running kernel's own BTF (not a file a test named). */
+bool kfeat__btf_is_kernels(const char *path);
 
 /*
  * The probes that cost little (a map or a two-instruction program each): BTF

@@ -426,7 +426,7 @@ static const char *core_btf(const struct tracer *t)
 {
 	if (t->btfc.fd >= 0)
 		return t->btfc.path;
-	return strcmp(t->btf_path, "/sys/kernel/btf/vmlinux") ? t->btf_path : NULL;
+	return kfeat__btf_is_kernels(t->btf_path) ? NULL : t->btf_path;
 }
 
 /* The programs the attach thread attaches (see struct tracer). */
@@ -675,7 +675,7 @@ int tracer__open(struct tracer *t, const struct settings *s, tracer_event_fn fn,
 		return -EOPNOTSUPP;
 
 	/* the cached cut of the kernel BTF, unless a test names another BTF */
-	if (!strcmp(btf_path, "/sys/kernel/btf/vmlinux"))
+	if (kfeat__btf_is_kernels(btf_path))
 		btfcache__open(&t->btfc, btf_path);
 	err = skel_load(t, s);
 	if (err && t->skel && t->btfc.fd >= 0) {
