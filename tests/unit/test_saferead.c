@@ -315,6 +315,11 @@ static void test_find(void **state)
 	assert_true(found);
 	assert_int_equal(sr_find(&r, -1, "up", n, "root:", 5, &found, NULL), 0);
 	assert_false(found);
+	/* an absolute link is resolved in the root too */
+	assert_int_equal(sr_find(&r, -1, "link", n, "inside", 6, &found, NULL), 0);
+	assert_true(found);
+	assert_int_equal(sr_find(&r, -1, "link", n, "root:", 5, &found, NULL), 0);
+	assert_false(found);
 	assert_int_equal(sr_find(&r, -1, "big", 100, "xx", 2, &found, NULL), 0);
 	assert_true(found);
 	assert_int_equal(sr_find(&r, -1, "big", 100, "", 0, &found, NULL), -EINVAL);
@@ -585,6 +590,7 @@ static void test_root_cred(void **state)
 {
 	struct sr_root r __attribute__((cleanup(sr_root_close))) = SR_ROOT_INIT;
 	char secret[300], open_[300], *buf, ok;
+	bool found = true;
 	int pfd[2];
 	size_t len;
 	pid_t pid;
@@ -620,6 +626,11 @@ static void test_root_cred(void **state)
 	assert_int_equal(r.cred.fsuid, 65534);
 	assert_int_equal(sr_read(&r, -1, secret, 4096, &buf, &len, NULL), -EPERM);
 	assert_null(buf);
+	/* searched no more than read: not one byte of a file it could not read */
+	assert_int_equal(sr_find(&r, -1, secret, 4096, "s3cret", 6, &found, NULL), -EPERM);
+	assert_false(found);
+	assert_int_equal(sr_find(&r, -1, open_, 4096, "hello", 5, &found, NULL), 0);
+	assert_true(found);
 	assert_int_equal(sr_read(&r, -1, open_, 4096, &buf, &len, NULL), 0);
 	assert_string_equal(buf, "hello\n");
 	free(buf);
@@ -734,6 +745,7 @@ static void stall(void)
 static void test_timeout(void **state)
 {
 	struct sr_root r __attribute__((cleanup(sr_root_close))) = SR_ROOT_INIT;
+	bool found = true;
 	long long t0, dt;
 	int err;
 
@@ -746,6 +758,12 @@ static void test_timeout(void **state)
 	dt = now_ms() - t0;
 	assert_int_equal(err, -ETIMEDOUT);
 	assert_true(dt >= 100 && dt < 600);
+	/* a search waits no longer than a read: a hung file never stalls the caller */
+	t0 = now_ms();
+	assert_int_equal(sr_find(&r, -1, "etc/passwd", 4096, "in", 2, &found, NULL), -ETIMEDOUT);
+	dt = now_ms() - t0;
+	assert_true(dt >= 100 && dt < 600);
+	assert_false(found);
 	__atomic_store_n(&stalling, 0, __ATOMIC_RELEASE);
 	/* a fresh worker serves the next read; the abandoned one cleans up after itself */
 	assert_reads(&r, -1, "etc/passwd", "inside\n");
